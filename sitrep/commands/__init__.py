@@ -1,0 +1,1 @@
+"""Thin CLI commands: each parses its options and calls one library function."""

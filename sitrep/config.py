@@ -1,0 +1,178 @@
+"""Configuration, read once per run.
+
+Precedence, lowest first (this is the one place it is written down):
+
+1. the defaults in the classes below;
+2. ``sitrep.toml`` in the project folder (or the file given with ``--config``);
+3. the environment, for secrets only: ``SITREP_SMTP_PASSWORD``;
+4. command-line flags, applied by the commands through :meth:`Config.with_overrides`.
+
+Relative paths in the file are relative to the file's folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from .errors import ConfigError
+
+CONFIG_NAME = "sitrep.toml"
+PASSWORD_ENV = "SITREP_SMTP_PASSWORD"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReportConfig(_Section):
+    """What the report covers and how it is built."""
+
+    title: str = "Sahel situation report"
+    data: Path = Path("data")
+    output: Path = Path("output")
+    templates: Path | None = Field(
+        default=None, description="A folder whose templates override the shipped ones."
+    )
+    timezone: str = "UTC"
+    formats: list[Literal["md", "pdf", "html", "json"]] = ["md", "pdf", "html", "json"]
+    lookback_days: int = Field(default=30, ge=1, le=366)
+    claim_spread_factor: float = Field(
+        default=3.0, gt=1, description="Flag claims more than this many times the credible figure."
+    )
+    merge_radius_km: float = Field(default=25.0, ge=0)
+    merge_name_score: float = Field(default=85.0, ge=50, le=100)
+    max_table_rows: int = Field(default=400, ge=10, description="Longer tables go to the JSON.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (expected an IANA name such as UTC or Africa/Bamako)"
+            ) from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The report's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+class SmtpConfig(_Section):
+    """The mail server that delivers reports."""
+
+    host: str = "localhost"
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str | None = None
+    password_file: Path | None = None
+    password: SecretStr | None = Field(
+        default=None, exclude=True, description="Only from SITREP_SMTP_PASSWORD, never the file."
+    )
+    sender: str = "sitrep <sitrep@localhost>"
+    reply_to: str | None = None
+    unsubscribe: str | None = Field(
+        default=None, description="mailto: or https: address for the List-Unsubscribe header."
+    )
+    timeout: float = Field(default=30.0, gt=0)
+    rate_per_minute: float = Field(default=120.0, gt=0)
+    retries: int = Field(default=3, ge=0, le=10)
+    backoff_seconds: float = Field(default=2.0, ge=0)
+
+    def secret(self) -> str | None:
+        """The SMTP password: from the environment, else from ``password_file``."""
+        if self.password is not None:
+            return self.password.get_secret_value()
+        if self.password_file is not None:
+            try:
+                return self.password_file.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot read smtp.password_file {self.password_file}: {exc.strerror}"
+                ) from exc
+        return None
+
+
+class ScheduleConfig(_Section):
+    """When ``sitrep schedule`` runs the daily job."""
+
+    time: str = Field(default="06:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    timezone: str | None = Field(default=None, description="Defaults to report.timezone.")
+
+
+class Config(_Section):
+    """The whole configuration of one sitrep project."""
+
+    root: Path = Field(default=Path("."), exclude=True)
+    report: ReportConfig = ReportConfig()
+    smtp: SmtpConfig = SmtpConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    state: Path = Path("state")
+    subscribers_file: Path | None = None
+    subscribers: list[dict[str, Any]] = Field(default_factory=list)
+
+    def path(self, value: Path) -> Path:
+        """Resolve a configured path against the project folder."""
+        return value if value.is_absolute() else self.root / value
+
+    def with_overrides(self, **overrides: Any) -> Config:
+        """A copy with report settings replaced (from CLI flags); None values are ignored."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        if not given:
+            return self
+        report = self.report.model_copy(update=given)
+        try:
+            ReportConfig.model_validate(report.model_dump())
+        except ValidationError as exc:
+            raise ConfigError(_describe(exc, "command-line options")) from None
+        return self.model_copy(update={"report": report})
+
+
+def _describe(exc: ValidationError, where: str) -> str:
+    lines = [f"invalid configuration in {where}:"]
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown setting (check the spelling against docs/configuration.md)"
+        lines.append(f"  {loc}: {msg}")
+    return "\n".join(lines)
+
+
+def load_config(path: Path | None = None, *, environ: dict[str, str] | None = None) -> Config:
+    """Read the configuration: defaults, then ``sitrep.toml`` if present, then the environment.
+
+    ``path`` may name the file or the project folder; without it the current folder is used.
+    """
+    environ = dict(os.environ) if environ is None else environ
+    if path is None:
+        path = Path.cwd()
+    file = path / CONFIG_NAME if path.is_dir() else path
+    data: dict[str, Any] = {}
+    if file.exists():
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    elif path.suffix == ".toml":
+        raise ConfigError(f"{file}: no such configuration file (create one with 'sitrep init')")
+    if "password" in data.get("smtp", {}):
+        raise ConfigError(
+            f"{file}: smtp.password must not be written in the configuration file "
+            f"(set {PASSWORD_ENV} in the environment or point smtp.password_file at a file)"
+        )
+    if environ.get(PASSWORD_ENV):
+        data.setdefault("smtp", {})["password"] = environ[PASSWORD_ENV]
+    try:
+        config = Config.model_validate({**data, "root": file.parent.resolve()})
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, str(file))) from None
+    return config
