@@ -106,12 +106,33 @@ class ScheduleConfig(_Section):
 
     time: str = Field(default="06:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     timezone: str | None = Field(default=None, description="Defaults to report.timezone.")
+    retry_minutes: int = Field(
+        default=30, ge=0, description="Run a failed daily job again after this long (0: never)."
+    )
+    heartbeat_seconds: float = Field(
+        default=60.0, gt=0, le=3600, description="How often the heartbeat file is rewritten."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _schedule_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"unknown time zone {value!r} (expected an IANA name such as Europe/Paris)"
+                ) from None
+        return value
 
 
 class Config(_Section):
     """The whole configuration of one sitrep project."""
 
     root: Path = Field(default=Path("."), exclude=True)
+    file: Path | None = Field(
+        default=None, exclude=True, description="The sitrep.toml read, for error locations."
+    )
     report: ReportConfig = ReportConfig()
     smtp: SmtpConfig = SmtpConfig()
     schedule: ScheduleConfig = ScheduleConfig()
@@ -172,7 +193,9 @@ def load_config(path: Path | None = None, *, environ: dict[str, str] | None = No
     if environ.get(PASSWORD_ENV):
         data.setdefault("smtp", {})["password"] = environ[PASSWORD_ENV]
     try:
-        config = Config.model_validate({**data, "root": file.parent.resolve()})
+        config = Config.model_validate(
+            {**data, "root": file.parent.resolve(), "file": file.resolve() if file.exists() else None}
+        )
     except ValidationError as exc:
         raise ConfigError(_describe(exc, str(file))) from None
     return config

@@ -198,14 +198,20 @@ class Total(_Out):
 
 
 class Trend(_Out):
-    """This period against earlier ones, with ACLED's change levels."""
+    """This period against earlier ones, with ACLED's change levels.
 
-    metric: str
+    Levels: more than 25% up 'large increase', 10-25% up 'moderate increase', within 10%
+    'stable', 10-25% down 'moderate decrease', more than 25% down 'large decrease'.
+    """
+
+    metric: str = Field(description="'incidents' or 'killed' (conservative figure).")
     current: int
     previous: int
-    average_7: float
-    average_30: float
-    change: str = Field(description="large increase, moderate increase, stable, ...")
+    average_7: float = Field(description="Average of the previous 7 periods.")
+    average_30: float = Field(description="Average of the previous 30 periods.")
+    change_previous: str
+    change_7: str
+    change_30: str
 
 
 class SourceRef(_Out):

@@ -1,0 +1,63 @@
+"""Options and helpers shared by several commands."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+from pathlib import Path
+
+from ..config import Config, load_config
+from ..errors import UsageError
+
+
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    """``--config``: the sitrep.toml file or the project folder holding it."""
+    parser.add_argument(
+        "--config", type=Path, default=None, metavar="PATH",
+        help="sitrep.toml, or the project folder that holds it (default: current folder)",
+    )
+
+
+def config_from(args: argparse.Namespace) -> Config:
+    """Load the configuration named by ``--config``."""
+    return load_config(args.config)
+
+
+def parse_date(value: str, option: str) -> dt.date:
+    """An ISO date from an option, or a usage error that says what is expected."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def period_from(args: argparse.Namespace, default: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The period from ``--date``, ``--from``/``--to`` or ``--period 7d`` (ending on --date)."""
+    if args.start or args.end:
+        if not (args.start and args.end):
+            raise UsageError("--from and --to go together (e.g. --from 2025-05-27 --to 2025-06-02)")
+        if args.date:
+            raise UsageError("give either --date or --from/--to, not both")
+        start, end = parse_date(args.start, "--from"), parse_date(args.end, "--to")
+        if end < start:
+            raise UsageError(f"--to {end} is before --from {start}")
+        return start, end
+    end = parse_date(args.date, "--date") if args.date else default
+    if end is None:
+        raise UsageError("give the report date with --date YYYY-MM-DD")
+    days = 1
+    if args.period:
+        m = re.fullmatch(r"(\d+)d", args.period)
+        if not m or not 1 <= int(m.group(1)) <= 366:
+            raise UsageError(f"--period {args.period!r} is not a number of days such as 7d")
+        days = int(m.group(1))
+    return end - dt.timedelta(days=days - 1), end
+
+
+def add_period_options(parser: argparse.ArgumentParser) -> None:
+    """``--date``, ``--from``/``--to`` and ``--period``."""
+    parser.add_argument("--date", help="report day, YYYY-MM-DD")
+    parser.add_argument("--from", dest="start", metavar="DATE", help="first day of the period")
+    parser.add_argument("--to", dest="end", metavar="DATE", help="last day of the period")
+    parser.add_argument("--period", metavar="Nd", help="N days ending on --date (e.g. 7d)")

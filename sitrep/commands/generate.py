@@ -1,0 +1,42 @@
+"""``sitrep generate``: write the report of a day or period."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..pipeline import FORMATS, generate, previous_day
+from ._common import add_config_option, add_period_options, config_from, period_from
+
+NAME = "generate"
+HELP = "write the report of a day (or period) as Markdown, PDF, HTML and JSON"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``sitrep generate``."""
+    add_config_option(parser)
+    parser.add_argument("--data", type=Path, help="folder of incident records")
+    add_period_options(parser)
+    parser.add_argument("--out", type=Path, help="output folder (default: output/)")
+    parser.add_argument(
+        "--format", help=f"comma-separated formats among {','.join(FORMATS)} (default: all)"
+    )
+    parser.add_argument("--templates", type=Path, help="folder of templates overriding ours")
+    parser.add_argument("--timezone", help="time zone of the report day (default: UTC)")
+    parser.add_argument("--strict", action="store_true", help="fail on any invalid record")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Generate the report; exit 0 when written."""
+    config = config_from(args).with_overrides(
+        data=args.data and args.data.resolve(),
+        output=args.out and args.out.resolve(),
+        templates=args.templates and args.templates.resolve(),
+        timezone=args.timezone,
+    )
+    start, end = period_from(args, previous_day(config))
+    formats = [f.strip() for f in args.format.split(",")] if args.format else None
+    result = generate(config, start=start, end=end, strict=args.strict, formats=formats)
+    for path in result.files.values():
+        print(path)
+    return 0

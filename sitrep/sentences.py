@@ -1,0 +1,175 @@
+"""Key developments written from the reconciled data.
+
+Every sentence keeps attribution ("JNIM said it killed 40 soldiers; there was no official
+toll"), agrees in number ("1 soldier was", "2 soldiers were") and contains no number that
+is not in the data: figures come from statements or computed totals, days from dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .counts import VAGUE_WORDS
+from .models import EventType, Group, Outcome, SubEventType
+from .report import Cell, FigureRow, Incident, KeyFigures, Period, Statement
+
+_NOUNS: dict[Group, tuple[str, str]] = {
+    Group.STATE_FORCES: ("soldier", "soldiers"),
+    Group.ARMED_GROUP: ("assailant", "assailants"),
+    Group.CIVILIANS: ("civilian", "civilians"),
+    Group.FOREIGN_FORCES: ("foreign soldier", "foreign soldiers"),
+    Group.UNKNOWN: ("person", "people"),
+}
+
+_VERBS: dict[SubEventType, str] = {
+    SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY: "overran {target}positions in",
+    SubEventType.ARMED_CLASH: "clashed with {target}in",
+    SubEventType.SUICIDE_BOMB: "carried out a suicide bombing against {target}in",
+    SubEventType.REMOTE_EXPLOSIVE_LANDMINE_IED: "used an explosive device against {target}in",
+    SubEventType.SHELLING_ARTILLERY_MISSILE_ATTACK: "shelled {target}positions in",
+    SubEventType.AIR_DRONE_STRIKE: "carried out an air or drone strike in",
+    SubEventType.ABDUCTION_FORCED_DISAPPEARANCE: "abducted people in",
+    SubEventType.GOVERNMENT_REGAINS_TERRITORY: "regained control of territory in",
+    SubEventType.ATTACK: "attacked {target}in",
+}
+
+
+def people(count_text: str, low: int | None, high: int | None, group: Group) -> str:
+    """'1 soldier', '2 soldiers', 'more than 30 soldiers', 'dozens of soldiers'."""
+    one, many = _NOUNS[group]
+    word = count_text.lower()
+    if word in VAGUE_WORDS and word not in ("several", "many", "numerous", "heavy"):
+        return f"{word} of {many}"
+    if word == "heavy":
+        return f"heavy casualties among {many}"
+    singular = low == 1 and high == 1
+    return f"{count_text} {one if singular else many}"
+
+
+def _be(statement: Statement) -> str:
+    return "was" if statement.low == 1 and statement.high == 1 else "were"
+
+
+def _said(s: Statement, group: Group, outcome: Outcome) -> str:
+    """One speaker's statement, attributed: 'two security sources said more than 30 ...'."""
+    if s.text is None:
+        return f"{s.by} gave no toll"
+    if s.stance.value == "claimed" and outcome is not Outcome.ARRESTED:
+        if group is Group.ARMED_GROUP:
+            return f"{s.by} said {people(s.text, s.low, s.high, group)} of its own {_be(s)} " \
+                f"{outcome.value}".replace("assailants", "fighters").replace(
+                    "assailant", "fighter")
+        verb = {"killed": "killed", "wounded": "wounded", "missing": "left missing",
+                "abducted": "abducted"}[outcome.value]
+        return f"{s.by} said it {verb} {people(s.text, s.low, s.high, group)}"
+    return f"{s.by} said {people(s.text, s.low, s.high, group)} {_be(s)} {outcome.value}"
+
+
+def _cell_clauses(cell: Cell, group: Group, outcome: Outcome) -> list[str]:
+    if cell.status == "silent":
+        return []
+    if cell.contradiction:
+        by = {s.by for s in cell.statements}
+        figures = " and ".join(
+            f"{people(s.text, s.low, s.high, group)}" for s in cell.statements if s.text
+        )
+        who = next(iter(by)) + " was quoted as giving" if len(by) == 1 else \
+            "officials gave" if cell.stance.value == "official" else "sources gave"
+        return [f"{who} conflicting figures of {figures} {outcome.value}"]
+    clauses = []
+    for s in cell.statements:
+        clause = _said(s, group, outcome)
+        if s.revised_from and s.revised_on:
+            clause += f" (revised from {s.revised_from} on {s.revised_on.day} {s.revised_on:%B})"
+        clauses.append(clause)
+    return clauses
+
+
+def row_clauses(row: FigureRow, officials_spoke: bool) -> list[str]:
+    """The attributed statements of one row: claimed, then official, then independent.
+    "There was no official toll" only when no official spoke about the incident at all."""
+    clauses = _cell_clauses(row.claimed, row.group, row.outcome)
+    if row.official.status != "silent":
+        clauses += _cell_clauses(row.official, row.group, row.outcome)
+    elif not officials_spoke and row.outcome is Outcome.KILLED:
+        clauses.append("there was no official toll")
+    independent = _cell_clauses(row.independent, row.group, row.outcome)
+    if len(row.incidents) > 1 and independent + clauses:
+        places = " and ".join(part.rsplit(",", 1)[0] for part in row.label.split(" + "))
+        joint = f"(one figure for {places} together)"
+        clauses = [c if c.startswith("there was") or "gave no toll" in c
+                   else f"{c} {joint}" for c in clauses]
+        independent = [f"{c} {joint}" for c in independent]
+    return clauses + independent
+
+
+def _place(inc: Incident) -> str:
+    where = ", ".join(x for x in (inc.admin1, inc.country_name) if x and x != inc.location)
+    return f"{inc.location} ({where})" if where else inc.location
+
+
+def opening(inc: Incident) -> str:
+    """'On 1 June 2025, JNIM overran FAMa positions in Boulkessi (Mopti, Mali)'."""
+    when = f"On {inc.date_text}" if inc.date_precision.value == "day" else f"In {inc.date_text}"
+    who = inc.perpetrator or "unidentified attackers"
+    if inc.event_type is EventType.STRATEGIC_DEVELOPMENTS and inc.sub_event_type not in _VERBS:
+        return f"{when}, {inc.title or 'a strategic development was reported'} ({_place(inc)})"
+    verb = _VERBS.get(inc.sub_event_type or SubEventType.ATTACK, _VERBS[SubEventType.ATTACK])
+    target = f"{inc.target} " if inc.target else ""
+    if not target and "{target}" in verb:
+        verb = verb.replace("{target}positions", "positions").replace(
+            "against {target}", "").replace("with {target}", "with opposing forces ")
+    return f"{when}, {who} {verb.format(target=target)} {_place(inc)}"
+
+
+def incident_sentence(inc: Incident, rows: Sequence[FigureRow]) -> str:
+    """One sentence on an incident: what happened, then who said how many."""
+    clauses: list[str] = []
+    main = [r for r in rows if r.outcome is Outcome.KILLED] + \
+        [r for r in rows if r.outcome is not Outcome.KILLED]
+    officials_spoke = any(r.official.status != "silent" for r in rows)
+    for row in main:
+        for clause in row_clauses(row, officials_spoke):
+            if clause not in clauses:
+                clauses.append(clause)
+    text = opening(inc)
+    if inc.status == "update":
+        text += " (new statements in this period)"
+    if clauses:
+        text += "; " + "; ".join(clauses)
+    return text[0].upper() + text[1:] + "."
+
+
+def _rank(inc: Incident, period: Period) -> tuple[int, int, int, str]:
+    """Most severe first; events of the period rank up, events days old rank down."""
+    killed = max((r.best if r.best is not None else (r.low or 0)
+                  for r in inc.figures if r.outcome is Outcome.KILLED), default=0)
+    claimed = max((s.low or 0 for r in inc.figures if r.outcome is Outcome.KILLED
+                   for s in r.claimed.statements), default=0)
+    recency = 1 if inc.status == "new" else (-1 if (period.start - inc.date).days > 2 else 0)
+    return (-(inc.severity.rank + recency), -killed, -claimed, inc.id)
+
+
+def developments(
+    log: Sequence[Incident], table: Sequence[FigureRow], key: KeyFigures, period: Period
+) -> list[str]:
+    """The key developments of the period, most severe first."""
+    current = [i for i in log if i.status in ("new", "update")]
+    if not current:
+        return [f"No incidents were reported for {period.label}."]
+    out = []
+    if len(current) > 1:
+        places = sorted({i.country_name for i in current})
+        total = key.killed_all.text
+        out.append(
+            f"{len(current)} incidents were reported in {', '.join(places)} "
+            f"({key.incidents} in the period, {key.updates} with new statements on earlier "
+            f"events): {total}."
+        )
+    covered_elsewhere = {i for r in table for i in r.incidents[1:]}
+    for inc in sorted(current, key=lambda i: _rank(i, period)):
+        rows = [r for r in table if r.incident == inc.id]
+        if not rows and inc.id in covered_elsewhere:
+            continue  # its only figures are joint ones, told with the first incident
+        out.append(incident_sentence(inc, rows))
+    return out

@@ -1,0 +1,409 @@
+"""Summarising: the reconciled incidents of a period into a :class:`~sitrep.report.Report`.
+
+Places incidents in the period (new, update or context), numbers the sources, adds up
+totals without inventing precision, compares with earlier periods and writes the key
+developments from the data, keeping attribution and hedging.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from .errors import Problem
+from .models import DatePrecision, Group, Outcome, Record, SubEventType, country_name
+from .reconcile import (
+    FigureRules,
+    MergedIncident,
+    RawStatement,
+    SourceNumbers,
+    collect_statements,
+    figure_rows,
+    source_key,
+)
+from .report import (
+    DataQuality,
+    FigureRow,
+    Incident,
+    KeyFigures,
+    Merge,
+    Period,
+    ProblemOut,
+    Report,
+    ReportFilter,
+    Severity,
+    SourceRef,
+    Total,
+    Trend,
+)
+from .sentences import developments
+
+# Days either side of the stated date that an event may fall on, by precision.
+PLACEMENT_SLACK = {DatePrecision.DAY: 0, DatePrecision.WEEK: 3, DatePrecision.MONTH: 15}
+
+
+def make_period(
+    start: dt.date, end: dt.date, timezone: str, lookback_days: int = 30
+) -> Period:
+    """The period from ``start`` to ``end`` (inclusive), with its look-back window."""
+    if end < start:
+        raise ValueError(f"the period ends ({end}) before it starts ({start})")
+    days = (end - start).days + 1
+    if days == 1:
+        label = f"{start.day} {start:%B %Y}"
+    elif start.year == end.year:
+        label = f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
+    else:
+        label = f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
+    return Period(
+        start=start,
+        end=end,
+        timezone=timezone,
+        label=label,
+        context_start=start - dt.timedelta(days=lookback_days),
+    )
+
+
+def date_text(record: Record) -> str:
+    """The event date as a reader should see it: '1 June 2025', 'mid-May 2025', 'May 2025'."""
+    d = record.day
+    if record.date_precision is DatePrecision.MONTH:
+        return f"{d:%B %Y}"
+    if record.date_precision is DatePrecision.WEEK:
+        part = "early" if d.day <= 10 else ("mid" if d.day <= 20 else "late")
+        return f"{part}-{d:%B %Y}"
+    if record.end_date and record.end_date != d:
+        e = record.end_date
+        if (e.year, e.month) == (d.year, d.month):
+            return f"{d.day}–{e.day} {e:%B %Y}"
+        return f"{d.day} {d:%B} – {e.day} {e:%B %Y}"
+    return f"{d.day} {d:%B %Y}"
+
+
+def short_label(record: Record) -> str:
+    """'Boulkessi, 1 Jun' (or 'Djibo, mid-May')."""
+    d = record.day
+    if record.date_precision is DatePrecision.DAY:
+        return f"{record.location}, {d.day} {d:%b}"
+    return f"{record.location}, {date_text(record).rsplit(' ', 1)[0]}"
+
+
+def _span(record: Record) -> tuple[dt.date, dt.date]:
+    slack = dt.timedelta(days=PLACEMENT_SLACK[record.date_precision])
+    return record.day - slack, record.last_day + slack
+
+
+def in_period(record: Record, start: dt.date, end: dt.date) -> bool:
+    """The event certainly falls in the period: its whole date uncertainty lies within it
+    (a ``month``-precision event is never placed on a single report day)."""
+    first, last = _span(record)
+    if record.date_precision is DatePrecision.DAY:
+        return first <= end and last >= start
+    return first >= start and last <= end
+
+
+def severity(record: Record, rows: Sequence[FigureRow]) -> Severity:
+    """How grave an incident is: by the killed figure (best, else low), and territory taken;
+    a toll claimed only by the perpetrator makes it at least moderate, never more."""
+    killed_rows = [r for r in rows if r.outcome is Outcome.KILLED]
+    killed = max((r.best if r.best is not None else (r.low or 0) for r in killed_rows), default=0)
+    claimed_only = any(r.best is None and r.high for r in killed_rows)
+    taken = record.sub_event_type is SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY
+    if killed >= 50:
+        return Severity.CRITICAL
+    if killed >= 10 or taken:
+        return Severity.MAJOR
+    if killed >= 1 or claimed_only:  # a claimed toll alone is not evidence of more
+        return Severity.MODERATE
+    return Severity.MINOR
+
+
+# --- totals and trends ---------------------------------------------------------------
+
+
+def total(
+    rows: Sequence[FigureRow], outcome: Outcome, country: str | None, group: Group | None,
+    incidents: int,
+) -> Total:
+    """Add up rows without inventing precision: low sums credible lower bounds; high sums
+    the largest figures (claims included) and stays open-ended if any of them is."""
+    chosen = [r for r in rows if r.outcome is outcome and (group is None or r.group is group)]
+    low = sum(r.low or 0 for r in chosen)
+    best_parts = [r.best for r in chosen if r.best is not None]
+    best = sum(best_parts) if best_parts else None
+    high = 0
+    high_open = False
+    for r in chosen:
+        if r.high is not None:
+            high += r.high
+        else:
+            high_open = high_open or r.high_open
+            high += max(r.low or 0, _open_low(r))
+    noun = outcome.value
+    if not chosen:
+        text = f"no {noun} reported"
+    else:
+        text = f"at least {low} {noun}"
+        if high_open:
+            text += f"; {high} or more including claims" if high > low else \
+                "; no upper figure given"
+        elif high > low:
+            text += f"; up to {high} including claims"
+    return Total(country=country, group=group, outcome=outcome, low=low, best=best,
+                 high=None if high_open else high, high_open=high_open, text=text,
+                 incidents=incidents)
+
+
+def _open_low(row: FigureRow) -> int:
+    lows = [s.low or 0 for cell in (row.official, row.claimed, row.independent)
+            for s in cell.statements if s.high is None and s.low is not None]
+    return max(lows, default=0)
+
+
+def _killed_low(rows: Sequence[FigureRow], incident_ids: set[str]) -> int:
+    """Conservative killed figure of some incidents; a joint figure counts once."""
+    return sum(r.low or 0 for r in rows
+               if r.outcome is Outcome.KILLED and incident_ids.intersection(r.incidents))
+
+
+def history(
+    incidents: Sequence[MergedIncident], period: Period, rules: FigureRules, periods: int = 30
+) -> list[PeriodCount]:
+    """Incidents and conservative killed figure of the ``periods`` periods before ``period``,
+    most recent first, each as known at the end of the current period."""
+    days = period.days
+    start0 = period.start - dt.timedelta(days=days * periods)
+    relevant = [inc for inc in incidents if start0 <= inc.record.last_day
+                and inc.record.day < period.start]
+    statements = collect_statements(relevant, as_of=period.end)
+    numbers: SourceNumbers = {}
+    for inc in relevant:
+        for rec in inc.records:
+            for src in rec.sources:
+                numbers.setdefault(source_key(src), len(numbers) + 1)
+    rows = figure_rows(statements, numbers, {}, rules)
+    out = []
+    for k in range(1, periods + 1):
+        start = period.start - dt.timedelta(days=days * k)
+        end = start + dt.timedelta(days=days - 1)
+        ids = {inc.id for inc in relevant if in_period(inc.record, start, end)}
+        out.append(PeriodCount(len(ids), _killed_low(rows, ids)))
+    return out
+
+
+def change_level(current: float, baseline: float) -> str:
+    """ACLED's change levels for a value against its baseline."""
+    if baseline == 0:
+        return "stable" if current == 0 else "large increase"
+    change = (current - baseline) / baseline
+    if change > 0.25:
+        return "large increase"
+    if change >= 0.10:
+        return "moderate increase"
+    if change > -0.10:
+        return "stable"
+    if change >= -0.25:
+        return "moderate decrease"
+    return "large decrease"
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    """Incidents and conservative killed figure of one earlier period."""
+
+    incidents: int
+    killed: int
+
+
+def trends(current: PeriodCount, history: Sequence[PeriodCount]) -> list[Trend]:
+    """Trends against the previous period and the previous 7 and 30 periods' averages
+    (``history[0]`` is the period just before the current one)."""
+    out = []
+    for metric in ("incidents", "killed"):
+        now = getattr(current, metric)
+        past = [getattr(p, metric) for p in history]
+        prev = past[0] if past else 0
+        avg7 = sum(past[:7]) / 7
+        avg30 = sum(past[:30]) / 30
+        out.append(Trend(metric=metric, current=now, previous=prev, average_7=round(avg7, 2),
+                         average_30=round(avg30, 2), change_previous=change_level(now, prev),
+                         change_7=change_level(now, avg7), change_30=change_level(now, avg30)))
+    return out
+
+
+# --- the report ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryInputs:
+    """Everything summarise needs besides the incidents."""
+
+    title: str
+    period: Period
+    generated_at: dt.datetime
+    filter: ReportFilter
+    problems: Sequence[Problem]
+    skipped: Sequence[str]
+    records_loaded: int
+    rules: FigureRules
+
+
+def _placed(inc: MergedIncident, statements: Sequence[RawStatement], period: Period) -> str | None:
+    rec = inc.record
+    if in_period(rec, period.start, period.end):
+        return "new"
+    if rec.day > period.end:
+        return None
+    if any(s.reported and period.start <= s.reported <= period.end for s in statements):
+        return "update"
+    first, last = _span(rec)
+    if last >= period.context_start:
+        return "context"
+    return None
+
+
+def _number_sources(incidents: Sequence[MergedIncident]) -> tuple[SourceNumbers, list[SourceRef]]:
+    numbers: SourceNumbers = {}
+    refs: dict[int, tuple[str, str | None, dt.date | None, set[str]]] = {}
+    for inc in incidents:
+        for rec in inc.records:
+            for s in sorted(rec.sources, key=lambda s: (s.published or dt.date.min, s.name)):
+                key = source_key(s)
+                if key not in numbers:
+                    numbers[key] = len(numbers) + 1
+                    refs[numbers[key]] = (s.name, s.url, s.published, set())
+                refs[numbers[key]][3].add(rec.id)
+    out = [SourceRef(number=n, name=name, url=url, published=pub, records=sorted(recs))
+           for n, (name, url, pub, recs) in sorted(refs.items())]
+    return numbers, out
+
+
+def _passes(inc: Incident, flt: ReportFilter) -> bool:
+    if flt.countries and inc.country not in flt.countries:
+        return False
+    if flt.admin1 and (inc.admin1 or "").casefold() not in {a.casefold() for a in flt.admin1}:
+        return False
+    return inc.severity.rank >= flt.min_severity.rank
+
+
+def summarise(
+    incidents: Sequence[MergedIncident], inputs: SummaryInputs, history: Sequence[PeriodCount] = ()
+) -> Report:
+    """Build the report of one period from the merged incidents (all those known up to the
+    end of the period; earlier ones give context and trends)."""
+    period = inputs.period
+    by_id = {inc.id: inc for inc in incidents}
+    statements = collect_statements(incidents, as_of=period.end)
+    per_incident: dict[str, list[RawStatement]] = defaultdict(list)
+    for s in statements:
+        for i in s.incidents:
+            per_incident[i].append(s)
+    status = {inc.id: _placed(inc, per_incident[inc.id], period) for inc in incidents}
+    shown = [inc for inc in incidents if status[inc.id]]
+    order = {"new": 0, "update": 1, "context": 2}
+    shown.sort(key=lambda inc: (order[status[inc.id] or "context"], -inc.record.day.toordinal(),
+                                inc.id))
+    labels = {inc.id: short_label(inc.record) for inc in shown}
+    shown_ids = set(labels)
+    numbers, _ = _number_sources(shown)
+    rows = figure_rows(
+        [s for s in statements if shown_ids.intersection(s.incidents)], numbers, labels,
+        inputs.rules,
+    )
+    rows_of: dict[str, list[FigureRow]] = defaultdict(list)
+    for row in rows:
+        for i in row.incidents:
+            rows_of[i].append(row)
+    log = [_incident(inc, status[inc.id] or "context", rows_of[inc.id], numbers) for inc in shown]
+    log = [inc for inc in log if _passes(inc, inputs.filter)]
+    kept = {inc.id for inc in log}
+    numbers, sources = _number_sources([by_id[i.id] for i in log])
+    # Renumber with only the sources of the incidents kept by the filter.
+    rows = figure_rows(
+        [s for s in statements if kept.intersection(s.incidents)], numbers, labels, inputs.rules
+    )
+    rows_of = defaultdict(list)
+    for row in rows:
+        for i in row.incidents:
+            rows_of[i].append(row)
+    log = [_incident(by_id[i.id], i.status, rows_of[i.id], numbers) for i in log]
+    current_ids = {i.id for i in log if i.status in ("new", "update")}
+    table = [r for r in rows if current_ids.intersection(r.incidents)]
+    totals = _totals(table, log)
+    killed_all = next(t for t in totals if t.country is None and t.group is None
+                      and t.outcome is Outcome.KILLED)
+    new = [i for i in log if i.status == "new"]
+    updates = [i for i in log if i.status == "update"]
+    key = KeyFigures(
+        incidents=len(new),
+        updates=len(updates),
+        countries=sorted({i.country for i in log if i.status != "context"}),
+        killed=[t for t in totals if t.country is None and t.group is not None
+                and t.outcome is Outcome.KILLED and t.incidents],
+        killed_all=killed_all,
+    )
+    new_ids = {i.id for i in new}
+    current = PeriodCount(len(new), _killed_low(table, new_ids))
+    as_of = max((s.reported for s in statements if s.reported), default=None)
+    return Report(
+        title=inputs.title,
+        filter=inputs.filter,
+        period=period,
+        generated_at=inputs.generated_at,
+        data_as_of=None if as_of is None else dt.datetime.combine(
+            as_of, dt.time(23, 59), ZoneInfo(period.timezone)),
+        key_figures=key,
+        developments=developments(log, table, key, period),
+        table=table,
+        incidents=log,
+        totals=totals,
+        trends=trends(current, history) if history else [],
+        sources=sources,
+        data_quality=DataQuality(
+            problems=[ProblemOut(file=p.file, line=p.line, record=p.record, field=p.field,
+                                 message=p.message) for p in inputs.problems],
+            skipped_records=list(inputs.skipped),
+            merges=[Merge(incident=inc.id, records=[r.id for r in inc.records],
+                          reasons=inc.reasons) for inc in shown
+                    if len(inc.records) > 1 and inc.id in kept],
+            records_loaded=inputs.records_loaded,
+        ),
+    )
+
+
+def _incident(
+    inc: MergedIncident, status: str, rows: list[FigureRow], numbers: SourceNumbers
+) -> Incident:
+    rec = inc.record
+    return Incident(
+        id=inc.id, records=[r.id for r in inc.records], status=status,  # type: ignore[arg-type]
+        date=rec.day, end_date=rec.end_date, date_precision=rec.date_precision,
+        date_text=date_text(rec), country=rec.country, country_name=country_name(rec.country),
+        admin1=rec.admin1, admin2=rec.admin2, location=rec.location, aliases=rec.aliases,
+        latitude=rec.latitude, longitude=rec.longitude, event_type=rec.event_type,
+        sub_event_type=rec.sub_event_type, perpetrator=rec.perpetrator, target=rec.target,
+        title=rec.title, summary=rec.summary, tags=rec.tags, severity=severity(rec, rows),
+        sources=sorted({numbers[source_key(s)] for s in rec.sources if source_key(s) in numbers}),
+        figures=rows,
+    )
+
+
+def _totals(table: Sequence[FigureRow], log: Sequence[Incident]) -> list[Total]:
+    country_of = {i.id: i.country for i in log}
+    out: list[Total] = []
+    countries: list[str | None] = [None, *sorted({i.country for i in log if i.status != "context"})]
+    for country in countries:
+        rows = [r for r in table if country is None
+                or {country_of.get(i) for i in r.incidents} == {country}]
+        for outcome in Outcome:
+            for group in [None, *Group]:
+                chosen = [r for r in rows if r.outcome is outcome and (group is None or r.group is group)]
+                if not chosen and not (country is None and group is None
+                                       and outcome is Outcome.KILLED):
+                    continue
+                n = len({i for r in chosen for i in r.incidents})
+                out.append(total(rows, outcome, country, group, n))
+    return out
