@@ -95,7 +95,9 @@ class Count:
             case CountKind.FEWER_THAN:
                 return f"fewer than {(self.high or 0) + 1}"
             case CountKind.ABOUT:
-                hedge = "about" if self.approx in (None, "~", "approximately", "some") else self.approx
+                hedge = (
+                    "about" if self.approx in (None, "~", "approximately", "some") else self.approx
+                )
                 return f"{hedge} {self.low}"
             case CountKind.RANGE:
                 return f"{self.low} to {self.high}"

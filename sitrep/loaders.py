@@ -130,7 +130,7 @@ def _yaml_to_python(
         loader.flatten_mapping(node)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+            key = loader.construct_object(key_node)
             sub = f"{path}.{key}" if path else str(key)
             if key in out:
                 problems.append(f"{key_node.start_mark.line + 1}\t{sub}\tappears twice")
@@ -141,7 +141,7 @@ def _yaml_to_python(
             _yaml_to_python(item, loader, f"{path}[{i}]", lines, problems)
             for i, item in enumerate(node.value)
         ]
-    return loader.construct_object(node)  # type: ignore[no-untyped-call]
+    return loader.construct_object(node)
 
 
 def parse_file(path: Path, display: str | None = None) -> tuple[list[RawRecord], list[Problem]]:
@@ -157,17 +157,19 @@ def parse_file(path: Path, display: str | None = None) -> tuple[list[RawRecord],
     problems: list[Problem] = []
     loader = _Loader(text)
     try:
-        while loader.check_node():  # type: ignore[no-untyped-call]
-            node = loader.get_node()  # type: ignore[no-untyped-call]
-            items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            items: list[yaml.Node] = node.value if isinstance(node, yaml.SequenceNode) else [node]
             for item in items:
                 lines: dict[str, int] = {}
                 dupes: list[str] = []
                 value = _yaml_to_python(item, loader, "", lines, dupes)
                 raw = RawRecord(value, name, item.start_mark.line + 1, lines)
                 for dupe in dupes:
-                    line, key, what = dupe.split("\t")
-                    problems.append(Problem(name, int(line), raw.id, key, f"{what} in one mapping"))
+                    at, key, what = dupe.split("\t")
+                    problems.append(Problem(name, int(at), raw.id, key, f"{what} in one mapping"))
                 if value is not None:
                     records.append(raw)
     except yaml.MarkedYAMLError as exc:
@@ -181,7 +183,7 @@ def parse_file(path: Path, display: str | None = None) -> tuple[list[RawRecord],
         )
         problems.append(Problem(name, line, None, None, f"not valid {what}: {exc.problem}{hint}"))
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
     return records, problems
 
 

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
 
 from rapidfuzz import fuzz
 
@@ -251,8 +252,8 @@ def merge_records(
                     union(min(i, j), max(i, j), why)
 
     groups: list[MergedIncident] = []
-    for root, ids in members.items():
-        recs = sorted((ordered[i] for i in ids), key=_primary_key)
+    for root, member_ids in members.items():
+        recs = sorted((ordered[i] for i in member_ids), key=_primary_key)
         groups.append(MergedIncident(recs, sorted(reasons.get(root, []))))
     groups.sort(key=lambda g: (g.primary.day, g.id))
     return groups
@@ -363,7 +364,9 @@ def _cell(
     superseded.sort(key=lambda s: _date_key(s.reported), reverse=True)
     counts = [c for _, c in figures]
     contradiction = any(not _overlap(a, b) for i, a in enumerate(counts) for b in counts[i + 1 :])
-    status = "figure" if figures else ("no_figure" if raws else "silent")
+    status: Literal["figure", "no_figure", "silent"] = (
+        "figure" if figures else ("no_figure" if raws else "silent")
+    )
     cell = Cell(
         stance=stance,
         status=status,
@@ -540,10 +543,10 @@ def explain_incident(
     statements = collect_statements(incidents, as_of=as_of)
     numbers: SourceNumbers = {}
     for r in inc.records:
-        for s in r.sources:
-            numbers.setdefault(source_key(s), len(numbers) + 1)
-    for s in statements:
-        numbers.setdefault(source_key(s.source), len(numbers) + 1)
+        for src in r.sources:
+            numbers.setdefault(source_key(src), len(numbers) + 1)
+    for raw in statements:
+        numbers.setdefault(source_key(raw.source), len(numbers) + 1)
     mine = [s for s in statements if inc.id in s.incidents]
     rows = figure_rows(mine, numbers, {}, FigureRules(rc.claim_spread_factor))
     rec = inc.record
@@ -556,17 +559,24 @@ def explain_incident(
             head += f" (joint figure for {', '.join(row.incidents)})"
         lines.append(head)
         for cell in (row.official, row.claimed, row.independent):
-            lines.append(f"  {cell.stance.value}: {cell.status}"
-                         + (" (contradictory)" if cell.contradiction else ""))
+            lines.append(
+                f"  {cell.stance.value}: {cell.status}"
+                + (" (contradictory)" if cell.contradiction else "")
+            )
             for st in cell.statements:
                 fig = st.text or "no figure"
                 extra = f", revised from {st.revised_from}" if st.revised_from else ""
-                lines.append(f"    {fig} - {st.by}, reported {st.reported}, "
-                             f"record {st.record}{extra}")
-            lines += [f"    superseded: {st.text or 'no figure'} - {st.by}, {st.reported}"
-                      for st in cell.superseded]
+                lines.append(
+                    f"    {fig} - {st.by}, reported {st.reported}, record {st.record}{extra}"
+                )
+            lines += [
+                f"    superseded: {st.text or 'no figure'} - {st.by}, {st.reported}"
+                for st in cell.superseded
+            ]
         low, best, high = (("-" if v is None else str(v)) for v in (row.low, row.best, row.high))
-        lines.append(f"  low {low}, best {best}, high {high}{' (open-ended)' if row.high_open else ''}")
+        lines.append(
+            f"  low {low}, best {best}, high {high}{' (open-ended)' if row.high_open else ''}"
+        )
         lines.append(f"  basis: {row.basis}")
         if row.flags:
             lines.append(f"  flags: {', '.join(f.value for f in row.flags)}")

@@ -56,11 +56,16 @@ def _said(s: Statement, group: Group, outcome: Outcome) -> str:
         return f"{s.by} gave no toll"
     if s.stance.value == "claimed" and outcome is not Outcome.ARRESTED:
         if group is Group.ARMED_GROUP:
-            return f"{s.by} said {people(s.text, s.low, s.high, group)} of its own {_be(s)} " \
-                f"{outcome.value}".replace("assailants", "fighters").replace(
-                    "assailant", "fighter")
-        verb = {"killed": "killed", "wounded": "wounded", "missing": "left missing",
-                "abducted": "abducted"}[outcome.value]
+            return (
+                f"{s.by} said {people(s.text, s.low, s.high, group)} of its own {_be(s)} "
+                f"{outcome.value}".replace("assailants", "fighters").replace("assailant", "fighter")
+            )
+        verb = {
+            "killed": "killed",
+            "wounded": "wounded",
+            "missing": "left missing",
+            "abducted": "abducted",
+        }[outcome.value]
         return f"{s.by} said it {verb} {people(s.text, s.low, s.high, group)}"
     return f"{s.by} said {people(s.text, s.low, s.high, group)} {_be(s)} {outcome.value}"
 
@@ -73,8 +78,13 @@ def _cell_clauses(cell: Cell, group: Group, outcome: Outcome) -> list[str]:
         figures = " and ".join(
             f"{people(s.text, s.low, s.high, group)}" for s in cell.statements if s.text
         )
-        who = next(iter(by)) + " was quoted as giving" if len(by) == 1 else \
-            "officials gave" if cell.stance.value == "official" else "sources gave"
+        who = (
+            next(iter(by)) + " was quoted as giving"
+            if len(by) == 1
+            else "officials gave"
+            if cell.stance.value == "official"
+            else "sources gave"
+        )
         return [f"{who} conflicting figures of {figures} {outcome.value}"]
     clauses = []
     for s in cell.statements:
@@ -97,8 +107,10 @@ def row_clauses(row: FigureRow, officials_spoke: bool) -> list[str]:
     if len(row.incidents) > 1 and independent + clauses:
         places = " and ".join(part.rsplit(",", 1)[0] for part in row.label.split(" + "))
         joint = f"(one figure for {places} together)"
-        clauses = [c if c.startswith("there was") or "gave no toll" in c
-                   else f"{c} {joint}" for c in clauses]
+        clauses = [
+            c if c.startswith("there was") or "gave no toll" in c else f"{c} {joint}"
+            for c in clauses
+        ]
         independent = [f"{c} {joint}" for c in independent]
     return clauses + independent
 
@@ -117,16 +129,20 @@ def opening(inc: Incident) -> str:
     verb = _VERBS.get(inc.sub_event_type or SubEventType.ATTACK, _VERBS[SubEventType.ATTACK])
     target = f"{inc.target} " if inc.target else ""
     if not target and "{target}" in verb:
-        verb = verb.replace("{target}positions", "positions").replace(
-            "against {target}", "").replace("with {target}", "with opposing forces ")
+        verb = (
+            verb.replace("{target}positions", "positions")
+            .replace("against {target}", "")
+            .replace("with {target}", "with opposing forces ")
+        )
     return f"{when}, {who} {verb.format(target=target)} {_place(inc)}"
 
 
 def incident_sentence(inc: Incident, rows: Sequence[FigureRow]) -> str:
     """One sentence on an incident: what happened, then who said how many."""
     clauses: list[str] = []
-    main = [r for r in rows if r.outcome is Outcome.KILLED] + \
-        [r for r in rows if r.outcome is not Outcome.KILLED]
+    main = [r for r in rows if r.outcome is Outcome.KILLED] + [
+        r for r in rows if r.outcome is not Outcome.KILLED
+    ]
     officials_spoke = any(r.official.status != "silent" for r in rows)
     for row in main:
         for clause in row_clauses(row, officials_spoke):
@@ -142,10 +158,23 @@ def incident_sentence(inc: Incident, rows: Sequence[FigureRow]) -> str:
 
 def _rank(inc: Incident, period: Period) -> tuple[int, int, int, str]:
     """Most severe first; events of the period rank up, events days old rank down."""
-    killed = max((r.best if r.best is not None else (r.low or 0)
-                  for r in inc.figures if r.outcome is Outcome.KILLED), default=0)
-    claimed = max((s.low or 0 for r in inc.figures if r.outcome is Outcome.KILLED
-                   for s in r.claimed.statements), default=0)
+    killed = max(
+        (
+            r.best if r.best is not None else (r.low or 0)
+            for r in inc.figures
+            if r.outcome is Outcome.KILLED
+        ),
+        default=0,
+    )
+    claimed = max(
+        (
+            s.low or 0
+            for r in inc.figures
+            if r.outcome is Outcome.KILLED
+            for s in r.claimed.statements
+        ),
+        default=0,
+    )
     recency = 1 if inc.status == "new" else (-1 if (period.start - inc.date).days > 2 else 0)
     return (-(inc.severity.rank + recency), -killed, -claimed, inc.id)
 

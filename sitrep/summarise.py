@@ -45,9 +45,7 @@ from .sentences import developments
 PLACEMENT_SLACK = {DatePrecision.DAY: 0, DatePrecision.WEEK: 3, DatePrecision.MONTH: 15}
 
 
-def make_period(
-    start: dt.date, end: dt.date, timezone: str, lookback_days: int = 30
-) -> Period:
+def make_period(start: dt.date, end: dt.date, timezone: str, lookback_days: int = 30) -> Period:
     """The period from ``start`` to ``end`` (inclusive), with its look-back window."""
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
@@ -125,7 +123,10 @@ def severity(record: Record, rows: Sequence[FigureRow]) -> Severity:
 
 
 def total(
-    rows: Sequence[FigureRow], outcome: Outcome, country: str | None, group: Group | None,
+    rows: Sequence[FigureRow],
+    outcome: Outcome,
+    country: str | None,
+    group: Group | None,
     incidents: int,
 ) -> Total:
     """Add up rows without inventing precision: low sums credible lower bounds; high sums
@@ -148,25 +149,41 @@ def total(
     else:
         text = f"at least {low} {noun}"
         if high_open:
-            text += f"; {high} or more including claims" if high > low else \
-                "; no upper figure given"
+            text += (
+                f"; {high} or more including claims" if high > low else "; no upper figure given"
+            )
         elif high > low:
             text += f"; up to {high} including claims"
-    return Total(country=country, group=group, outcome=outcome, low=low, best=best,
-                 high=None if high_open else high, high_open=high_open, text=text,
-                 incidents=incidents)
+    return Total(
+        country=country,
+        group=group,
+        outcome=outcome,
+        low=low,
+        best=best,
+        high=None if high_open else high,
+        high_open=high_open,
+        text=text,
+        incidents=incidents,
+    )
 
 
 def _open_low(row: FigureRow) -> int:
-    lows = [s.low or 0 for cell in (row.official, row.claimed, row.independent)
-            for s in cell.statements if s.high is None and s.low is not None]
+    lows = [
+        s.low or 0
+        for cell in (row.official, row.claimed, row.independent)
+        for s in cell.statements
+        if s.high is None and s.low is not None
+    ]
     return max(lows, default=0)
 
 
 def _killed_low(rows: Sequence[FigureRow], incident_ids: set[str]) -> int:
     """Conservative killed figure of some incidents; a joint figure counts once."""
-    return sum(r.low or 0 for r in rows
-               if r.outcome is Outcome.KILLED and incident_ids.intersection(r.incidents))
+    return sum(
+        r.low or 0
+        for r in rows
+        if r.outcome is Outcome.KILLED and incident_ids.intersection(r.incidents)
+    )
 
 
 def history(
@@ -176,8 +193,9 @@ def history(
     most recent first, each as known at the end of the current period."""
     days = period.days
     start0 = period.start - dt.timedelta(days=days * periods)
-    relevant = [inc for inc in incidents if start0 <= inc.record.last_day
-                and inc.record.day < period.start]
+    relevant = [
+        inc for inc in incidents if start0 <= inc.record.last_day and inc.record.day < period.start
+    ]
     statements = collect_statements(relevant, as_of=period.end)
     numbers: SourceNumbers = {}
     for inc in relevant:
@@ -228,9 +246,18 @@ def trends(current: PeriodCount, history: Sequence[PeriodCount]) -> list[Trend]:
         prev = past[0] if past else 0
         avg7 = sum(past[:7]) / 7
         avg30 = sum(past[:30]) / 30
-        out.append(Trend(metric=metric, current=now, previous=prev, average_7=round(avg7, 2),
-                         average_30=round(avg30, 2), change_previous=change_level(now, prev),
-                         change_7=change_level(now, avg7), change_30=change_level(now, avg30)))
+        out.append(
+            Trend(
+                metric=metric,
+                current=now,
+                previous=prev,
+                average_7=round(avg7, 2),
+                average_30=round(avg30, 2),
+                change_previous=change_level(now, prev),
+                change_7=change_level(now, avg7),
+                change_30=change_level(now, avg30),
+            )
+        )
     return out
 
 
@@ -259,7 +286,7 @@ def _placed(inc: MergedIncident, statements: Sequence[RawStatement], period: Per
         return None
     if any(s.reported and period.start <= s.reported <= period.end for s in statements):
         return "update"
-    first, last = _span(rec)
+    _, last = _span(rec)
     if last >= period.context_start:
         return "context"
     return None
@@ -276,8 +303,10 @@ def _number_sources(incidents: Sequence[MergedIncident]) -> tuple[SourceNumbers,
                     numbers[key] = len(numbers) + 1
                     refs[numbers[key]] = (s.name, s.url, s.published, set())
                 refs[numbers[key]][3].add(rec.id)
-    out = [SourceRef(number=n, name=name, url=url, published=pub, records=sorted(recs))
-           for n, (name, url, pub, recs) in sorted(refs.items())]
+    out = [
+        SourceRef(number=n, name=name, url=url, published=pub, records=sorted(recs))
+        for n, (name, url, pub, recs) in sorted(refs.items())
+    ]
     return numbers, out
 
 
@@ -304,13 +333,16 @@ def summarise(
     status = {inc.id: _placed(inc, per_incident[inc.id], period) for inc in incidents}
     shown = [inc for inc in incidents if status[inc.id]]
     order = {"new": 0, "update": 1, "context": 2}
-    shown.sort(key=lambda inc: (order[status[inc.id] or "context"], -inc.record.day.toordinal(),
-                                inc.id))
+    shown.sort(
+        key=lambda inc: (order[status[inc.id] or "context"], -inc.record.day.toordinal(), inc.id)
+    )
     labels = {inc.id: short_label(inc.record) for inc in shown}
     shown_ids = set(labels)
     numbers, _ = _number_sources(shown)
     rows = figure_rows(
-        [s for s in statements if shown_ids.intersection(s.incidents)], numbers, labels,
+        [s for s in statements if shown_ids.intersection(s.incidents)],
+        numbers,
+        labels,
         inputs.rules,
     )
     rows_of: dict[str, list[FigureRow]] = defaultdict(list)
@@ -333,16 +365,23 @@ def summarise(
     current_ids = {i.id for i in log if i.status in ("new", "update")}
     table = [r for r in rows if current_ids.intersection(r.incidents)]
     totals = _totals(table, log)
-    killed_all = next(t for t in totals if t.country is None and t.group is None
-                      and t.outcome is Outcome.KILLED)
+    killed_all = next(
+        t for t in totals if t.country is None and t.group is None and t.outcome is Outcome.KILLED
+    )
     new = [i for i in log if i.status == "new"]
     updates = [i for i in log if i.status == "update"]
     key = KeyFigures(
         incidents=len(new),
         updates=len(updates),
         countries=sorted({i.country for i in log if i.status != "context"}),
-        killed=[t for t in totals if t.country is None and t.group is not None
-                and t.outcome is Outcome.KILLED and t.incidents],
+        killed=[
+            t
+            for t in totals
+            if t.country is None
+            and t.group is not None
+            and t.outcome is Outcome.KILLED
+            and t.incidents
+        ],
         killed_all=killed_all,
     )
     new_ids = {i.id for i in new}
@@ -353,8 +392,9 @@ def summarise(
         filter=inputs.filter,
         period=period,
         generated_at=inputs.generated_at,
-        data_as_of=None if as_of is None else dt.datetime.combine(
-            as_of, dt.time(23, 59), ZoneInfo(period.timezone)),
+        data_as_of=None
+        if as_of is None
+        else dt.datetime.combine(as_of, dt.time(23, 59), ZoneInfo(period.timezone)),
         key_figures=key,
         developments=developments(log, table, key, period),
         table=table,
@@ -363,12 +403,18 @@ def summarise(
         trends=trends(current, history) if history else [],
         sources=sources,
         data_quality=DataQuality(
-            problems=[ProblemOut(file=p.file, line=p.line, record=p.record, field=p.field,
-                                 message=p.message) for p in inputs.problems],
+            problems=[
+                ProblemOut(
+                    file=p.file, line=p.line, record=p.record, field=p.field, message=p.message
+                )
+                for p in inputs.problems
+            ],
             skipped_records=list(inputs.skipped),
-            merges=[Merge(incident=inc.id, records=[r.id for r in inc.records],
-                          reasons=inc.reasons) for inc in shown
-                    if len(inc.records) > 1 and inc.id in kept],
+            merges=[
+                Merge(incident=inc.id, records=[r.id for r in inc.records], reasons=inc.reasons)
+                for inc in shown
+                if len(inc.records) > 1 and inc.id in kept
+            ],
             records_loaded=inputs.records_loaded,
         ),
     )
@@ -379,13 +425,29 @@ def _incident(
 ) -> Incident:
     rec = inc.record
     return Incident(
-        id=inc.id, records=[r.id for r in inc.records], status=status,  # type: ignore[arg-type]
-        date=rec.day, end_date=rec.end_date, date_precision=rec.date_precision,
-        date_text=date_text(rec), country=rec.country, country_name=country_name(rec.country),
-        admin1=rec.admin1, admin2=rec.admin2, location=rec.location, aliases=rec.aliases,
-        latitude=rec.latitude, longitude=rec.longitude, event_type=rec.event_type,
-        sub_event_type=rec.sub_event_type, perpetrator=rec.perpetrator, target=rec.target,
-        title=rec.title, summary=rec.summary, tags=rec.tags, severity=severity(rec, rows),
+        id=inc.id,
+        records=[r.id for r in inc.records],
+        status=status,  # type: ignore[arg-type]
+        date=rec.day,
+        end_date=rec.end_date,
+        date_precision=rec.date_precision,
+        date_text=date_text(rec),
+        country=rec.country,
+        country_name=country_name(rec.country),
+        admin1=rec.admin1,
+        admin2=rec.admin2,
+        location=rec.location,
+        aliases=rec.aliases,
+        latitude=rec.latitude,
+        longitude=rec.longitude,
+        event_type=rec.event_type,
+        sub_event_type=rec.sub_event_type,
+        perpetrator=rec.perpetrator,
+        target=rec.target,
+        title=rec.title,
+        summary=rec.summary,
+        tags=rec.tags,
+        severity=severity(rec, rows),
         sources=sorted({numbers[source_key(s)] for s in rec.sources if source_key(s) in numbers}),
         figures=rows,
     )
@@ -396,13 +458,19 @@ def _totals(table: Sequence[FigureRow], log: Sequence[Incident]) -> list[Total]:
     out: list[Total] = []
     countries: list[str | None] = [None, *sorted({i.country for i in log if i.status != "context"})]
     for country in countries:
-        rows = [r for r in table if country is None
-                or {country_of.get(i) for i in r.incidents} == {country}]
+        rows = [
+            r
+            for r in table
+            if country is None or {country_of.get(i) for i in r.incidents} == {country}
+        ]
         for outcome in Outcome:
             for group in [None, *Group]:
-                chosen = [r for r in rows if r.outcome is outcome and (group is None or r.group is group)]
-                if not chosen and not (country is None and group is None
-                                       and outcome is Outcome.KILLED):
+                chosen = [
+                    r for r in rows if r.outcome is outcome and (group is None or r.group is group)
+                ]
+                if not chosen and not (
+                    country is None and group is None and outcome is Outcome.KILLED
+                ):
                     continue
                 n = len({i for r in chosen for i in r.incidents})
                 out.append(total(rows, outcome, country, group, n))

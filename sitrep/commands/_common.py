@@ -14,7 +14,10 @@ from ..errors import UsageError
 def add_config_option(parser: argparse.ArgumentParser) -> None:
     """``--config``: the sitrep.toml file or the project folder holding it."""
     parser.add_argument(
-        "--config", type=Path, default=None, metavar="PATH",
+        "--config",
+        type=Path,
+        default=None,
+        metavar="PATH",
         help="sitrep.toml, or the project folder that holds it (default: current folder)",
     )
 
@@ -43,9 +46,10 @@ def period_from(args: argparse.Namespace, default: dt.date | None) -> tuple[dt.d
         if end < start:
             raise UsageError(f"--to {end} is before --from {start}")
         return start, end
-    end = parse_date(args.date, "--date") if args.date else default
-    if end is None:
+    chosen = parse_date(args.date, "--date") if args.date else default
+    if chosen is None:
         raise UsageError("give the report date with --date YYYY-MM-DD")
+    end = chosen
     days = 1
     if args.period:
         m = re.fullmatch(r"(\d+)d", args.period)
