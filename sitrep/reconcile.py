@@ -420,8 +420,9 @@ class Bounds:
 
 
 def bounds(current: Iterable[tuple[Stance, str, Count]]) -> Bounds:
-    """The policy of docs/methodology.md: low from credible statements, best between,
-    high from anyone; claims never set best while another figure exists."""
+    """The policy of docs/methodology.md: low from credible statements (the highest lower
+    bound when they agree, the lowest figure when they contradict), best between, high from
+    anyone; claims never set best while another figure exists."""
     items = list(current)
     credible = [(by, c) for stance, by, c in items if stance is not Stance.CLAIMED]
     if not items:
@@ -438,7 +439,13 @@ def bounds(current: Iterable[tuple[Stance, str, Count]]) -> Bounds:
     high_basis = "no upper figure stated" if high_open else f"high {high} from {top[1]}"
     if not credible:
         return Bounds(None, None, high, high_open, f"claimed only; {high_basis}")
-    low_by, low_count = max(credible, key=lambda x: (x[1].low, x[0]))
+    conflicting = any(
+        not _overlap(a, b) for i, (_, a) in enumerate(credible) for _, b in credible[i + 1 :]
+    )
+    if conflicting:  # credible sources contradict: ACLED's conservative reading, the lowest
+        low_by, low_count = min(credible, key=lambda x: (x[1].low, x[0]))
+    else:  # consistent: every credible statement holds, so the highest lower bound does
+        low_by, low_count = max(credible, key=lambda x: (x[1].low, x[0]))
     low = low_count.low
     points = [(c.point, by) for by, c in credible if c.point is not None]
     if points:
