@@ -14,8 +14,11 @@ test: setup
 	.venv/bin/mypy
 	.venv/bin/pytest -q
 
-# Regenerate the golden Markdown/HTML/JSON files after an intended change in the output.
+# Regenerate the golden Markdown/HTML/JSON files and the published JSON Schemas after an
+# intended change in the output.
 golden: setup
+	.venv/bin/sitrep schema > docs/record.schema.json
+	.venv/bin/sitrep schema --report > docs/report.schema.json
 	SITREP_UPDATE_GOLDEN=1 .venv/bin/pytest -q tests/test_golden.py
 
 bench: setup

@@ -64,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    if args.verbose < 2:  # WeasyPrint reports every layout step at INFO
+        logging.getLogger("weasyprint").setLevel(logging.WARNING)
+        logging.getLogger("fontTools").setLevel(logging.WARNING)
     try:
         code: int = args._run(args)
     except UsageError as exc:

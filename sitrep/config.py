@@ -193,9 +193,8 @@ def load_config(path: Path | None = None, *, environ: dict[str, str] | None = No
     if environ.get(PASSWORD_ENV):
         data.setdefault("smtp", {})["password"] = environ[PASSWORD_ENV]
     try:
-        config = Config.model_validate(
-            {**data, "root": file.parent.resolve(), "file": file.resolve() if file.exists() else None}
-        )
+        where = {"root": file.parent.resolve(), "file": file.resolve() if file.exists() else None}
+        config = Config.model_validate({**data, **where})
     except ValidationError as exc:
         raise ConfigError(_describe(exc, str(file))) from None
     return config

@@ -122,10 +122,18 @@ def discover(root: Path) -> list[Path]:
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap")
+
+
 def _yaml_to_python(
     node: yaml.Node, loader: yaml.SafeLoader, path: str, lines: dict[str, int], problems: list[str]
 ) -> Any:
     lines[path] = node.start_mark.line + 1
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the tag {node.tag} is not allowed (records are plain data)",
+            node.start_mark,
+        )
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         out: dict[Any, Any] = {}
@@ -153,6 +161,11 @@ def parse_file(path: Path, display: str | None = None) -> tuple[list[RawRecord],
         return [], [Problem(name, None, None, None, f"cannot read the file: {exc}")]
     if path.suffix.lower() == ".jsonl":
         return _parse_jsonl(text, name)
+    if path.suffix.lower() == ".json":
+        try:  # strict JSON first, for JSON's own error messages; then YAML for line numbers
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            return [], [Problem(name, exc.lineno, None, None, f"not valid JSON: {exc.msg}")]
     records: list[RawRecord] = []
     problems: list[Problem] = []
     loader = _Loader(text)
@@ -176,11 +189,8 @@ def parse_file(path: Path, display: str | None = None) -> tuple[list[RawRecord],
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = "JSON" if path.suffix.lower() == ".json" else "YAML"
-        hint = (
-            " (quote counts that start with '>' or contain ':' such as \">30\")"
-            if what == "YAML"
-            else ""
-        )
+        syntax = not isinstance(exc, yaml.constructor.ConstructorError)
+        hint = " (quote counts that start with '>' such as \">30\")" if syntax else ""
         problems.append(Problem(name, line, None, None, f"not valid {what}: {exc.problem}{hint}"))
     finally:
         loader.dispose()
@@ -308,38 +318,48 @@ def validate_records(raws: Sequence[RawRecord], *, files: list[Path]) -> LoadRes
             invalid.add(raw.id or f"{raw.file}:{raw.line}")
         elif record.id not in invalid:
             records.append(record)
+    # References are checked on the raw data of every record, valid or not, so that one
+    # run reports a dangling reference together with the record's other problems.
     known = set(by_id)
-    raw_of = {r.id: r for r in raws if r.id}
-    kept: list[Record] = []
-    for record in records:
-        dangling = [(path, ref) for path, ref in _references(record) if ref not in known]
-        for path, ref in dangling:
-            raw = raw_of[record.id]
+    dangling_ids: set[str] = set()
+    for raw in raws:
+        for path, ref in _references(raw.data):
+            if ref in known:
+                continue
             problems.append(
                 Problem(
                     raw.file,
                     raw.line_of(path),
-                    record.id,
+                    raw.id,
                     path,
                     f"no record with id {ref!r} in the dataset (expected an existing record id)",
                 )
             )
-        if dangling:
-            invalid.add(record.id)
-        else:
-            kept.append(record)
+            invalid.add(raw.id or f"{raw.file}:{raw.line}")
+            if raw.id:
+                dangling_ids.add(raw.id)
+    kept = [record for record in records if record.id not in dangling_ids]
     problems.sort(key=lambda p: (p.file, p.line or 0))
     return LoadResult(kept, problems, files, sorted(invalid))
 
 
-def _references(record: Record) -> Iterator[tuple[str, str]]:
-    for i, claim in enumerate(record.claims):
-        for j, ref in enumerate(claim.covers):
-            yield f"claims[{i}].covers[{j}]", ref
-    if record.same_as:
-        yield "same_as", record.same_as
-    for j, ref in enumerate(record.not_same_as):
-        yield f"not_same_as[{j}]", ref
+def _references(data: Any) -> Iterator[tuple[str, str]]:
+    """The record ids a raw record refers to (``covers``, ``same_as``, ``not_same_as``)."""
+    if not isinstance(data, dict):
+        return
+    claims = data.get("claims")
+    for i, claim in enumerate(claims if isinstance(claims, list) else []):
+        covers = claim.get("covers") if isinstance(claim, dict) else None
+        for j, ref in enumerate(covers if isinstance(covers, list) else []):
+            if isinstance(ref, str):
+                yield f"claims[{i}].covers[{j}]", ref
+    same_as = data.get("same_as")
+    if isinstance(same_as, str):
+        yield "same_as", same_as
+    not_same_as = data.get("not_same_as")
+    for j, ref in enumerate(not_same_as if isinstance(not_same_as, list) else []):
+        if isinstance(ref, str):
+            yield f"not_same_as[{j}]", ref
 
 
 def load_records(root: Path) -> LoadResult:

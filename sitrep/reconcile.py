@@ -121,6 +121,9 @@ class MergedIncident:
 
     records: list[Record]
     reasons: list[str] = field(default_factory=list)
+    apart: list[str] | None = None
+    """Primary ids of the incidents this one must never merge with (set by
+    :func:`merge_records`; ``not_same_as`` references mapped to the groups that hold them)."""
 
     @property
     def primary(self) -> Record:
@@ -137,8 +140,17 @@ class MergedIncident:
         """The incident as one record: the primary's fields, gaps filled from the others,
         every source and claim kept (source ids prefixed where they would collide)."""
         base = self.primary
+        own = {r.id for r in self.records}
+        not_same_as = sorted(
+            {x for r in self.records for x in r.not_same_as if x not in own}
+            | set(self.apart or ())
+        )
         if len(self.records) == 1:
-            return base
+            if set(base.not_same_as) >= set(not_same_as):
+                return base
+            # a record it must stay apart from was merged into another incident: name that
+            # incident, so that merging the merged records again keeps them apart
+            return base.model_copy(update={"not_same_as": not_same_as})
         update: dict[str, object] = {}
         for name in (
             "admin1",
@@ -182,7 +194,7 @@ class MergedIncident:
         update["sources"] = sources
         update["claims"] = claims
         update["same_as"] = None
-        update["not_same_as"] = sorted({x for r in self.records for x in r.not_same_as})
+        update["not_same_as"] = not_same_as
         return base.model_copy(update=update)
 
 
@@ -194,20 +206,36 @@ def _primary_key(record: Record) -> tuple[int, int, str]:
 def merge_records(
     records: Sequence[Record], rules: MergeRules | None = None
 ) -> list[MergedIncident]:
-    """Group records that describe the same event; deterministic and order-independent.
+    """Group records that describe the same event; deterministic, order-independent and
+    idempotent.
 
-    Candidate pairs are considered in a canonical order (by ids), so the result does not
-    depend on the order of the input; ``not_same_as`` is honoured between whole groups.
+    Each pass compares incidents (at first, single records) pairwise in a canonical order
+    (by ids), so the result does not depend on the order of the input. A merged incident
+    knows every spelling of its place, so it may match a record that none of its members
+    matched alone: passes repeat until nothing more merges, which makes merging the merged
+    records again a no-op. ``not_same_as`` is honoured between whole groups.
     """
     rules = rules or MergeRules()
-    ordered = sorted(records, key=lambda r: r.id)
-    index = {r.id: i for i, r in enumerate(ordered)}
+    units = [MergedIncident([r]) for r in records]
+    while True:
+        merged = _merge_pass(units, rules)
+        if len(merged) == len(units):
+            merged.sort(key=lambda g: (g.primary.day, g.id))
+            return merged
+        units = merged
+
+
+def _merge_pass(units: Sequence[MergedIncident], rules: MergeRules) -> list[MergedIncident]:
+    """One round of pairwise merging of incidents, by their merged records."""
+    units = sorted(units, key=lambda u: u.id)
+    ordered = [u.record for u in units]
+    index = {r.id: i for i, u in enumerate(units) for r in u.records}
     parent = list(range(len(ordered)))
-    reasons: dict[int, list[str]] = defaultdict(list)
+    reasons: dict[int, list[str]] = {i: list(u.reasons) for i, u in enumerate(units)}
     forbidden: dict[int, set[int]] = defaultdict(set)
     for i, r in enumerate(ordered):
         for other in r.not_same_as:
-            if other in index:
+            if other in index and index[other] != i:
                 forbidden[i].add(index[other])
                 forbidden[index[other]].add(i)
 
@@ -251,11 +279,17 @@ def merge_records(
                 if why:
                     union(min(i, j), max(i, j), why)
 
+    def records_of(unit_ids: set[int]) -> list[Record]:
+        return sorted((r for i in unit_ids for r in units[i].records), key=_primary_key)
+
+    primary_of = {root: records_of(ids)[0].id for root, ids in members.items()}
     groups: list[MergedIncident] = []
-    for root, member_ids in members.items():
-        recs = sorted((ordered[i] for i in member_ids), key=_primary_key)
-        groups.append(MergedIncident(recs, sorted(reasons.get(root, []))))
-    groups.sort(key=lambda g: (g.primary.day, g.id))
+    for root, unit_ids in members.items():
+        apart = {primary_of[find(j)] for i in unit_ids for j in forbidden[i]}
+        apart.discard(primary_of[root])
+        groups.append(
+            MergedIncident(records_of(unit_ids), sorted(reasons.get(root, [])), sorted(apart))
+        )
     return groups
 
 
@@ -505,7 +539,7 @@ def figure_rows(
         if claimed and b.best is None:
             flags.append(Flag.CLAIMED_ONLY)
         reference = b.best
-        if claimed and reference:
+        if claimed and reference is not None:  # a claim of 50 against an official 0 too
             top_claim = max(c.low for c in claimed)
             if top_claim > rules.claim_spread_factor * reference:
                 flags.append(Flag.CLAIM_SPREAD)

@@ -191,7 +191,10 @@ class Total(_Out):
     outcome: Outcome
     low: int = Field(description="Conservative sum of credible lower bounds.")
     best: int | None
-    high: int | None = Field(description="Sum of the largest figures, claims included.")
+    high: int | None = Field(
+        description="Sum of the largest figures, claims included (for open-ended figures, "
+        "their lower bound: then the total is 'high or more')."
+    )
     high_open: bool = Field(description="Some figure in the sum has no upper bound.")
     text: str = Field(description="'at least 45 killed; up to 260 including claims'.")
     incidents: int

@@ -7,6 +7,7 @@ is not in the data: figures come from statements or computed totals, days from d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .counts import VAGUE_WORDS
@@ -42,24 +43,39 @@ def people(count_text: str, low: int | None, high: int | None, group: Group) -> 
         return f"{word} of {many}"
     if word == "heavy":
         return f"heavy casualties among {many}"
-    singular = low == 1 and high == 1
-    return f"{count_text} {one if singular else many}"
+    return f"{count_text} {one if singular(count_text) else many}"
+
+
+_LAST_NUMBER = re.compile(r"(\d[\d,]*)\s*$")
+_RANGE = re.compile(r"\d\s*(?:to|-|–)\s*\d")
+
+
+def singular(count_text: str) -> bool:
+    """The noun agrees with the number written last: '1 soldier', 'at least 1 soldier',
+    'about 1 soldier', but 'fewer than 2 soldiers', '1 to 2 soldiers', '0 soldiers'."""
+    last = _LAST_NUMBER.search(count_text)
+    return last is not None and last.group(1) == "1" and not _RANGE.search(count_text)
 
 
 def _be(statement: Statement) -> str:
-    return "was" if statement.low == 1 and statement.high == 1 else "were"
+    return "was" if statement.text is not None and singular(statement.text) else "were"
 
 
 def _said(s: Statement, group: Group, outcome: Outcome) -> str:
     """One speaker's statement, attributed: 'two security sources said more than 30 ...'."""
     if s.text is None:
         return f"{s.by} gave no toll"
-    if s.stance.value == "claimed" and outcome is not Outcome.ARRESTED:
-        if group is Group.ARMED_GROUP:
-            return (
-                f"{s.by} said {people(s.text, s.low, s.high, group)} of its own {_be(s)} "
-                f"{outcome.value}".replace("assailants", "fighters").replace("assailant", "fighter")
-            )
+    claimed = s.stance.value == "claimed" and outcome is not Outcome.ARRESTED
+    own = claimed and group is Group.ARMED_GROUP
+    many = "its fighters" if own else _NOUNS[group][1]
+    if s.text.lower() == "heavy":  # a degree, not a number: no noun agreement to make
+        if claimed and not own:
+            return f"{s.by} said it inflicted heavy casualties on {many}"
+        return f"{s.by} reported heavy casualties among {many}"
+    if own:
+        figure = people(s.text, s.low, s.high, Group.ARMED_GROUP).replace("assailant", "fighter")
+        return f"{s.by} said {figure} of its own {_be(s)} {outcome.value}"
+    if claimed:
         verb = {
             "killed": "killed",
             "wounded": "wounded",

@@ -144,23 +144,26 @@ def total(
             high_open = high_open or r.high_open
             high += max(r.low or 0, _open_low(r))
     noun = outcome.value
+    # best is empty only where the perpetrator's claim is the sole figure
+    with_claims = any(r.claimed.status == "figure" or (r.best is None and r.high) for r in chosen)
+    claims = " including claims" if with_claims else ""
     if not chosen:
-        text = f"no {noun} reported"
+        text = f"no one reported {noun}"
+    elif low == 0 and best is None and high:
+        text = f"no credible figure; claims of {high}{' or more' if high_open else ''} {noun}"
     else:
         text = f"at least {low} {noun}"
         if high_open:
-            text += (
-                f"; {high} or more including claims" if high > low else "; no upper figure given"
-            )
+            text += f"; {high} or more{claims}" if high > low else "; no upper figure given"
         elif high > low:
-            text += f"; up to {high} including claims"
+            text += f"; up to {high}{claims}"
     return Total(
         country=country,
         group=group,
         outcome=outcome,
         low=low,
         best=best,
-        high=None if high_open else high,
+        high=high,
         high_open=high_open,
         text=text,
         incidents=incidents,
@@ -364,7 +367,7 @@ def summarise(
     log = [_incident(by_id[i.id], i.status, rows_of[i.id], numbers) for i in log]
     current_ids = {i.id for i in log if i.status in ("new", "update")}
     table = [r for r in rows if current_ids.intersection(r.incidents)]
-    totals = _totals(table, log)
+    totals = _totals(table, log, {inc.id: inc.record.country for inc in incidents})
     killed_all = next(
         t for t in totals if t.country is None and t.group is None and t.outcome is Outcome.KILLED
     )
@@ -453,8 +456,13 @@ def _incident(
     )
 
 
-def _totals(table: Sequence[FigureRow], log: Sequence[Incident]) -> list[Total]:
-    country_of = {i.id: i.country for i in log}
+def _totals(
+    table: Sequence[FigureRow], log: Sequence[Incident], country_of: dict[str, str] | None = None
+) -> list[Total]:
+    """Totals for all countries and per country. ``country_of`` gives the country of every
+    incident, including those a filter left out that share a joint figure with one kept."""
+    country_of = {**(country_of or {}), **{i.id: i.country for i in log}}
+    shown = {i.id for i in log}
     out: list[Total] = []
     countries: list[str | None] = [None, *sorted({i.country for i in log if i.status != "context"})]
     for country in countries:
@@ -472,6 +480,6 @@ def _totals(table: Sequence[FigureRow], log: Sequence[Incident]) -> list[Total]:
                     country is None and group is None and outcome is Outcome.KILLED
                 ):
                     continue
-                n = len({i for r in chosen for i in r.incidents})
+                n = len({i for r in chosen for i in r.incidents if i in shown})
                 out.append(total(rows, outcome, country, group, n))
     return out

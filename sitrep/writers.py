@@ -15,6 +15,7 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; reports are for sharing
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
@@ -25,6 +26,12 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_all(files: Mapping[Path, bytes | str]) -> list[Path]:

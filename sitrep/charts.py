@@ -1,0 +1,392 @@
+"""Charts for the report: casualty figures per incident, and the incident map.
+
+Charts are drawn with matplotlib's object API and SVG canvas (no pyplot, no global
+state), imported lazily so that commands which render nothing do not pay for it. The
+SVG is deterministic: the same report gives the same bytes (fixed hash salt, no date
+in the metadata, fixed margins instead of ``tight_layout``).
+
+Colours: one per stance, the same as in ``templates/report.css`` (a test checks it).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .models import Group, Outcome, Stance
+from .report import FigureRow, Flag, Report
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+logger = logging.getLogger(__name__)
+
+STANCE_COLOURS: dict[Stance, str] = {
+    Stance.OFFICIAL: "#2f5d8a",
+    Stance.CLAIMED: "#b5452f",
+    Stance.INDEPENDENT: "#3d7a5a",
+}
+ESTIMATE_COLOUR = "#8d99a6"  # the credible estimate (low), darker than the low-best span
+ESTIMATE_SPAN_COLOUR = "#c9d0d8"
+INK = "#2b2f36"
+MUTED = "#6b7480"
+FONT = ["DejaVu Sans"]  # ships with matplotlib: same glyphs on every machine
+WIDTH_IN = 7.0  # A4 text width (180 mm) is 7.09 in
+
+GROUP_WORDS: dict[Group, str] = {
+    Group.STATE_FORCES: "state forces",
+    Group.ARMED_GROUP: "armed group",
+    Group.CIVILIANS: "civilians",
+    Group.FOREIGN_FORCES: "foreign forces",
+    Group.UNKNOWN: "group unknown",
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One drawn chart: its file-name part, caption title, SVG text and alt text."""
+
+    name: str
+    title: str
+    svg: str
+    alt: str
+
+
+@contextmanager
+def svg_style() -> Iterator[None]:
+    """Matplotlib settings for every sitrep chart (deterministic, report fonts)."""
+    import matplotlib
+
+    with matplotlib.rc_context(
+        {
+            "svg.hashsalt": "sitrep",
+            "svg.fonttype": "none",
+            "font.family": "sans-serif",
+            "font.sans-serif": FONT,
+            "font.size": 7.5,
+            "axes.edgecolor": MUTED,
+            "axes.labelcolor": INK,
+            "xtick.color": MUTED,
+            "ytick.color": INK,
+            "text.color": INK,
+            "hatch.linewidth": 0.8,
+            "path.simplify": True,
+        }
+    ):
+        yield
+
+
+def new_figure(width: float, height: float, margins: tuple[float, float, float, float]) -> Figure:
+    """A figure of fixed size (inches) and fixed margins (left, right, top, bottom, inches)."""
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height))
+    FigureCanvasSVG(fig)
+    left, right, top, bottom = margins
+    fig.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        top=1 - top / height,
+        bottom=bottom / height,
+    )
+    return fig
+
+
+def figure_svg(fig: Figure) -> str:
+    """The figure as SVG text, with no date or other varying metadata."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "sitrep"})
+    return buf.getvalue().decode("utf-8")
+
+
+def draw_charts(report: Report) -> list[Chart]:
+    """Every chart of the report: the casualty chart and the map, each only when it has data.
+
+    A report with no casualty figures gets no casualty chart, and one with no incident
+    coordinates gets no map; the templates then say so in words.
+    """
+    from .maps import draw_map
+
+    charts: list[Chart] = []
+    casualties = draw_casualty_chart(report)
+    if casualties is not None:
+        charts.append(casualties)
+    incident_map = draw_map(report)
+    if incident_map is not None:
+        charts.append(incident_map)
+    return charts
+
+
+# --- the casualty chart -----------------------------------------------------------------
+
+
+def row_label(row: FigureRow, report: Report) -> str:
+    """The row's place label; joint figures name every incident ('Tahoua + Dosso')."""
+    if len(row.incidents) > 1:
+        places = {i.id: i.location for i in report.incidents}
+        names = [places.get(i, i).removesuffix(" region") for i in row.incidents]
+        return "joint: " + " + ".join(names)
+    return row.label
+
+
+def is_claimed_only(row: FigureRow) -> bool:
+    """Only the perpetrator gave a figure: no credible estimate exists."""
+    return row.best is None and (
+        Flag.CLAIMED_ONLY in row.flags or (row.claimed.status == "figure" and row.low is None)
+    )
+
+
+def _statements_with_figures(row: FigureRow) -> list[tuple[Stance, int, int | None]]:
+    out = []
+    for c in (row.official, row.claimed, row.independent):
+        for s in c.statements:
+            if s.low is not None:
+                out.append((c.stance, s.low, s.high))
+    return out
+
+
+def charted_rows(report: Report) -> list[FigureRow]:
+    """Killed rows of the table that have at least one number."""
+    return [
+        r
+        for r in report.table
+        if r.outcome is Outcome.KILLED
+        and (r.low is not None or r.high is not None or _statements_with_figures(r))
+    ]
+
+
+def value_text(row: FigureRow) -> str:
+    """The figure printed beside a bar: '31+', '13–14', '5 (claims up to 60)', '200 claimed'."""
+    plus = "+" if row.high_open else ""
+    if is_claimed_only(row):
+        return f"{row.high}{plus} claimed" if row.high is not None else "claimed"
+    low, best = row.low, row.best if row.best is not None else row.low
+    if low is None or best is None:
+        return ""
+    text = f"{low}" if low == best else f"{low}–{best}"
+    if row.high is not None and row.high > best:
+        return f"{text} (up to {row.high}{plus})"
+    return text + plus
+
+
+def casualty_alt(rows: Sequence[FigureRow], report: Report) -> str:
+    """A text description of the casualty chart for screen readers."""
+    parts = [
+        f"{row_label(r, report)}, {GROUP_WORDS[r.group]}: {value_text(r) or 'no figure'}"
+        for r in rows
+    ]
+    return "Bar chart of people killed per incident and group. " + "; ".join(parts) + "."
+
+
+def draw_casualty_chart(report: Report) -> Chart | None:
+    """Killed per incident and group: credible low to best, whisker to the highest figure.
+
+    Statements are dots in their stance's colour. Claimed-only figures are hatched bars
+    in the claimed colour; open-ended highs ('more than 30') end in an arrow.
+    """
+    rows = charted_rows(report)
+    if not rows:
+        return None
+    with svg_style():
+        return _casualty_chart(rows, report)
+
+
+def _casualty_chart(rows: list[FigureRow], report: Report) -> Chart:
+    n = len(rows)
+    row_h = 0.36
+    margins = (1.85, 0.25, 0.4, 0.45)
+    height = margins[2] + margins[3] + row_h * n
+    fig = new_figure(WIDTH_IN, height, margins)
+    ax = fig.add_subplot()
+    top = max(
+        [v for r in rows for v in (r.low, r.best, r.high) if v is not None]
+        + [s[2] or s[1] for r in rows for s in _statements_with_figures(r)]
+        + [1]
+    )
+    xmax = top * 1.32 + 1
+    offsets = {Stance.OFFICIAL: -0.2, Stance.INDEPENDENT: 0.0, Stance.CLAIMED: 0.2}
+    for y, r in enumerate(rows):
+        _draw_row(ax, y, r, xmax, offsets)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_yticks(range(n), [f"{row_label(r, report)}\n{GROUP_WORDS[r.group]}" for r in rows])
+    ax.tick_params(axis="y", length=0, pad=6, labelsize=7.2)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_xlabel("people killed", color=MUTED, fontsize=7)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis="x", color="#e3e6ea", linewidth=0.5)
+    ax.set_axisbelow(True)
+    for y in range(n - 1):
+        ax.axhline(y + 0.5, color="#eef0f2", linewidth=0.5, zorder=0)
+    _casualty_legend(fig)
+    svg = figure_svg(fig)
+    return Chart(
+        name="casualties",
+        title="People killed per incident: credible estimate, highest figure and statements",
+        svg=svg,
+        alt=casualty_alt(rows, report),
+    )
+
+
+def _draw_row(ax: Axes, y: int, r: FigureRow, xmax: float, offsets: dict[Stance, float]) -> None:
+    bar_h = 0.5
+    end: float
+    if is_claimed_only(r):
+        end = float(r.high or 0)
+        ax.barh(
+            y,
+            end,
+            height=bar_h,
+            left=0,
+            color="white",
+            edgecolor=STANCE_COLOURS[Stance.CLAIMED],
+            hatch="////",
+            linewidth=0.8,
+            zorder=2,
+        )
+    else:
+        low = r.low or 0
+        best = r.best if r.best is not None else low
+        ax.barh(y, low, height=bar_h, color=ESTIMATE_COLOUR, linewidth=0, zorder=2)
+        if best > low:
+            ax.barh(
+                y,
+                best - low,
+                left=low,
+                height=bar_h,
+                color=ESTIMATE_SPAN_COLOUR,
+                linewidth=0,
+                zorder=2,
+            )
+        end = float(best)
+        if r.high is not None and r.high > best:
+            colour = _high_colour(r)
+            ax.plot(
+                [best, r.high], [y, y], color=colour, linewidth=1.1, zorder=3, solid_capstyle="butt"
+            )
+            ax.plot([r.high, r.high], [y - 0.14, y + 0.14], color=colour, linewidth=1.1, zorder=3)
+            end = float(r.high)
+    if r.high_open:
+        arrow_len = xmax * 0.045
+        colour = _high_colour(r)
+        ax.annotate(
+            "",
+            xy=(end + arrow_len, y),
+            xytext=(end, y),
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": colour,
+                "linewidth": 1.0,
+                "shrinkA": 0,
+                "shrinkB": 0,
+                "mutation_scale": 7,
+            },
+            zorder=4,
+        )
+        end += arrow_len
+    for stance, low_value, high_value in _statements_with_figures(r):
+        yy = y + offsets[stance]
+        colour = STANCE_COLOURS[stance]
+        if high_value is not None and high_value > low_value:
+            ax.plot(
+                [low_value, high_value],
+                [yy, yy],
+                color=colour,
+                linewidth=2.2,
+                alpha=0.55,
+                zorder=5,
+                solid_capstyle="round",
+            )
+        ax.plot(
+            [low_value],
+            [yy],
+            marker="o",
+            markersize=3.6,
+            color=colour,
+            markeredgecolor="white",
+            markeredgewidth=0.4,
+            zorder=6,
+        )
+    label = value_text(r)
+    if label:
+        claimed = is_claimed_only(r)
+        ax.text(
+            end + xmax * 0.012,
+            y,
+            label,
+            va="center",
+            ha="left",
+            fontsize=7,
+            color=STANCE_COLOURS[Stance.CLAIMED] if claimed else INK,
+            fontstyle="italic" if claimed else "normal",
+            zorder=7,
+        )
+
+
+def _high_colour(r: FigureRow) -> str:
+    """The colour of the stance whose statement gave the row's highest figure."""
+    best_stance, best_value = Stance.INDEPENDENT, -1
+    for stance, low, high in _statements_with_figures(r):
+        value = high if high is not None else low
+        if value > best_value:
+            best_stance, best_value = stance, value
+    return STANCE_COLOURS[best_stance]
+
+
+def _casualty_legend(fig: Figure) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles: list[Any] = [
+        Patch(facecolor=ESTIMATE_COLOUR, label="credible low"),
+        Patch(facecolor=ESTIMATE_SPAN_COLOUR, label="low to best"),
+        Line2D([], [], color=MUTED, linewidth=1.1, label="up to highest figure (→ open)"),
+        Patch(
+            facecolor="white",
+            edgecolor=STANCE_COLOURS[Stance.CLAIMED],
+            hatch="////",
+            label="claimed only",
+        ),
+    ]
+    for stance in (Stance.OFFICIAL, Stance.CLAIMED, Stance.INDEPENDENT):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markersize=4,
+                color=STANCE_COLOURS[stance],
+                label=stance.value,
+            )
+        )
+    height = fig.get_figheight()
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        ncol=7,
+        frameon=False,
+        fontsize=6.6,
+        bbox_to_anchor=(0.01, 1 - 0.06 / height),
+        handlelength=1.4,
+        columnspacing=1.0,
+        handletextpad=0.4,
+        borderaxespad=0,
+    )
+
+
+def estimate_point(row: FigureRow) -> float:
+    """The size a row gives an incident's map marker: best, else low, else 0."""
+    if row.best is not None:
+        return float(row.best)
+    return float(row.low or 0)

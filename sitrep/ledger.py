@@ -1,0 +1,403 @@
+"""The delivery ledger: every (report, recipient) attempt and outcome, in SQLite.
+
+The ledger lives in the project's state folder (``state/deliveries.sqlite``). A delivery
+moves through these states, each committed before the step it describes:
+
+``sending``
+    written before ``MAIL FROM``. Found by a later run, it means the run died before the
+    end of the message was sent: the server cannot have accepted it, so it is sent again.
+``unconfirmed``
+    written just before the final ``.`` of ``DATA``. Found by a later run, it means the run
+    died after the server had the whole message but before its reply was recorded. Mail
+    servers queue a message before they answer, so it is most likely delivered: it is
+    *not* sent again unless asked (``--resend-unconfirmed``), and is reported.
+``sent``
+    the server answered 250 to the end of ``DATA``.
+``deferred``
+    a temporary failure (4xx, dropped connection, timeout, server down): the next run
+    tries again.
+``failed``
+    a permanent failure (5xx) for this recipient: reported, not retried without
+    ``--resend``.
+
+:class:`RunLock` is the lock that keeps two runs of one project from sending at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+
+from .config import Config
+from .errors import LockError
+
+logger = logging.getLogger(__name__)
+
+LEDGER_NAME = "deliveries.sqlite"
+LOCK_NAME = "run.lock"
+
+Clock = Callable[[], dt.datetime]
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC (the default clock)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Status(StrEnum):
+    """Where one delivery stands (see the module documentation)."""
+
+    SENDING = "sending"
+    UNCONFIRMED = "unconfirmed"
+    SENT = "sent"
+    DEFERRED = "deferred"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The ledger's row for one report and recipient."""
+
+    report: str
+    recipient: str
+    name: str
+    edition: str
+    status: Status
+    attempts: int
+    generation: int
+    message_id: str | None
+    attachment_sha256: str | None
+    smtp_code: int | None
+    detail: str | None
+    first_attempt: dt.datetime
+    last_attempt: dt.datetime
+    sent_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One line of a delivery's history."""
+
+    report: str
+    recipient: str
+    at: dt.datetime
+    status: str
+    smtp_code: int | None
+    detail: str | None
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS deliveries (
+    report TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    edition TEXT NOT NULL,
+    status TEXT NOT NULL
+        CHECK (status IN ('sending', 'unconfirmed', 'sent', 'deferred', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    generation INTEGER NOT NULL DEFAULT 0,
+    message_id TEXT,
+    attachment_sha256 TEXT,
+    smtp_code INTEGER,
+    detail TEXT,
+    first_attempt TEXT NOT NULL,
+    last_attempt TEXT NOT NULL,
+    sent_at TEXT,
+    PRIMARY KEY (report, recipient)
+);
+CREATE TABLE IF NOT EXISTS attempts (
+    id INTEGER PRIMARY KEY,
+    report TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    smtp_code INTEGER,
+    detail TEXT
+);
+CREATE INDEX IF NOT EXISTS attempts_by_delivery ON attempts (report, recipient);
+PRAGMA user_version = 1;
+"""
+
+_COLUMNS = (
+    "report, recipient, name, edition, status, attempts, generation, message_id, "
+    "attachment_sha256, smtp_code, detail, first_attempt, last_attempt, sent_at"
+)
+
+
+def _time(value: str | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value)
+
+
+def _entry(row: tuple[object, ...]) -> Entry:
+    (report, recipient, name, edition, status, attempts, generation, message_id, sha,
+     code, detail, first, last, sent) = row  # fmt: skip
+    return Entry(
+        report=str(report),
+        recipient=str(recipient),
+        name=str(name),
+        edition=str(edition),
+        status=Status(str(status)),
+        attempts=int(str(attempts)),
+        generation=int(str(generation)),
+        message_id=None if message_id is None else str(message_id),
+        attachment_sha256=None if sha is None else str(sha),
+        smtp_code=None if code is None else int(str(code)),
+        detail=None if detail is None else str(detail),
+        first_attempt=dt.datetime.fromisoformat(str(first)),
+        last_attempt=dt.datetime.fromisoformat(str(last)),
+        sent_at=_time(None if sent is None else str(sent)),
+    )
+
+
+class Ledger:
+    """The SQLite ledger of deliveries; every method commits before it returns.
+
+    Commits are synchronous (``synchronous=FULL``), so a row survives the machine
+    losing power right after the call.
+    """
+
+    def __init__(self, path: Path, *, clock: Clock = utcnow) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._clock = clock
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+
+    @classmethod
+    def for_config(cls, config: Config, *, clock: Clock = utcnow) -> Ledger:
+        """The ledger in the configured state folder."""
+        return cls(config.path(config.state) / LEDGER_NAME, clock=clock)
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _now(self) -> str:
+        return self._clock().astimezone(dt.UTC).isoformat(timespec="milliseconds")
+
+    # --- reading ------------------------------------------------------------------------
+
+    def get(self, report: str, recipient: str) -> Entry | None:
+        """The row for one delivery, or None if it was never attempted."""
+        row = self._db.execute(
+            f"SELECT {_COLUMNS} FROM deliveries WHERE report = ? AND recipient = ?",
+            (report, recipient.lower()),
+        ).fetchone()
+        return None if row is None else _entry(row)
+
+    def entries(self, report: str | None = None) -> list[Entry]:
+        """Every row, or those of one report, by report then first attempt."""
+        where, params = ("WHERE report = ?", (report,)) if report else ("", ())
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM deliveries {where} ORDER BY report, first_attempt, recipient",
+            params,
+        ).fetchall()
+        return [_entry(r) for r in rows]
+
+    def reports(self) -> list[str]:
+        """The reports in the ledger, newest last."""
+        rows = self._db.execute(
+            "SELECT report FROM deliveries GROUP BY report ORDER BY MIN(first_attempt), report"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def history(self, report: str, recipient: str | None = None) -> list[Attempt]:
+        """Every recorded attempt of a report (or of one of its deliveries), oldest first."""
+        sql = (
+            "SELECT report, recipient, at, status, smtp_code, detail FROM attempts WHERE report = ?"
+        )
+        params: tuple[str, ...] = (report,)
+        if recipient is not None:
+            sql += " AND recipient = ?"
+            params += (recipient.lower(),)
+        rows = self._db.execute(sql + " ORDER BY id", params).fetchall()
+        return [
+            Attempt(str(r[0]), str(r[1]), dt.datetime.fromisoformat(r[2]), str(r[3]), r[4], r[5])
+            for r in rows
+        ]
+
+    # --- writing ------------------------------------------------------------------------
+
+    def begin(
+        self,
+        report: str,
+        recipient: str,
+        *,
+        name: str,
+        edition: str,
+        message_id: str,
+        generation: int,
+        attachment_sha256: str | None,
+    ) -> None:
+        """Record that a delivery is starting (status ``sending``), before MAIL FROM."""
+        now = self._now()
+        with self._tx() as db:
+            db.execute(
+                """
+                INSERT INTO deliveries (report, recipient, name, edition, status, attempts,
+                    generation, message_id, attachment_sha256, first_attempt, last_attempt)
+                VALUES (?, ?, ?, ?, 'sending', 1, ?, ?, ?, ?, ?)
+                ON CONFLICT (report, recipient) DO UPDATE SET
+                    name = excluded.name, edition = excluded.edition, status = 'sending',
+                    attempts = attempts + 1, generation = excluded.generation,
+                    message_id = excluded.message_id,
+                    attachment_sha256 = excluded.attachment_sha256,
+                    smtp_code = NULL, detail = NULL, last_attempt = excluded.last_attempt
+                """,
+                (report, recipient.lower(), name, edition, generation, message_id,
+                 attachment_sha256, now, now),
+            )  # fmt: skip
+
+    def defer(
+        self, report: str, recipient: str, *, name: str, edition: str, generation: int, detail: str
+    ) -> None:
+        """Record a delivery left for the next run without an attempt (server unreachable)."""
+        now = self._now()
+        with self._tx() as db:
+            db.execute(
+                """
+                INSERT INTO deliveries (report, recipient, name, edition, status, generation,
+                    detail, first_attempt, last_attempt)
+                VALUES (?, ?, ?, ?, 'deferred', ?, ?, ?, ?)
+                ON CONFLICT (report, recipient) DO UPDATE SET
+                    status = 'deferred', detail = excluded.detail, smtp_code = NULL,
+                    last_attempt = excluded.last_attempt
+                """,
+                (report, recipient.lower(), name, edition, generation, detail, now, now),
+            )
+            db.execute(
+                "INSERT INTO attempts (report, recipient, at, status, detail) "
+                "VALUES (?, ?, ?, 'deferred', ?)",
+                (report, recipient.lower(), now, detail),
+            )
+
+    def mark_unconfirmed(self, report: str, recipient: str) -> None:
+        """Record that the end of the message is about to be sent (status ``unconfirmed``)."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE deliveries SET status = 'unconfirmed' WHERE report = ? AND recipient = ?",
+                (report, recipient.lower()),
+            )
+
+    def finish(
+        self,
+        report: str,
+        recipient: str,
+        status: Status,
+        *,
+        smtp_code: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Record the outcome of the current attempt, and add it to the history."""
+        if status in (Status.SENDING, Status.UNCONFIRMED):
+            raise ValueError(f"{status} is not an outcome")
+        now = self._now()
+        with self._tx() as db:
+            db.execute(
+                """
+                UPDATE deliveries SET status = ?, smtp_code = ?, detail = ?,
+                    sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END
+                WHERE report = ? AND recipient = ?
+                """,
+                (status.value, smtp_code, detail, status.value, now, report, recipient.lower()),
+            )
+            db.execute(
+                "INSERT INTO attempts (report, recipient, at, status, smtp_code, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (report, recipient.lower(), now, status.value, smtp_code, detail),
+            )
+
+    def note(self, report: str, recipient: str, status: str, detail: str) -> None:
+        """Add a line to a delivery's history without changing its status."""
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO attempts (report, recipient, at, status, detail) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (report, recipient.lower(), self._now(), status, detail),
+            )
+
+
+class RunLock:
+    """An exclusive, non-blocking lock on ``state/run.lock`` for one run.
+
+    The lock is an ``flock`` on the file: the kernel releases it when the process ends,
+    however it ends (SIGKILL, power loss), so a crashed run never leaves it stale. The
+    file holds the pid and start time of the holder, for the error message.
+    """
+
+    def __init__(self, path: Path, *, clock: Clock = utcnow) -> None:
+        self.path = path
+        self._clock = clock
+        self._fd: int | None = None
+
+    @classmethod
+    def for_config(cls, config: Config) -> RunLock:
+        """The lock of the configured state folder."""
+        return cls(config.path(config.state) / LOCK_NAME)
+
+    def acquire(self) -> None:
+        """Take the lock, or raise :class:`LockError` naming the run that holds it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "unknown"
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EACCES):
+                raise LockError(
+                    f"another sitrep run holds {self.path} ({holder}); wait for it to finish "
+                    "(runs are safe to repeat: the next one sends only what is missing)"
+                ) from None
+            raise
+        # The lock file is rewritten in place, not atomically: replacing it would
+        # swap the inode the lock is held on. Its content is informational only.
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()} since {self._clock().isoformat(timespec='seconds')}\n"
+                 .encode())  # fmt: skip
+        self._fd = fd
+
+    def release(self) -> None:
+        """Release the lock (the file stays, empty, for the next run)."""
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, 0)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> RunLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.release()

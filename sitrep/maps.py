@@ -1,0 +1,573 @@
+"""The incident map: country outlines from shipped Natural Earth data, and a marker per incident.
+
+Outlines come from ``sitrep/data/admin0.json`` (Natural Earth 1:50m, public domain;
+see ``sitrep/data/README.md``); nothing is fetched at run time. The map shows the
+countries of the report's incidents and their neighbours, in a plain equirectangular
+projection scaled by the cosine of the middle latitude, with a scale bar. Markers are
+sized by the credible killed figure (best, else low); incidents whose only figure is
+a perpetrator's claim get a hollow marker in the claimed colour, sized by the claim.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from .charts import (
+    INK,
+    MUTED,
+    STANCE_COLOURS,
+    WIDTH_IN,
+    Chart,
+    estimate_point,
+    figure_svg,
+    is_claimed_only,
+    new_figure,
+    svg_style,
+)
+from .models import Outcome, Stance, country_name
+from .report import Incident, Report
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+logger = logging.getLogger(__name__)
+
+WATER = "#e4ebf1"
+LAND = "#f3f2ee"
+LAND_FOCUS = "#ffffff"
+BORDER = "#a3abb5"
+BORDER_FOCUS = "#5f6975"
+MARKER = "#3b4654"
+UPDATE = "#ffffff"
+PAD_DEG = 0.8
+MAX_SPAN_DEG = 45.0
+MIN_SPAN_DEG = 4.0
+MARGINS = (0.35, 0.12, 0.08, 0.75)  # left, right, top, bottom (in)
+
+
+@dataclass(frozen=True)
+class CountryShape:
+    """One country's outline, decoded from the shipped data."""
+
+    code: str
+    name: str
+    bbox: tuple[float, float, float, float]
+    label: tuple[float, float]
+    neighbours: tuple[str, ...]
+    polygons: tuple[Polygon, ...]
+
+
+@dataclass(frozen=True)
+class Polygon:
+    """One polygon: its outer ring, then its holes, with the outer ring's bounding box."""
+
+    rings: tuple[tuple[tuple[float, float], ...], ...]
+    bbox: tuple[float, float, float, float]
+
+
+def _polygon(rings: list[list[int]]) -> Polygon:
+    decoded = tuple(_decode(r) for r in rings)
+    xs = [p[0] for p in decoded[0]]
+    ys = [p[1] for p in decoded[0]]
+    return Polygon(decoded, (min(xs), min(ys), max(xs), max(ys)))
+
+
+def _decode(flat: list[int]) -> tuple[tuple[float, float], ...]:
+    points = []
+    x = y = 0
+    for i in range(0, len(flat), 2):
+        x += flat[i]
+        y += flat[i + 1]
+        points.append((x / 100, y / 100))
+    return tuple(points)
+
+
+@cache
+def boundaries() -> dict[str, CountryShape]:
+    """The shipped country outlines by alpha-3 code (empty, with a warning, if missing)."""
+    try:
+        text = resources.files("sitrep").joinpath("data/admin0.json").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError) as exc:
+        logger.warning("map base data missing (%s): the map shows gridlines only", exc)
+        return {}
+    raw: dict[str, Any] = json.loads(text)["countries"]
+    return {
+        code: CountryShape(
+            code=code,
+            name=info["name"],
+            bbox=(info["bbox"][0], info["bbox"][1], info["bbox"][2], info["bbox"][3]),
+            label=(info["label"][0], info["label"][1]),
+            neighbours=tuple(info["neighbours"]),
+            polygons=tuple(_polygon(poly) for poly in info["polygons"]),
+        )
+        for code, info in raw.items()
+    }
+
+
+def mapped_incidents(report: Report) -> list[Incident]:
+    """Incidents of the period (new and updates) that have coordinates."""
+    return [
+        i
+        for i in report.incidents
+        if i.status != "context" and i.latitude is not None and i.longitude is not None
+    ]
+
+
+def unmapped_incidents(report: Report) -> list[Incident]:
+    """Incidents of the period that cannot be placed on the map (no coordinates)."""
+    return [
+        i
+        for i in report.incidents
+        if i.status != "context" and (i.latitude is None or i.longitude is None)
+    ]
+
+
+def killed_value(incident: Incident) -> tuple[float, bool]:
+    """The marker's figure: summed credible killed figures; or the claim, if only claims."""
+    rows = [r for r in incident.figures if r.outcome is Outcome.KILLED]
+    credible = sum(estimate_point(r) for r in rows if not is_claimed_only(r))
+    if credible > 0 or not rows:
+        return credible, False
+    claimed = sum(float(r.high or 0) for r in rows if is_claimed_only(r))
+    return claimed, claimed > 0
+
+
+def marker_diameter(value: float) -> float:
+    """Marker diameter in points: area grows with the number killed, capped."""
+    return min(4.5 + 2.6 * math.sqrt(max(value, 0.0)), 34.0)
+
+
+def _extent(
+    points: list[tuple[float, float]], focus: list[CountryShape]
+) -> tuple[float, float, float, float]:
+    """The lon/lat window: the focus countries and every point, padded."""
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    for c in focus:
+        xs += [c.bbox[0], c.bbox[2]]
+        ys += [c.bbox[1], c.bbox[3]]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    if x1 - x0 > MAX_SPAN_DEG or y1 - y0 > MAX_SPAN_DEG:  # a huge country: frame the points
+        x0, x1 = min(p[0] for p in points), max(p[0] for p in points)
+        y0, y1 = min(p[1] for p in points), max(p[1] for p in points)
+        x0, x1, y0, y1 = x0 - 3, x1 + 3, y0 - 3, y1 + 3
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    half_w = max(x1 - x0, MIN_SPAN_DEG) / 2 + PAD_DEG
+    half_h = max(y1 - y0, MIN_SPAN_DEG * 0.6) / 2 + PAD_DEG
+    return cx - half_w, cx + half_w, max(cy - half_h, -85.0), min(cy + half_h, 85.0)
+
+
+def _fit(
+    window: tuple[float, float, float, float], width_in: float
+) -> tuple[tuple[float, float, float, float], float, float]:
+    """Grow the window so that it fills an axes of the given width; return it with the
+    figure height (in) and the x scale factor (cos of the middle latitude)."""
+    x0, x1, y0, y1 = window
+    k = math.cos(math.radians((y0 + y1) / 2))
+    ax_w = width_in - MARGINS[0] - MARGINS[1]
+    ratio = (y1 - y0) / ((x1 - x0) * k)  # axes height / width
+    ratio = min(max(ratio, 0.45), 0.95)
+    ax_h = ax_w * ratio
+    want_h_deg = (x1 - x0) * k * ratio
+    if want_h_deg > y1 - y0:
+        grow = (want_h_deg - (y1 - y0)) / 2
+        y0, y1 = y0 - grow, y1 + grow
+    else:
+        want_w_deg = (y1 - y0) / ratio / k
+        grow = (want_w_deg - (x1 - x0)) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    return (x0, x1, y0, y1), ax_h + MARGINS[2] + MARGINS[3], k
+
+
+def draw_map(report: Report) -> Chart | None:
+    """The incident map, or None when no incident of the period has coordinates."""
+    incidents = mapped_incidents(report)
+    if not incidents:
+        return None
+    with svg_style():
+        return _draw_map(report, incidents)
+
+
+def _draw_map(report: Report, incidents: list[Incident]) -> Chart:
+    shapes = boundaries()
+    codes = {i.country for i in incidents} | set(report.key_figures.countries)
+    focus = [shapes[c] for c in sorted(codes) if c in shapes]
+    points = [(float(i.longitude or 0), float(i.latitude or 0)) for i in incidents]
+    window, height, k = _fit(_extent(points, focus), WIDTH_IN)
+    x0, x1, y0, y1 = window
+    fig = new_figure(WIDTH_IN, height, MARGINS)
+    ax = fig.add_subplot()
+    ax.set_facecolor(WATER)
+    _draw_countries(ax, shapes, window, {c.code for c in focus})
+    _graticule(ax, window)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("auto")
+    for spine in ax.spines.values():
+        spine.set_color(BORDER)
+        spine.set_linewidth(0.6)
+    pt_x = (WIDTH_IN - MARGINS[0] - MARGINS[1]) * 72 / (x1 - x0)  # points per degree lon
+    placer = _Placer(window, pt_x, pt_x / k)
+    placer.taken.append(_scale_bar(ax, window, k, placer))
+    _draw_markers(ax, incidents, placer)
+    _country_labels(ax, shapes, {c.code for c in focus}, placer)
+    _map_legend(fig)
+    missing = unmapped_incidents(report)
+    alt = "Map of incidents: " + "; ".join(
+        f"{i.location} ({i.country_name}, {i.date_text})" for i in incidents
+    )
+    if missing:
+        alt += ". Not on the map (no coordinates): " + ", ".join(i.location for i in missing)
+    if not shapes:
+        alt += ". Country outlines are missing: gridlines only."
+    return Chart(
+        name="map",
+        title="Incidents in the period, sized by people killed (credible estimate)",
+        svg=figure_svg(fig),
+        alt=alt + ".",
+    )
+
+
+def _draw_countries(
+    ax: Axes,
+    shapes: dict[str, CountryShape],
+    window: tuple[float, float, float, float],
+    focus: set[str],
+) -> None:
+    from matplotlib.collections import PathCollection
+    from matplotlib.path import Path as MplPath
+
+    x0, x1, y0, y1 = window
+    visible = [
+        c
+        for c in shapes.values()
+        if c.bbox[0] <= x1 and c.bbox[2] >= x0 and c.bbox[1] <= y1 and c.bbox[3] >= y0
+    ]
+    for is_focus in (False, True):
+        paths = []
+        for c in visible:
+            if (c.code in focus) != is_focus:
+                continue
+            for poly in c.polygons:
+                if not _overlaps(poly.bbox, (x0, y0, x1, y1)):
+                    continue
+                verts: list[tuple[float, float]] = []
+                kinds: list[int] = []
+                for ring in poly.rings:
+                    verts += [*ring, ring[0]]
+                    kinds += [_MOVETO] + [_LINETO] * (len(ring) - 1)
+                    kinds.append(_CLOSEPOLY)
+                paths.append(MplPath(verts, kinds))
+        ax.add_collection(
+            PathCollection(
+                paths,
+                facecolors=LAND_FOCUS if is_focus else LAND,
+                edgecolors=BORDER_FOCUS if is_focus else BORDER,
+                linewidths=0.7 if is_focus else 0.4,
+                zorder=2 if is_focus else 1,
+            )
+        )
+
+
+def _graticule(ax: Axes, window: tuple[float, float, float, float]) -> None:
+    x0, x1, y0, y1 = window
+    span = max(x1 - x0, y1 - y0)
+    step = 2 if span <= 16 else 5 if span <= 40 else 10
+    xticks = [v for v in range(math.ceil(x0 / step) * step, math.floor(x1) + 1, step)]
+    yticks = [v for v in range(math.ceil(y0 / step) * step, math.floor(y1) + 1, step)]
+    ax.set_xticks(xticks, [_deg(v, "E", "W") for v in xticks])
+    ax.set_yticks(yticks, [_deg(v, "N", "S") for v in yticks])
+    ax.tick_params(labelsize=6, colors=MUTED, length=2, width=0.5)
+    ax.grid(color="#ffffff", linewidth=0.4, alpha=0.8, zorder=2.5)
+    ax.set_axisbelow(False)
+
+
+def _deg(value: int, pos: str, neg: str) -> str:
+    if value == 0:
+        return "0°"
+    return f"{abs(value)}°{pos if value > 0 else neg}"
+
+
+_DIRECTIONS = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]
+Box = tuple[float, float, float, float]
+_MOVETO, _LINETO, _CLOSEPOLY = 1, 2, 79  # matplotlib.path.Path codes
+_LABEL_BOX = {
+    "boxstyle": "square,pad=0.12",
+    "facecolor": "white",
+    "edgecolor": "none",
+    "alpha": 0.75,
+}
+
+
+class _Placer:
+    """Places text boxes (in points from the axes' lower left) where they overlap nothing."""
+
+    def __init__(self, window: tuple[float, float, float, float], pt_x: float, pt_y: float):
+        self.x0, self.x1, self.y0, self.y1 = window
+        self.pt_x, self.pt_y = pt_x, pt_y
+        self.width = (self.x1 - self.x0) * pt_x
+        self.height = (self.y1 - self.y0) * pt_y
+        self.taken: list[Box] = []
+        self.markers: list[tuple[float, float, float]] = []  # x, y, radius (points)
+
+    def to_points(self, lon: float, lat: float) -> tuple[float, float]:
+        return (lon - self.x0) * self.pt_x, (lat - self.y0) * self.pt_y
+
+    def to_data(self, x: float, y: float) -> tuple[float, float]:
+        return self.x0 + x / self.pt_x, self.y0 + y / self.pt_y
+
+    def free(self, box: Box, margin: float = 2.0) -> bool:
+        inside = (
+            box[0] >= margin
+            and box[2] <= self.width - margin
+            and box[1] >= margin
+            and box[3] <= self.height - margin
+        )
+        return inside and not any(_overlaps(box, other) for other in self.taken)
+
+    def around(self, own: int, radius: float, tw: float, th: float) -> tuple[Box, bool] | None:
+        """The best free box beside marker ``own``, and whether it needs a leader line.
+
+        Nearer is better, and a box that is nearer another marker than its own is
+        penalised, so that a reader pairs each label with the right marker.
+        """
+        px, py, own_radius = self.markers[own]
+        best: tuple[float, Box, bool] | None = None
+        for extra in (0.0, 8.0, 16.0, 26.0, 38.0):
+            gap = radius + 2 + extra
+            for rank, (dx, dy) in enumerate(_DIRECTIONS):
+                k = 0.72 if dx and dy else 1.0  # diagonals: keep the corner near the circle
+                bx = px + dx * gap * k - (tw if dx < 0 else 0 if dx > 0 else tw / 2)
+                by = py + dy * gap * k - (th if dy < 0 else 0 if dy > 0 else th / 2)
+                box = (bx, by, bx + tw, by + th)
+                if not self.free(box):
+                    continue
+                mine = _distance(box, px, py) - own_radius
+                cost = extra * 0.8 + rank * 0.5
+                for i, (ox, oy, orad) in enumerate(self.markers):
+                    if i != own and _distance(box, ox, oy) - orad < mine:
+                        cost += 14
+                if best is None or cost < best[0]:
+                    best = (cost, box, extra > 0)
+            if best is not None and best[0] < 4:
+                break
+        return None if best is None else (best[1], best[2])
+
+
+def _distance(box: Box, x: float, y: float) -> float:
+    """Distance from a point to the nearest point of a box."""
+    dx = max(box[0] - x, 0.0, x - box[2])
+    dy = max(box[1] - y, 0.0, y - box[3])
+    return math.hypot(dx, dy)
+
+
+def _text_size(text: str, fontsize: float) -> tuple[float, float]:
+    """Estimated width and height (points) of a line of DejaVu Sans text."""
+    return len(text) * fontsize * 0.58 + 2, fontsize * 1.25
+
+
+def _draw_markers(ax: Axes, incidents: list[Incident], placer: _Placer) -> None:
+    """Markers, largest first, then labels placed where they overlap nothing placed yet."""
+    items: list[tuple[Incident, float, bool, float, float, float, int]] = []
+    for inc in incidents:
+        value, claimed = killed_value(inc)
+        px, py = placer.to_points(float(inc.longitude or 0), float(inc.latitude or 0))
+        d = marker_diameter(value)
+        items.append((inc, value, claimed, px, py, d, len(items)))
+        r = d / 2 + 3  # keep labels clear of other markers
+        placer.taken.append((px - r, py - r, px + r, py + r))
+        placer.markers.append((px, py, d / 2))
+    for inc, _value, claimed, _px, _py, d, _index in sorted(
+        items, key=lambda t: (-t[1], t[0].location)
+    ):
+        face = MARKER if inc.status == "new" else UPDATE
+        edge = STANCE_COLOURS[Stance.CLAIMED] if claimed else MARKER
+        if claimed:
+            face = "none"
+        ax.plot(
+            [float(inc.longitude or 0)],
+            [float(inc.latitude or 0)],
+            marker="o",
+            markersize=d,
+            markerfacecolor=face,
+            markeredgecolor=edge,
+            alpha=0.85 if face == MARKER else 1.0,
+            markeredgewidth=1.2 if claimed or face != MARKER else 0.6,
+            linestyle="none",
+            zorder=5,
+        )
+    fs = 7.2
+
+    # Crowded places first: they have the fewest free spots.
+    def crowding(item: tuple[Any, ...]) -> float:
+        return -sum(1 for o in items if math.hypot(o[3] - item[3], o[4] - item[4]) < 40)
+
+    for inc, _value, _claimed, px, py, d, index in sorted(
+        items, key=lambda t: (crowding(t), t[0].location)
+    ):
+        tw, th = _text_size(inc.location, fs)
+        found = placer.around(index, d / 2 + 3, tw, th)
+        if found is None:
+            box, leader = (px + d / 2 + 2, py - th / 2, px + d / 2 + 2 + tw, py + th / 2), False
+        else:
+            box, leader = found
+        placer.taken.append(box)
+        if leader:  # the label sits away from its marker
+            cx = min(max(px, box[0]), box[2])
+            cy = min(max(py, box[1]), box[3])
+            ax.plot(
+                *zip(placer.to_data(px, py), placer.to_data(cx, cy), strict=True),
+                color="#4a5360",
+                linewidth=0.6,
+                zorder=4.5,
+            )
+        lx, ly = placer.to_data(box[0] + 1, (box[1] + box[3]) / 2)
+        ax.text(
+            lx,
+            ly,
+            inc.location,
+            ha="left",
+            va="center_baseline",
+            fontsize=fs,
+            color=INK,
+            zorder=6,
+            bbox=_LABEL_BOX,
+        )
+
+
+def _country_labels(
+    ax: Axes, shapes: dict[str, CountryShape], focus: set[str], placer: _Placer
+) -> None:
+    """Country names at their label points, where they overlap no marker or label."""
+    for c in sorted(shapes.values(), key=lambda c: (c.code not in focus, c.code)):
+        is_focus = c.code in focus
+        fs = 8.0 if is_focus else 6.5
+        name = country_name(c.code) if not c.code.startswith("~") else c.name
+        text = name.upper()
+        tw, th = _text_size(text, fs)
+        tw *= 1.08 if is_focus else 1.0
+        px, py = placer.to_points(*c.label)
+        for shift in (0.0, -14.0, 14.0, -28.0, 28.0):
+            box = (px - tw / 2, py + shift - th / 2, px + tw / 2, py + shift + th / 2)
+            if placer.free(box, margin=8.0):
+                placer.taken.append(box)
+                lx, ly = placer.to_data(px, py + shift)
+                ax.text(
+                    lx,
+                    ly,
+                    text,
+                    ha="center",
+                    va="center_baseline",
+                    zorder=3,
+                    fontsize=fs,
+                    color="#7b8490" if is_focus else "#9aa2ac",
+                    fontweight="bold" if is_focus else "normal",
+                )
+                break
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _scale_bar(
+    ax: Axes, window: tuple[float, float, float, float], k: float, placer: _Placer
+) -> Box:
+    """Draw a scale bar in the lower left corner; return the box it takes (points)."""
+    x0, x1, y0, y1 = window
+    km_per_deg = 111.32 * k
+    target = (x1 - x0) * km_per_deg / 5
+    length_km = next((v for v in (1000, 500, 300, 200, 100, 50, 25, 10, 5) if v <= target), 5)
+    deg = length_km / km_per_deg
+    bx = x0 + (x1 - x0) * 0.03
+    by = y0 + (y1 - y0) * 0.05
+    ax.plot([bx, bx + deg], [by, by], color=INK, linewidth=1.4, solid_capstyle="butt", zorder=7)
+    for x in (bx, bx + deg):
+        ax.plot([x, x], [by, by + (y1 - y0) * 0.012], color=INK, linewidth=0.8, zorder=7)
+    ax.text(
+        bx + deg / 2,
+        by + (y1 - y0) * 0.02,
+        f"{length_km} km",
+        ha="center",
+        va="bottom",
+        fontsize=6.5,
+        color=INK,
+        zorder=7,
+    )
+    left, bottom = placer.to_points(bx, by)
+    right, _ = placer.to_points(bx + deg, by)
+    return (left - 4, bottom - 4, right + 4, bottom + 16)
+
+
+def _map_legend(fig: Figure) -> None:
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            markersize=7,
+            markerfacecolor=MARKER,
+            markeredgecolor=MARKER,
+            alpha=0.85,
+            label="new in period",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            markersize=7,
+            markerfacecolor=UPDATE,
+            markeredgecolor=MARKER,
+            markeredgewidth=1.2,
+            label="update",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            markersize=7,
+            markerfacecolor="none",
+            markeredgecolor=STANCE_COLOURS[Stance.CLAIMED],
+            markeredgewidth=1.2,
+            label="claimed figure only",
+        ),
+    ]
+    for value in (1, 10, 50):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markersize=marker_diameter(value),
+                markerfacecolor="none",
+                markeredgecolor=MUTED,
+                markeredgewidth=0.6,
+                label=f"{value} killed",
+            )
+        )
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=6,
+        fontsize=6.6,
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.02 / fig.get_figheight()),
+        handletextpad=0.3,
+        columnspacing=1.4,
+        handleheight=4.6,
+        handlelength=4.4,
+        borderaxespad=0,
+    )

@@ -1,0 +1,264 @@
+"""Composing the e-mail: subject, plain-text and HTML bodies, attachments and headers.
+
+The subject and bodies come from ``templates/email/`` (``subject.txt``, ``body.txt``,
+``body.html``); a user's templates folder overrides them by file name, and a language
+variant (``body.fr.html``) is preferred for subscribers of that language.
+
+Header values built from data (names, titles, place names such as Ménaka) can never add
+headers: every control character, CR and LF included, becomes a space before the value
+reaches a header, and non-ASCII text is encoded (RFC 2047) by the ``email`` package.
+The message is pure ASCII (quoted-printable bodies, base64 attachments), so any server
+takes it whether or not it offers 8BITMIME.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+
+from .config import Config
+from .errors import ConfigError, RenderError
+from .models import country_name
+from .render import make_environment
+from .report import Report
+from .subscribers import Subscriber, check_email, describe_filter
+
+POLICY = policy.SMTP.clone(cte_type="7bit", max_line_length=78)
+
+MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+}
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+
+
+def header_safe(value: object) -> str:
+    """A one-line header value: control characters (CR, LF, ...) become single spaces."""
+    return " ".join(_CONTROL.sub(" ", str(value)).split())
+
+
+def long_date(day: dt.date, language: str = "en") -> str:
+    """'2 June 2025' (or '2 juin 2025' for French; English for other languages)."""
+    months = MONTHS.get(language.split("-")[0], MONTHS["en"]).split()
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def period_label(report: Report, language: str = "en") -> str:
+    """The report's period in words: '2 June 2025', '27 May 2025 – 2 June 2025'."""
+    p = report.period
+    if p.start == p.end:
+        return long_date(p.end, language)
+    return f"{long_date(p.start, language)} – {long_date(p.end, language)}"
+
+
+def ascii_name(text: str) -> str:
+    """A file-name-safe ASCII form: 'sitrep-2025-06-02-ménaka' -> 'sitrep-2025-06-02-menaka'."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", folded).strip("-") or "report"
+
+
+def attachment_name(report: Report, extension: str) -> str:
+    """The stable file name of an attachment: 'sitrep-2025-06-02.pdf', '...-MLI.pdf'."""
+    p = report.period
+    stem = f"sitrep-{p.start}" if p.start == p.end else f"sitrep-{p.start}_{p.end}"
+    if not report.filter.is_empty:
+        stem += f"-{report.filter.key}"
+    return f"{ascii_name(stem)}.{extension}"
+
+
+def report_id(start: dt.date, end: dt.date) -> str:
+    """How the ledger names the report of a period: '2025-06-02' or '2025-05-27_2025-06-02'."""
+    return str(end) if start == end else f"{start}_{end}"
+
+
+def message_id(report: str, edition: str, recipient: str, generation: int, domain: str) -> str:
+    """A Message-ID that is the same every time this delivery is retried.
+
+    Retries after a failure or an interruption reuse it, so a mail client that gets the
+    message twice shows it once; ``--resend`` raises ``generation`` to make a new one.
+    """
+    digest = hashlib.sha256(f"{recipient.lower()}\n{generation}".encode()).hexdigest()[:20]
+    return f"<sitrep.{ascii_name(report)}.{ascii_name(edition)}.{digest}@{domain}>"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file attached to the message."""
+
+    filename: str
+    data: bytes
+    maintype: str
+    subtype: str
+
+
+MIME_TYPES = {"pdf": ("application", "pdf"), "md": ("text", "markdown")}
+
+
+def read_attachments(report: Report, files: Mapping[str, Path]) -> dict[str, Attachment]:
+    """The generated files that can be attached, read once per edition."""
+    out: dict[str, Attachment] = {}
+    for kind, (maintype, subtype) in MIME_TYPES.items():
+        path = files.get(kind)
+        if path is not None:
+            out[kind] = Attachment(attachment_name(report, kind), path.read_bytes(), maintype,
+                                   subtype)  # fmt: skip
+    return out
+
+
+class Composer:
+    """Builds the messages of one run from the configuration and the email templates."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        smtp = config.smtp
+        name, addr = parseaddr(header_safe(smtp.sender))
+        try:
+            check_email(addr)
+        except ValueError as exc:
+            raise ConfigError(
+                f"smtp.sender {smtp.sender!r}: {exc} (write it as 'sitrep <sitrep@example.org>')"
+            ) from None
+        self.sender = Address(display_name=name, addr_spec=addr)
+        reply = parseaddr(header_safe(smtp.reply_to))[1] if smtp.reply_to else addr
+        try:
+            self.reply_to = Address(addr_spec=check_email(reply))
+        except ValueError as exc:
+            raise ConfigError(f"smtp.reply_to {smtp.reply_to!r}: {exc}") from None
+        self.domain = addr.rsplit("@", 1)[1]
+        templates = config.path(config.report.templates) if config.report.templates else None
+        self._text = make_environment("text", templates)
+        self._html = make_environment("html", templates)
+        for env in (self._text, self._html):
+            env.filters["long_date"] = long_date
+            env.filters["country_name"] = country_name
+
+    def _template(
+        self, env: jinja2.Environment, name: str, language: str
+    ) -> tuple[jinja2.Template, str]:
+        """The template for a language, and the language it is in ('en' for the default)."""
+        stem, ext = name.rsplit(".", 1)
+        base = language.split("-")[0]
+        candidates = [(f"email/{stem}.{language}.{ext}", language),
+                      (f"email/{stem}.{base}.{ext}", base), (f"email/{name}", "en")]  # fmt: skip
+        try:
+            template = env.select_template([n for n, _ in candidates])
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"e-mail template {name}: {exc}") from exc
+        return template, dict(candidates).get(template.name or "", "en")
+
+    def unsubscribe(self, recipient: str) -> str:
+        """The List-Unsubscribe target for one recipient (without angle brackets)."""
+        target = self.config.smtp.unsubscribe
+        if target:
+            return header_safe(target.replace("{email}", quote(recipient, safe="@")))
+        return (
+            f"mailto:{self.reply_to.addr_spec}?subject=unsubscribe%20{quote(recipient, safe='@')}"
+        )
+
+    def context(
+        self,
+        report: Report,
+        subscriber: Subscriber,
+        attachments: Sequence[Attachment],
+        language: str = "en",
+    ) -> dict[str, Any]:
+        """What the templates see; ``language`` is the template's (month names)."""
+        lang = language
+        figures = report.key_figures
+        return {
+            "report": report,
+            "subscriber": subscriber,
+            "name": subscriber.name,
+            "title": report.title,
+            "date": period_label(report, lang),
+            "edition": describe_filter(report.filter),
+            "figures": figures,
+            "incidents": figures.incidents,
+            "updates": figures.updates,
+            "killed_low": figures.killed_all.low,
+            "killed_text": figures.killed_all.text,
+            "countries": [country_name(c) for c in figures.countries],
+            "developments": list(report.developments),
+            "attachments": [a.filename for a in attachments],
+            "unsubscribe": self.unsubscribe(subscriber.email),
+            "language": lang,
+        }
+
+    def render(
+        self, report: Report, subscriber: Subscriber, attachments: Sequence[Attachment]
+    ) -> tuple[str, str, str, str]:
+        """Subject (one line), plain-text body, HTML body, and the language of the body.
+
+        A subscriber's language is used where templates in that language exist
+        (``body.fr.html``); elsewhere the shipped English ones, English dates included.
+        """
+        out: list[str] = []
+        body_language = "en"
+        for env, name in ((self._text, "subject.txt"), (self._text, "body.txt"),
+                          (self._html, "body.html")):  # fmt: skip
+            template, language = self._template(env, name, subscriber.language)
+            if name == "body.txt":
+                body_language = language
+            try:
+                out.append(template.render(self.context(report, subscriber, attachments, language)))
+            except jinja2.TemplateError as exc:
+                raise RenderError(f"e-mail template {template.name}: {exc}") from exc
+        return header_safe(out[0]), out[1], out[2], body_language
+
+    def compose(
+        self,
+        report: Report,
+        subscriber: Subscriber,
+        *,
+        attachments: Sequence[Attachment],
+        message_id: str,
+        date: dt.datetime,
+    ) -> EmailMessage:
+        """The whole message for one subscriber."""
+        subject, text, html, language = self.render(report, subscriber, attachments)
+        msg = EmailMessage(policy=POLICY)
+        msg["Subject"] = subject
+        msg["From"] = self.sender
+        msg["To"] = Address(display_name=header_safe(subscriber.name), addr_spec=subscriber.email)
+        msg["Reply-To"] = self.reply_to
+        msg["Date"] = format_datetime(date.astimezone(dt.UTC).replace(microsecond=0))
+        msg["Message-ID"] = message_id
+        msg["List-Id"] = f"{header_safe(report.title)} <sitrep.{self.domain}>"
+        unsubscribe = self.unsubscribe(subscriber.email)
+        msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+        if unsubscribe.startswith("https:"):
+            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        msg["Auto-Submitted"] = "auto-generated"
+        msg.set_content(text, cte="quoted-printable")
+        if "html" in subscriber.receive:
+            msg.add_alternative(html, subtype="html", cte="quoted-printable")
+        for attachment in attachments:
+            msg.add_attachment(
+                attachment.data,
+                maintype=attachment.maintype,
+                subtype=attachment.subtype,
+                filename=attachment.filename,
+                params={"charset": "utf-8"} if attachment.maintype == "text" else {},
+            )
+        # Set last: set_content() and add_*() move Content-* headers into the parts.
+        msg["Content-Language"] = language
+        return msg
+
+
+def as_bytes(msg: EmailMessage) -> bytes:
+    """The message as sent: CRLF line ends, ASCII only."""
+    return msg.as_bytes(policy=POLICY)

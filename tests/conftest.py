@@ -1,0 +1,104 @@
+"""Shared fixtures for the core tests.
+
+* ``make_record(**overrides)`` / ``make_claim(**overrides)``: plain dicts for a valid,
+  minimal record (or claim), as an analyst would type it; overrides replace top-level keys.
+* ``examples_dir``: the worked example dataset (``examples/sahel-2025-06``).
+* ``tmp_data``: a data folder in ``tmp_path``; ``tmp_data.write("mali/x.yaml", ...)``
+  writes text as is, or dumps a dict/list as YAML, JSON or JSON lines by the suffix.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples" / "sahel-2025-06"
+
+BASE_RECORD: dict[str, Any] = {
+    "id": "mli-testville-2025-06-01",
+    "date": "2025-06-01",
+    "country": "MLI",
+    "location": "Testville",
+    "event_type": "battles",
+    "sources": [{"id": "src", "name": "Test Source", "published": "2025-06-01"}],
+}
+
+BASE_CLAIM: dict[str, Any] = {
+    "source": "src",
+    "by": "FAMa",
+    "stance": "official",
+    "group": "state_forces",
+    "outcome": "killed",
+    "count": 5,
+}
+
+
+def make_record(**overrides: Any) -> dict[str, Any]:
+    """A valid minimal record dict; keyword arguments replace (or add) top-level fields."""
+    record = copy.deepcopy(BASE_RECORD)
+    record.update(copy.deepcopy(overrides))
+    return record
+
+
+def make_claim(**overrides: Any) -> dict[str, Any]:
+    """A valid claim dict (FAMa, official, 5 soldiers killed, from source ``src``)."""
+    claim = copy.deepcopy(BASE_CLAIM)
+    claim.update(copy.deepcopy(overrides))
+    return claim
+
+
+class DataDir:
+    """A folder of data files written by a test."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, name: str, content: str | dict[str, Any] | list[Any]) -> Path:
+        """Write ``content`` to ``name`` under the folder and return the path."""
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            text = content
+        elif path.suffix == ".jsonl":
+            items = content if isinstance(content, list) else [content]
+            text = "".join(json.dumps(item) + "\n" for item in items)
+        elif path.suffix == ".json":
+            text = json.dumps(content, indent=2)
+        else:
+            text = yaml.safe_dump(content, sort_keys=False, allow_unicode=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+
+@pytest.fixture(scope="session", name="make_record")
+def make_record_fixture() -> Callable[..., dict[str, Any]]:
+    """The record factory (session-scoped so that hypothesis tests may use it)."""
+    return make_record
+
+
+@pytest.fixture(scope="session", name="make_claim")
+def make_claim_fixture() -> Callable[..., dict[str, Any]]:
+    """The claim factory."""
+    return make_claim
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Path:
+    """The example dataset coded from the seed articles."""
+    assert EXAMPLES.is_dir(), EXAMPLES
+    return EXAMPLES
+
+
+@pytest.fixture
+def tmp_data(tmp_path: Path) -> DataDir:
+    """An empty data folder to write test files into."""
+    root = tmp_path / "data"
+    root.mkdir()
+    return DataDir(root)

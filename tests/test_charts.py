@@ -1,0 +1,146 @@
+"""Charts and the incident map: valid, deterministic SVG that says what the report says."""
+
+from __future__ import annotations
+
+import time
+import xml.etree.ElementTree as ET
+
+import pytest
+from factories import (
+    DJIBO,
+    TAHOUA,
+    TIMBUKTU,
+    empty_report,
+    one_incident_report,
+    sahel_report,
+)
+
+from sitrep import charts, maps
+from sitrep.charts import Chart, draw_charts, value_text
+from sitrep.report import Report
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_texts(chart: Chart) -> list[str]:
+    root = ET.fromstring(chart.svg)
+    return ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
+
+
+@pytest.fixture(scope="module")
+def drawn() -> dict[str, Chart]:
+    return {c.name: c for c in draw_charts(sahel_report())}
+
+
+def test_draws_casualty_chart_and_map(drawn: dict[str, Chart]) -> None:
+    assert list(drawn) == ["casualties", "map"]
+    for chart in drawn.values():
+        root = ET.fromstring(chart.svg)  # valid XML
+        assert root.tag == f"{SVG}svg"
+        assert chart.title and chart.alt
+
+
+def test_svg_is_deterministic(drawn: dict[str, Chart]) -> None:
+    again = {c.name: c for c in draw_charts(sahel_report())}
+    assert again == drawn
+    for chart in drawn.values():
+        assert "<dc:date>" not in chart.svg
+
+
+def test_casualty_chart_shows_figures(drawn: dict[str, Chart]) -> None:
+    texts = svg_texts(drawn["casualties"])
+    for expected in ("31+", "13–14", "200 claimed", "40 claimed", "5 (up to 60)", "101+"):
+        assert expected in texts, expected
+    assert any("joint: Tahoua + Dosso" in t for t in texts)
+    assert "Sirakorola" not in " ".join(texts)  # no figure: not charted
+    alt = drawn["casualties"].alt
+    assert "Timbuktu, 2 Jun, armed group: 13–14" in alt
+    assert "Djibo, mid-May, state forces: 200 claimed" in alt
+
+
+def test_claimed_only_rows_are_hatched(drawn: dict[str, Chart]) -> None:
+    assert drawn["casualties"].svg.count('id="h') >= 1  # a hatch pattern is defined
+    assert charts.STANCE_COLOURS[charts.Stance.CLAIMED] in drawn["casualties"].svg
+
+
+def test_value_text() -> None:
+    report = sahel_report()
+    rows = {(r.incident, r.group.value): r for r in report.table if r.outcome.value == "killed"}
+    assert value_text(rows[(DJIBO, "state_forces")]) == "200 claimed"
+    assert value_text(rows[(TIMBUKTU, "armed_group")]) == "13–14"
+    assert value_text(rows[(TAHOUA, "state_forces")]) == "101+"
+
+
+def test_map_labels_places_and_lists_unmapped(drawn: dict[str, Chart]) -> None:
+    texts = svg_texts(drawn["map"])
+    for place in ("Boulkessi", "Timbuktu", "Ménaka", "Fada N'Gourma", "Djibo", "MALI", "NIGER"):
+        assert place in texts, place
+    assert "500 km" in texts
+    assert "Not on the map (no coordinates): Tahoua region, Dosso region" in drawn["map"].alt
+    assert "Bamako" not in texts  # context incidents are not mapped
+
+
+def test_empty_report_draws_nothing() -> None:
+    assert draw_charts(empty_report()) == []
+
+
+def test_one_incident() -> None:
+    drawn = {c.name: c for c in draw_charts(one_incident_report())}
+    assert list(drawn) == ["casualties", "map"]
+    assert svg_texts(drawn["casualties"]).count("13–14") == 1
+    assert "Timbuktu" in svg_texts(drawn["map"])
+
+
+def test_no_coordinates_no_map() -> None:
+    base = sahel_report()
+    incidents = [i.model_copy(update={"latitude": None, "longitude": None}) for i in base.incidents]
+    drawn = draw_charts(base.model_copy(update={"incidents": incidents}))
+    assert [c.name for c in drawn] == ["casualties"]
+
+
+def test_map_of_a_country_far_away() -> None:
+    base = one_incident_report()
+    far = base.incidents[0].model_copy(
+        update={
+            "country": "RUS",
+            "country_name": "Russia",
+            "latitude": 55.75,
+            "longitude": 37.62,
+            "location": "Moscow",
+        }
+    )
+    report: Report = base.model_copy(
+        update={
+            "incidents": [far],
+            "key_figures": base.key_figures.model_copy(update={"countries": ["RUS"]}),
+        }
+    )
+    chart = maps.draw_map(report)
+    assert chart is not None
+    assert "Moscow" in svg_texts(chart)
+
+
+def test_boundaries_shipped() -> None:
+    shapes = maps.boundaries()
+    assert len(shapes) > 200
+    mali = shapes["MLI"]
+    assert {"BFA", "NER", "DZA", "MRT"} <= set(mali.neighbours)
+    x0, y0, x1, y1 = mali.bbox
+    assert -13 < x0 < -12 and 4 < x1 < 5 and 10 < y0 < 11 and 24.5 < y1 < 25.5
+    for poly in mali.polygons:
+        for x, y in poly.rings[0]:
+            assert x0 - 0.01 <= x <= x1 + 0.01 and y0 - 0.01 <= y <= y1 + 0.01
+
+
+def test_marker_size_grows_and_is_capped() -> None:
+    sizes = [maps.marker_diameter(v) for v in (0, 1, 10, 100, 10_000)]
+    assert sizes == sorted(sizes)
+    assert sizes[-1] == 34.0
+
+
+def test_charts_are_fast() -> None:
+    report = sahel_report()
+    draw_charts(report)  # imports, font cache, boundary data
+    start = time.perf_counter()
+    draw_charts(report)
+    assert time.perf_counter() - start < 1.0  # about 0.25 s here; generous for CI

@@ -1,0 +1,328 @@
+"""The command line, in process (``sitrep.cli.main``) and once through the console script.
+
+Exit codes: 0 ok, 1 the run failed (or the data has problems), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import DataDir
+
+from sitrep.cli import main
+from sitrep.models import record_json_schema
+
+MakeRecord = Callable[..., dict[str, Any]]
+
+
+@pytest.fixture(autouse=True)
+def _work_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every command from an empty folder: no sitrep.toml is picked up by accident."""
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+def run(*argv: str) -> int:
+    """``sitrep ARGV`` in process; argparse's own exits become return codes."""
+    try:
+        return main(list(argv))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+
+
+# --- validate ------------------------------------------------------------------------------
+
+
+def test_validate_example_data_exits_0(
+    examples_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("validate", str(examples_dir)) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "ok: 10 record(s) in 8 file(s)" in err
+
+
+def test_validate_bad_record_exits_1_with_the_problem_on_stdout(
+    tmp_data: DataDir, make_record: MakeRecord, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp_data.write("good.yaml", make_record(id="good"))
+    path = tmp_data.write("bad.yaml", make_record(id="bad", latitude=123, longitude=0))
+    assert run("validate", str(tmp_data.root)) == 1
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{path}:")
+    assert ": record bad: field latitude: 123 is out of range (expected at most 90" in lines[0]
+    assert "1 problem(s); 1 valid record(s)" in err
+
+
+def test_validate_uses_the_configured_data_folder(
+    tmp_path: Path, make_record: MakeRecord, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "project"
+    (project / "records").mkdir(parents=True)
+    (project / "sitrep.toml").write_text('[report]\ndata = "records"\n', encoding="utf-8")
+    (project / "records" / "x.json").write_text(json.dumps(make_record(id="x", country="??")),
+                                                encoding="utf-8")
+    assert run("validate", "--config", str(project)) == 1
+    assert "record x: field country: unknown country '??'" in capsys.readouterr().out
+
+
+# --- usage errors ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "--bogus"],
+        ["frobnicate"],
+        [],
+        ["generate", "--from", "2025-06-01"],
+        ["generate", "--to", "2025-06-01"],
+        ["generate", "--date", "2025-13-01"],
+        ["generate", "--date", "yesterday"],
+        ["generate", "--from", "2025-06-02", "--to", "2025-06-01"],
+        ["generate", "--date", "2025-06-02", "--from", "2025-06-01", "--to", "2025-06-02"],
+        ["generate", "--date", "2025-06-02", "--period", "week"],
+        ["explain"],
+    ],
+)
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(*argv) == 2
+    err = capsys.readouterr().err
+    assert "error" in err
+
+
+def test_usage_error_says_what_is_expected(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("generate", "--from", "2025-06-01") == 2
+    assert "--from and --to go together" in capsys.readouterr().err
+    assert run("generate", "--date", "2025-13-01") == 2
+    assert "(expected YYYY-MM-DD)" in capsys.readouterr().err
+
+
+def test_unknown_format_is_a_usage_error(
+    examples_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    code = run("generate", "--data", str(examples_dir), "--date", "2025-06-02",
+               "--format", "docx", "--out", str(out))
+    assert code == 2
+    assert "unknown format(s) docx" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("--version") == 0
+    assert capsys.readouterr().out.startswith("sitrep ")
+
+
+# --- generate -------------------------------------------------------------------------------
+
+
+def _generate_json(data: Path, out: Path, *extra: str) -> int:
+    return run("generate", "--data", str(data), "--date", "2025-06-02", "--format", "json",
+               "--out", str(out), *extra)
+
+
+def test_generate_json_writes_the_report(
+    examples_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert _generate_json(examples_dir, out) == 0
+    written = out / "sitrep-2025-06-02.json"
+    assert capsys.readouterr().out.strip() == str(written)
+    assert sorted(p.name for p in out.iterdir()) == ["sitrep-2025-06-02.json"]
+    report = json.loads(written.read_text(encoding="utf-8"))
+    assert report["period"]["start"] == report["period"]["end"] == "2025-06-02"
+    assert report["key_figures"]["incidents"] == 1
+    assert report["key_figures"]["updates"] == 5
+    assert report["key_figures"]["killed_all"]["low"] == 146
+    assert report["data_quality"]["problems"] == []
+    assert report["data_quality"]["records_loaded"] == 10
+
+
+@pytest.fixture
+def data_with_a_bad_record(examples_dir: Path, tmp_path: Path, make_record: MakeRecord) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(examples_dir, data)
+    bad = make_record(id="mli-bad-2025-06-02", date="2025-06-02",
+                      claims=[{"source": "src", "by": "FAMa", "stance": "official",
+                               "group": "state_forces", "outcome": "killed",
+                               "count": "thirtyish"}])
+    (data / "mali" / "bad.json").write_text(json.dumps(bad, indent=2), encoding="utf-8")
+    return data
+
+
+def test_generate_with_an_invalid_record_still_writes_and_lists_it(
+    data_with_a_bad_record: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "out"
+    assert _generate_json(data_with_a_bad_record, out) == 0
+    report = json.loads((out / "sitrep-2025-06-02.json").read_text(encoding="utf-8"))
+    quality = report["data_quality"]
+    assert quality["skipped_records"] == ["mli-bad-2025-06-02"]
+    [problem] = quality["problems"]
+    assert problem["record"] == "mli-bad-2025-06-02"
+    assert problem["field"] == "claims[0].count"
+    assert problem["file"].endswith("bad.json")
+    assert "'thirtyish' is not a count" in problem["message"]
+    # the rest of the report is built as usual
+    assert report["key_figures"]["killed_all"]["low"] == 146
+    # the problem is logged (on stderr, outside tests) as a warning
+    assert any(r.levelname == "WARNING" and "thirtyish" in r.getMessage() for r in caplog.records)
+
+
+def test_generate_strict_with_an_invalid_record_exits_1_and_writes_nothing(
+    data_with_a_bad_record: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert _generate_json(data_with_a_bad_record, out, "--strict") == 1
+    assert not out.exists() or list(out.iterdir()) == []
+    err = capsys.readouterr().err
+    assert "--strict" in err and "thirtyish" in err
+
+
+def test_generate_strict_on_clean_data_succeeds(examples_dir: Path, tmp_path: Path) -> None:
+    assert _generate_json(examples_dir, tmp_path / "out", "--strict") == 0
+
+
+def test_generate_missing_data_folder_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _generate_json(tmp_path / "nope", tmp_path / "out") == 1
+    assert "no such folder" in capsys.readouterr().err
+
+
+def test_generate_a_period(examples_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code = run("generate", "--data", str(examples_dir), "--from", "2025-05-27", "--to",
+               "2025-06-02", "--format", "json", "--out", str(out))
+    assert code == 0
+    report = json.loads((out / "sitrep-2025-05-27_2025-06-02.json").read_text(encoding="utf-8"))
+    assert report["key_figures"]["incidents"] == 3  # Sirakorola, Boulkessi, Timbuktu
+
+
+# --- schema, init, explain ------------------------------------------------------------------
+
+
+def test_schema_prints_valid_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("schema") == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema == record_json_schema()
+
+
+def test_init_creates_a_project_and_refuses_a_non_empty_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "newproj"
+    assert run("init", str(project)) == 0
+    assert (project / "sitrep.toml").is_file()
+    assert (project / "output").is_dir()
+    data = project / "data"
+    assert sorted(p.relative_to(data).as_posix() for p in data.rglob("*.yaml")) == [
+        "burkina-faso/djibo.yaml",
+        "context/2023-2024.yaml",
+        "mali/boulikessi-clashreport.yaml",
+        "mali/boulkessi.yaml",
+        "mali/dioura.yaml",
+        "mali/sirakorola.yaml",
+        "mali/timbuktu.yaml",
+        "niger/tahoua-dosso.yaml",
+    ]
+    capsys.readouterr()
+    # the new project works: validate and generate with its configuration
+    assert run("validate", "--config", str(project)) == 0
+    assert run("generate", "--config", str(project), "--date", "2025-06-02",
+               "--format", "json") == 0
+    assert (project / "output" / "sitrep-2025-06-02.json").is_file()
+    capsys.readouterr()
+    # a second init refuses, and changes nothing
+    before = (project / "sitrep.toml").read_text(encoding="utf-8")
+    assert run("init", str(project)) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert (project / "sitrep.toml").read_text(encoding="utf-8") == before
+
+
+def test_init_refuses_a_non_empty_folder_without_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "busy"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    assert run("init", str(folder)) == 2
+    assert "is not empty" in capsys.readouterr().err
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+
+
+def test_init_in_an_empty_folder_without_example(tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    assert run("init", str(folder), "--no-example") == 0
+    assert list((folder / "data").iterdir()) == []
+
+
+def test_explain_prints_merge_reasons(
+    examples_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("explain", "mli-boulikessi-2025-06-01", "--data", str(examples_dir)) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("incident mli-boulkessi-2025-06-01: Boulkessi, MLI, 2025-06-01")
+    assert "records: mli-boulkessi-2025-06-01, mli-boulikessi-2025-06-01" in out
+    merged = [line for line in out.splitlines() if line.strip().startswith("merged:")]
+    assert len(merged) == 1 and "alias" in merged[0]
+    assert "more than 30 - ClashReport" in out
+
+
+def test_explain_unknown_id_exits_2(examples_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("explain", "mli-nowhere-2025-06-02", "--data", str(examples_dir)) == 2
+    assert "no record with id 'mli-nowhere-2025-06-02'" in capsys.readouterr().err
+
+
+def test_explain_as_of(examples_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = run("explain", "mli-timbuktu-2025-06-02", "--data", str(examples_dir),
+               "--as-of", "2025-06-01")
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "13 - FAMa" not in out and "14 - FAMa" not in out  # reported on 2 June
+
+
+# --- the console script ---------------------------------------------------------------------
+
+
+def _console_script() -> Path:
+    for candidate in (Path(sys.executable).parent / "sitrep",
+                      Path(__file__).resolve().parents[1] / ".venv" / "bin" / "sitrep"):
+        if candidate.is_file():
+            return candidate
+    found = shutil.which("sitrep")
+    if not found:
+        pytest.skip("the sitrep console script is not installed")
+    return Path(found)
+
+
+def test_console_script(examples_dir: Path, tmp_path: Path) -> None:
+    script = _console_script()
+    ok = subprocess.run([str(script), "validate", str(examples_dir)], capture_output=True,
+                        text=True, timeout=60, check=False, cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert "ok: 10 record(s)" in ok.stderr
+    usage = subprocess.run([str(script), "generate", "--from", "2025-06-01"],
+                           capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path)
+    assert usage.returncode == 2
+    assert "--from and --to go together" in usage.stderr
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "x.yaml").write_text("id: x\ncount: >30\n", encoding="utf-8")
+    failed = subprocess.run([str(script), "validate", str(bad)], capture_output=True,
+                            text=True, timeout=60, check=False, cwd=tmp_path)
+    assert failed.returncode == 1
+    assert "not valid YAML" in failed.stdout

@@ -1,0 +1,576 @@
+"""Summarising: placing incidents in the period, totals, trends and edition filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitrep.config import Config
+from sitrep.loaders import LoadResult, MemoryStore
+from sitrep.models import DatePrecision, Group, Outcome, Record, Stance
+from sitrep.pipeline import build_report, load
+from sitrep.report import Cell, FigureRow, Flag, Report, ReportFilter, Severity, Statement
+from sitrep.summarise import (
+    PeriodCount,
+    change_level,
+    date_text,
+    in_period,
+    make_period,
+    short_label,
+    total,
+    trends,
+)
+
+MakeRecord = Callable[..., dict[str, Any]]
+MakeClaim = Callable[..., dict[str, Any]]
+NOW = dt.datetime(2025, 6, 3, 6, 0, tzinfo=dt.UTC)
+JUN2 = dt.date(2025, 6, 2)
+PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+TIMBUKTU = "mli-timbuktu-2025-06-02"
+BOULKESSI = "mli-boulkessi-2025-06-01"
+TAHOUA = "ner-tahoua-2025-05-24"
+DOSSO = "ner-dosso-2025-05-26"
+DJIBO = "bfa-djibo-2025-05-15"
+DIOURA = "mli-dioura-2025-05-24"
+SIRAKOROLA = "mli-sirakorola-2025-05-30"
+
+
+def report_of(
+    records: Sequence[dict[str, Any]] | LoadResult,
+    start: dt.date = JUN2,
+    end: dt.date | None = None,
+    filters: ReportFilter | None = None,
+    config: Config | None = None,
+) -> Report:
+    loaded = records if isinstance(records, LoadResult) else MemoryStore(records).load()
+    assert loaded.problems == [], loaded.problems
+    return build_report(
+        config or Config(), start=start, end=end or start, filters=filters, loaded=loaded, now=NOW
+    )
+
+
+def status_of(report: Report) -> dict[str, str]:
+    return {inc.id: inc.status for inc in report.incidents}
+
+
+@pytest.fixture(scope="module")
+def example_loaded(examples_dir: Path) -> LoadResult:
+    return load(Config().with_overrides(data=examples_dir))
+
+
+@pytest.fixture(scope="module")
+def example_report(example_loaded: LoadResult) -> Report:
+    return report_of(example_loaded)
+
+
+# --- period placement --------------------------------------------------------------------
+
+
+def test_example_placement_on_2_june(example_report: Report) -> None:
+    # Timbuktu happened on 2 June; the older incidents have statements reported on 2 June;
+    # Dioura's only statement is JNIM's of 24 May; Bamako (2024) and Kidal (2023) are too old.
+    assert status_of(example_report) == {
+        TIMBUKTU: "new",
+        BOULKESSI: "update",
+        SIRAKOROLA: "update",
+        DOSSO: "update",
+        TAHOUA: "update",
+        DJIBO: "update",
+        DIOURA: "context",
+    }
+    assert example_report.key_figures.incidents == 1
+    assert example_report.key_figures.updates == 5
+    assert example_report.key_figures.countries == ["BFA", "MLI", "NER"]
+    # new first, then updates, then context
+    order = [inc.status for inc in example_report.incidents]
+    assert order == sorted(order, key=["new", "update", "context"].index)
+
+
+def test_example_placement_on_1_june(example_loaded: LoadResult) -> None:
+    report = report_of(example_loaded, start=dt.date(2025, 6, 1))
+    status = status_of(report)
+    assert status[BOULKESSI] == "new"
+    assert TIMBUKTU not in status  # it had not happened yet
+    # as known at the end of 1 June, nobody had given a figure: every figure on Boulkessi
+    # was reported on 2 June
+    assert [r for r in report.table if r.incident == BOULKESSI] == []
+    assert report.key_figures.killed_all.low == 0
+
+
+def test_a_week_of_reports(example_loaded: LoadResult) -> None:
+    report = report_of(example_loaded, start=dt.date(2025, 5, 27), end=JUN2)
+    status = status_of(report)
+    assert {k for k, v in status.items() if v == "new"} == {TIMBUKTU, BOULKESSI, SIRAKOROLA}
+    assert report.period.label == "27 May – 2 June 2025"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dates(dt.date(2025, 4, 1), dt.date(2025, 8, 31)),
+    st.integers(min_value=-20, max_value=20),
+)
+def test_property_month_precision_event_is_never_new_on_a_one_day_report(
+    event: dt.date, offset: int
+) -> None:
+    record = Record.model_validate(
+        {"id": "r", "date": event, "date_precision": "month", "country": "MLI",
+         "location": "X", "event_type": "battles", "sources": [{"id": "s", "name": "S"}]}
+    )
+    day = event + dt.timedelta(days=offset)
+    assert not in_period(record, day, day)
+    assert not in_period(record, day - dt.timedelta(days=6), day)  # nor on a weekly one
+
+
+def test_month_precision_event_with_statements_today_is_an_update(
+    make_record: MakeRecord, make_claim: MakeClaim
+) -> None:
+    record = make_record(date="2025-06-02", date_precision="month",
+                         claims=[make_claim(reported="2025-06-02")])
+    assert status_of(report_of([record])) == {"mli-testville-2025-06-01": "update"}
+    quiet = make_record(date="2025-06-02", date_precision="month",
+                        claims=[make_claim(reported="2025-05-20")])
+    assert status_of(report_of([quiet])) == {"mli-testville-2025-06-01": "context"}
+
+
+def test_week_precision_mid_may_is_not_new_on_2_june(
+    make_record: MakeRecord, make_claim: MakeClaim
+) -> None:
+    with_news = make_record(id="w", date="2025-05-15", date_precision="week",
+                            claims=[make_claim(reported="2025-06-02")])
+    without = make_record(id="q", date="2025-05-15", date_precision="week", location="Elsewhere",
+                          claims=[make_claim(reported="2025-05-16")])
+    assert status_of(report_of([with_news, without])) == {"w": "update", "q": "context"}
+
+
+def test_week_precision_event_is_new_when_the_period_covers_its_whole_week(
+    make_record: MakeRecord,
+) -> None:
+    record = make_record(id="w", date="2025-05-15", date_precision="week")
+    assert status_of(report_of([record], dt.date(2025, 5, 12), dt.date(2025, 5, 18))) == {
+        "w": "new"
+    }
+    # a period that covers only part of the week leaves it out of "new"
+    assert status_of(report_of([record], dt.date(2025, 5, 14), dt.date(2025, 5, 18))) != {
+        "w": "new"
+    }
+
+
+def test_day_precision_event_in_the_period_is_new(make_record: MakeRecord) -> None:
+    record = make_record(id="d", date="2025-06-02")
+    assert status_of(report_of([record])) == {"d": "new"}
+
+
+def test_multi_day_event_overlapping_the_period_is_new(make_record: MakeRecord) -> None:
+    record = make_record(id="d", date="2025-05-30", end_date="2025-06-02")
+    assert status_of(report_of([record])) == {"d": "new"}
+
+
+def test_older_incident_with_statements_reported_in_the_period_is_an_update(
+    make_record: MakeRecord, make_claim: MakeClaim
+) -> None:
+    old = make_record(id="old", date="2025-05-20", claims=[make_claim(reported="2025-06-02")])
+    stale = make_record(id="stale", date="2025-05-20", location="Other",
+                        claims=[make_claim(reported="2025-05-21")])
+    ancient = make_record(id="ancient", date="2025-03-01", location="Far")
+    status = status_of(report_of([old, stale, ancient]))
+    assert status == {"old": "update", "stale": "context"}  # beyond the look-back: not shown
+
+
+def test_statements_reported_after_the_period_end_are_ignored(
+    make_record: MakeRecord, make_claim: MakeClaim
+) -> None:
+    record = make_record(
+        id="inc", date="2025-06-01",
+        claims=[make_claim(count=8, reported="2025-06-01"),
+                make_claim(count=12, reported="2025-06-03"),
+                make_claim(by="JNIM", stance="claimed", count=90, reported="2025-06-04")],
+    )
+    report = report_of([record], dt.date(2025, 6, 1))
+    [row] = report.table
+    assert [s.text for s in row.official.statements] == ["8"]
+    assert row.claimed.status == "silent"
+    assert Flag.REVISED not in row.flags
+    assert (row.low, row.best, row.high) == (8, 8, 8)
+    assert report.data_as_of is not None and report.data_as_of.date() == dt.date(2025, 6, 1)
+    joined = " ".join(report.developments)
+    assert "12" not in joined and "90" not in joined
+    # an older incident whose only news comes after the end is not an update
+    old = make_record(id="old", date="2025-05-25", location="Other",
+                      claims=[make_claim(reported="2025-06-05")])
+    assert status_of(report_of([old], dt.date(2025, 6, 1))) == {"old": "context"}
+
+
+def test_revision_inside_the_period_is_shown(
+    make_record: MakeRecord, make_claim: MakeClaim
+) -> None:
+    record = make_record(
+        id="inc", date="2025-06-01",
+        claims=[make_claim(count=8, reported="2025-06-01"),
+                make_claim(count=12, reported="2025-06-02")],
+    )
+    [row] = report_of([record], dt.date(2025, 6, 1), JUN2).table
+    assert [s.text for s in row.official.statements] == ["12"]
+    assert [s.text for s in row.official.superseded] == ["8"]
+
+
+def test_events_after_the_period_are_not_shown(make_record: MakeRecord) -> None:
+    assert report_of([make_record(id="later", date="2025-06-03")]).incidents == []
+
+
+def test_empty_day(make_record: MakeRecord) -> None:
+    report = report_of([make_record(id="old", date="2025-01-01")])
+    assert report.incidents == [] and report.table == []
+    assert report.key_figures.incidents == 0
+    assert report.key_figures.killed_all.low == 0
+    assert report.key_figures.killed_all.text == "no one reported killed"
+    assert report.developments == ["No incidents were reported for 2 June 2025."]
+
+
+# --- dates and labels ----------------------------------------------------------------------
+
+
+def _rec(**kw: Any) -> Record:
+    data = {"id": "r", "country": "MLI", "location": "Djibo", "event_type": "battles",
+            "sources": [{"id": "s", "name": "S"}], **kw}
+    return Record.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("kw", "text", "label"),
+    [
+        ({"date": "2025-06-01"}, "1 June 2025", "Djibo, 1 Jun"),
+        ({"date": "2025-05-15", "date_precision": "week"}, "mid-May 2025", "Djibo, mid-May"),
+        ({"date": "2025-05-05", "date_precision": "week"}, "early-May 2025", "Djibo, early-May"),
+        ({"date": "2025-05-25", "date_precision": "week"}, "late-May 2025", "Djibo, late-May"),
+        ({"date": "2023-11-15", "date_precision": "month"}, "November 2023", "Djibo, November"),
+        ({"date": "2025-05-30", "end_date": "2025-06-02"}, "30 May – 2 June 2025",
+         "Djibo, 30 May"),
+        ({"date": "2025-06-01", "end_date": "2025-06-03"}, "1–3 June 2025", "Djibo, 1 Jun"),
+    ],
+)
+def test_date_text_and_label(kw: dict[str, Any], text: str, label: str) -> None:
+    record = _rec(**kw)
+    assert date_text(record) == text
+    assert short_label(record) == label
+
+
+def test_make_period() -> None:
+    period = make_period(JUN2, JUN2, "Africa/Bamako", lookback_days=30)
+    assert (period.label, period.days, period.context_start) == (
+        "2 June 2025", 1, dt.date(2025, 5, 3)
+    )
+    assert make_period(dt.date(2024, 12, 30), dt.date(2025, 1, 2), "UTC").label == (
+        "30 December 2024 – 2 January 2025"
+    )
+    with pytest.raises(ValueError, match="ends"):
+        make_period(JUN2, dt.date(2025, 6, 1), "UTC")
+
+
+def test_slack_days_of_precisions() -> None:
+    assert [p.slack_days for p in DatePrecision] == [0, 3, 15]
+
+
+# --- change levels and trends --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("current", "baseline", "level"),
+    [
+        (126, 100, "large increase"),   # more than 25% up
+        (125, 100, "moderate increase"),  # 25% is still moderate
+        (110, 100, "moderate increase"),  # 10% up starts moderate
+        (109, 100, "stable"),
+        (100, 100, "stable"),
+        (91, 100, "stable"),
+        (90, 100, "moderate decrease"),
+        (75, 100, "moderate decrease"),
+        (74, 100, "large decrease"),
+        (0, 100, "large decrease"),
+        (0, 0, "stable"),
+        (3, 0, "large increase"),
+        (4.6, 4, "moderate increase"),
+        (1, 0.43, "large increase"),
+    ],
+)
+def test_change_level_boundaries(current: float, baseline: float, level: str) -> None:
+    assert change_level(current, baseline) == level
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 10_000))
+def test_property_change_level_matches_the_percentages(current: int, baseline: int) -> None:
+    change = (current - baseline) * 100 / baseline  # percent, in exact-enough arithmetic
+    level = change_level(current, baseline)
+    if change > 25:
+        assert level == "large increase"
+    elif change >= 10:
+        assert level == "moderate increase"
+    elif change > -10:
+        assert level == "stable"
+    elif change >= -25:
+        assert level == "moderate decrease"
+    else:
+        assert level == "large decrease"
+
+
+def test_trends_against_previous_and_averages() -> None:
+    history = [PeriodCount(4, 20)] + [PeriodCount(2, 10)] * 6 + [PeriodCount(0, 0)] * 23
+    incidents, killed = trends(PeriodCount(5, 10), history)
+    assert (incidents.metric, incidents.current, incidents.previous) == ("incidents", 5, 4)
+    assert incidents.average_7 == pytest.approx((4 + 12) / 7, abs=0.01)
+    assert incidents.average_30 == pytest.approx(16 / 30, abs=0.01)
+    assert incidents.change_previous == "moderate increase"  # 5 vs 4: +25%
+    assert incidents.change_7 == "large increase"
+    assert killed.change_previous == "large decrease"  # 10 vs 20
+    assert killed.average_7 == pytest.approx(80 / 7, abs=0.01)
+    assert killed.change_7 == "moderate decrease"  # 10 vs 11.43: -12.5%
+
+
+def test_example_trends_count_the_day_before(example_report: Report) -> None:
+    incidents, killed = example_report.trends
+    # 1 June: one incident (Boulkessi), conservatively 31 soldiers + at least 1 of unknown group
+    assert (incidents.current, incidents.previous) == (1, 1)
+    assert incidents.change_previous == "stable"
+    # 2 June: Timbuktu, the army's lower figure 13
+    assert (killed.current, killed.previous) == (13, 32)
+    assert killed.change_previous == "large decrease"
+
+
+# --- totals --------------------------------------------------------------------------------
+
+
+def _row(low: int | None, best: int | None, high: int | None, *, high_open: bool = False,
+         group: Group = Group.STATE_FORCES, incidents: Sequence[str] = ("a",),
+         open_low: int | None = None) -> FigureRow:
+    statements = []
+    if open_low is not None:
+        statements.append(Statement(record="a", by="x", stance=Stance.INDEPENDENT,
+                                    text=f"more than {open_low - 1}", wording=None, low=open_low,
+                                    high=None, reported=None, sources=[1]))
+    cell = Cell(stance=Stance.INDEPENDENT, status="figure" if statements else "silent",
+                statements=statements)
+    silent = Cell(stance=Stance.OFFICIAL, status="silent", statements=[])
+    return FigureRow(incident=incidents[0], incidents=list(incidents), label="x", group=group,
+                     outcome=Outcome.KILLED, official=silent,
+                     claimed=silent.model_copy(update={"stance": Stance.CLAIMED}),
+                     independent=cell, low=low, best=best, high=high, high_open=high_open,
+                     basis="test")
+
+
+def test_total_of_credible_bounded_figures() -> None:
+    t = total([_row(5, 5, 5), _row(3, 3, 3, incidents=("b",))], Outcome.KILLED, None, None, 2)
+    assert (t.low, t.best, t.high, t.high_open) == (8, 8, 8, False)
+    assert t.text == "at least 8 killed"
+
+
+def test_total_with_claims_says_up_to() -> None:
+    t = total([_row(5, 5, 5), _row(None, None, 200, incidents=("b",))], Outcome.KILLED, None,
+              None, 2)
+    assert (t.low, t.best, t.high, t.high_open) == (5, 5, 205, False)
+    assert t.text == "at least 5 killed; up to 205 including claims"
+
+
+def test_total_with_open_ended_figures_never_invents_an_upper_figure() -> None:
+    t = total([_row(31, 31, None, high_open=True, open_low=31)], Outcome.KILLED, None, None, 1)
+    # high is the sum of what was stated, flagged open: "31 or more", never "31 exactly"
+    assert (t.low, t.high, t.high_open) == (31, 31, True)
+    assert t.text == "at least 31 killed; no upper figure given"
+    t = total([_row(31, 31, None, high_open=True, open_low=31),
+               _row(None, None, 200, incidents=("b",))], Outcome.KILLED, None, None, 2)
+    assert (t.low, t.high, t.high_open) == (31, 231, True)
+    assert t.text == "at least 31 killed; 231 or more including claims"
+    assert "up to" not in t.text
+
+
+def test_total_of_nothing() -> None:
+    t = total([], Outcome.KILLED, None, None, 0)
+    assert (t.low, t.best, t.high, t.high_open, t.incidents) == (0, None, 0, False, 0)
+    assert t.text == "no one reported killed"  # docs/methodology.md, Totals
+
+
+def test_total_filters_by_group() -> None:
+    rows = [_row(5, 5, 5), _row(3, 3, 3, group=Group.CIVILIANS)]
+    assert total(rows, Outcome.KILLED, None, Group.CIVILIANS, 1).low == 3
+    assert total(rows, Outcome.WOUNDED, None, None, 0).low == 0
+
+
+def test_example_totals_count_the_joint_figure_once(example_report: Report) -> None:
+    totals = {(t.country, t.group, t.outcome): t for t in example_report.totals}
+    killed = example_report.key_figures.killed_all
+    # Timbuktu 13 (the army's lower figure) + Boulkessi more than 30 (31) + "many" (1)
+    # + Tahoua and Dosso together more than 100 (101, once); Djibo is claimed only.
+    assert killed.low == 13 + 31 + 1 + 101
+    assert killed.high == 14 + 31 + 1 + 101 + 200 and killed.high_open
+    # up to: 14 + 31 + 1 + 101 + JNIM's 200, open-ended
+    assert killed.text == "at least 146 killed; 347 or more including claims"
+    assert killed.incidents == 6
+    niger = totals[("NER", None, Outcome.KILLED)]
+    assert (niger.low, niger.incidents) == (101, 2)
+    assert niger.text == "at least 101 killed; no upper figure given"
+    burkina = totals[("BFA", None, Outcome.KILLED)]
+    assert (burkina.low, burkina.best, burkina.high) == (0, None, 200)
+    assert burkina.text == "no credible figure; claims of 200 killed"
+    arrested = totals[(None, None, Outcome.ARRESTED)]
+    assert (arrested.low, arrested.high) == (31, 31)
+    # per-country totals add up to the whole when no joint figure crosses a border
+    for outcome in (Outcome.KILLED, Outcome.ARRESTED):
+        whole = totals[(None, None, outcome)]
+        parts = [t for (c, g, o), t in totals.items() if c and g is None and o is outcome]
+        assert sum(t.low for t in parts) == whole.low
+
+
+def test_example_table_has_each_row_once(example_report: Report) -> None:
+    keys = [(tuple(r.incidents), r.group, r.outcome) for r in example_report.table]
+    assert len(keys) == len(set(keys))
+    joint = [r for r in example_report.table if len(r.incidents) > 1]
+    assert [r.incidents for r in joint] == [[TAHOUA, DOSSO]]
+    # the joint row is on both incidents in the log, as the same row
+    by_id = {inc.id: inc for inc in example_report.incidents}
+    assert by_id[TAHOUA].figures == by_id[DOSSO].figures == joint
+
+
+def test_example_severity(example_report: Report) -> None:
+    severity = {inc.id: inc.severity for inc in example_report.incidents}
+    assert severity[TAHOUA] is Severity.CRITICAL  # more than 100
+    assert severity[BOULKESSI] is Severity.MAJOR  # more than 30 and the base taken
+    assert severity[TIMBUKTU] is Severity.MAJOR  # 13 to 14 attackers
+    assert severity[DJIBO] is Severity.MODERATE  # a claim alone is not evidence of more
+    assert severity[SIRAKOROLA] is Severity.MINOR  # no figure at all
+
+
+def test_example_merge_is_listed_in_data_quality(example_report: Report) -> None:
+    [merge] = example_report.data_quality.merges
+    assert merge.incident == BOULKESSI
+    assert merge.records == [BOULKESSI, "mli-boulikessi-2025-06-01"]
+    assert "alias" in merge.reasons[0]
+    assert example_report.data_quality.records_loaded == 10
+
+
+def test_example_sources_are_numbered_and_used(example_report: Report) -> None:
+    numbers = [s.number for s in example_report.sources]
+    assert numbers == list(range(1, len(numbers) + 1))
+    used = {n for row in example_report.table
+            for cell in (row.official, row.claimed, row.independent)
+            for s in cell.statements for n in s.sources}
+    assert used <= set(numbers)
+
+
+@st.composite
+def record_sets(draw: st.DrawFn) -> list[dict[str, Any]]:
+    n = draw(st.integers(1, 5))
+    ids = [f"r{i}" for i in range(n)]
+    out = []
+    for i, rid in enumerate(ids):
+        claims = []
+        for _ in range(draw(st.integers(0, 3))):
+            stance = draw(st.sampled_from(["official", "claimed", "independent"]))
+            claim: dict[str, Any] = {
+                "source": "s", "by": f"{stance}-{draw(st.integers(0, 1))}", "stance": stance,
+                "group": draw(st.sampled_from(["state_forces", "civilians"])),
+                "outcome": "killed",
+                "count": draw(st.sampled_from([None, 0, 3, 12, "about 20", "more than 10",
+                                               "dozens", "5-9", "fewer than 10"])),
+                "reported": f"2025-06-0{draw(st.integers(1, 3))}",
+            }
+            others = [x for x in ids if x != rid]
+            if others and draw(st.booleans()):
+                claim["covers"] = [draw(st.sampled_from(others))]
+            claims.append(claim)
+        out.append({
+            "id": rid, "date": f"2025-0{draw(st.sampled_from(['5-30', '6-01', '6-02']))}",
+            "country": draw(st.sampled_from(["MLI", "NER"])), "location": f"Place {i}",
+            "event_type": "battles", "sources": [{"id": "s", "name": "Wire"}], "claims": claims,
+        })
+    return out
+
+
+@PROPERTY
+@given(record_sets())
+def test_property_totals_are_the_sums_they_claim_and_joint_figures_count_once(
+    data: list[dict[str, Any]],
+) -> None:
+    report = report_of(data)
+    killed_rows = [r for r in report.table if r.outcome is Outcome.KILLED]
+    keys = [(tuple(r.incidents), r.group) for r in killed_rows]
+    assert len(keys) == len(set(keys))  # a joint figure is one row, counted once
+    whole = report.key_figures.killed_all
+    assert whole.low == sum(r.low or 0 for r in killed_rows)
+    bests = [r.best for r in killed_rows if r.best is not None]
+    assert whole.best == (sum(bests) if bests else None)
+    if whole.high_open:  # "N or more": N sums what was stated, never an invented bound
+        bounded = sum(r.high for r in killed_rows if r.high is not None)
+        assert whole.high is not None and whole.high >= bounded
+        assert any(r.high_open for r in killed_rows)
+        assert "up to" not in whole.text
+    else:
+        assert whole.high == sum(r.high or 0 for r in killed_rows)
+        assert not any(r.high_open for r in killed_rows)
+    assert (
+        whole.text.startswith(f"at least {whole.low} killed")
+        or (whole.low == 0 and whole.text.startswith("no credible figure; claims of"))
+        or not killed_rows
+    )
+    for t in report.totals:
+        assert t.low <= (t.best if t.best is not None else t.low)
+        if t.high is not None:
+            assert t.low <= t.high
+    # each covered statement appears in exactly one table row
+    covering = [s for r in report.table for c in (r.official, r.claimed, r.independent)
+                for s in c.statements if s.covers]
+    assert len({(s.record, s.by, s.text, s.reported) for s in covering}) == len(covering)
+
+
+# --- filters -------------------------------------------------------------------------------
+
+
+def test_filter_by_country(example_loaded: LoadResult) -> None:
+    report = report_of(example_loaded, filters=ReportFilter(countries=frozenset({"NER"})))
+    assert status_of(report) == {DOSSO: "update", TAHOUA: "update"}
+    assert report.key_figures.countries == ["NER"]
+    assert report.key_figures.killed_all.low == 101
+    assert {s.name for s in report.sources} == {"TRT World"}
+    assert [s.number for s in report.sources] == [1]
+
+
+def test_filter_by_admin1_is_case_insensitive(example_loaded: LoadResult) -> None:
+    report = report_of(example_loaded, filters=ReportFilter(admin1=frozenset({"MOPTI"})))
+    assert status_of(report) == {BOULKESSI: "update", DIOURA: "context"}
+    assert report.data_quality.merges[0].incident == BOULKESSI
+
+
+def test_filter_by_minimum_severity(example_loaded: LoadResult) -> None:
+    report = report_of(example_loaded, filters=ReportFilter(min_severity=Severity.MAJOR))
+    assert set(status_of(report)) == {TIMBUKTU, BOULKESSI, TAHOUA, DOSSO}
+    critical = report_of(example_loaded, filters=ReportFilter(min_severity=Severity.CRITICAL))
+    assert set(status_of(critical)) == {TAHOUA, DOSSO}
+
+
+def test_filter_combines_country_and_severity(example_loaded: LoadResult) -> None:
+    flt = ReportFilter(countries=frozenset({"MLI"}), min_severity=Severity.MAJOR)
+    assert set(status_of(report_of(example_loaded, filters=flt))) == {TIMBUKTU, BOULKESSI}
+
+
+def test_filtered_edition_keeps_a_joint_figure_in_its_country_total(
+    example_loaded: LoadResult,
+) -> None:
+    # A Tahoua edition leaves Dosso out; the joint figure is still all in Niger.
+    report = report_of(example_loaded, filters=ReportFilter(admin1=frozenset({"Tahoua"})))
+    assert status_of(report) == {TAHOUA: "update"}
+    totals = {(t.country, t.group, t.outcome): t for t in report.totals}
+    assert totals[(None, None, Outcome.KILLED)].low == 101
+    assert totals[("NER", None, Outcome.KILLED)].low == 101
+    assert totals[("NER", None, Outcome.KILLED)].incidents == 1
+
+
+def test_filter_key() -> None:
+    assert ReportFilter().key == "all" and ReportFilter().is_empty
+    flt = ReportFilter(countries=frozenset({"NER", "MLI"}), admin1=frozenset({"Ségou Region"}),
+                       min_severity=Severity.MAJOR)
+    assert flt.key == "MLI-NER-ségou-region-major"
