@@ -153,7 +153,7 @@ def opening(inc: Incident) -> str:
     return f"{when}, {who} {verb.format(target=target)} {_place(inc)}"
 
 
-def incident_sentence(inc: Incident, rows: Sequence[FigureRow]) -> str:
+def incident_sentence(inc: Incident, rows: Sequence[FigureRow], novel: bool = False) -> str:
     """One sentence on an incident: what happened, then who said how many."""
     clauses: list[str] = []
     main = [r for r in rows if r.outcome is Outcome.KILLED] + [
@@ -167,13 +167,24 @@ def incident_sentence(inc: Incident, rows: Sequence[FigureRow]) -> str:
     text = opening(inc)
     if inc.status == "update":
         text += " (new statements in this period)"
+    if novel and inc.admin1:
+        clauses.append(f"it is the first incident reported in {inc.admin1} in the past month")
     if clauses:
         text += "; " + "; ".join(clauses)
     return text[0].upper() + text[1:] + "."
 
 
-def _rank(inc: Incident, period: Period) -> tuple[int, int, int, str]:
-    """Most severe first; events of the period rank up, events days old rank down."""
+def _on_base_or_town(inc: Incident) -> bool:
+    words = {t.casefold() for t in inc.tags}
+    return bool(words & {"base", "camp", "town", "city", "military-base"}) or (
+        inc.sub_event_type is SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY
+    )
+
+
+def _rank(inc: Incident, period: Period, novel: bool) -> tuple[int, int, int, int, str]:
+    """Most severe first (severity already weighs the killed figure and territory taken);
+    events of the period and first incidents in a region for a month rank up, events days
+    old rank down; then the killed figure, attacks on bases or towns, the claimed toll."""
     killed = max(
         (
             r.best if r.best is not None else (r.low or 0)
@@ -192,13 +203,19 @@ def _rank(inc: Incident, period: Period) -> tuple[int, int, int, str]:
         default=0,
     )
     recency = 1 if inc.status == "new" else (-1 if (period.start - inc.date).days > 2 else 0)
-    return (-(inc.severity.rank + recency), -killed, -claimed, inc.id)
+    weight = inc.severity.rank + recency + (1 if novel else 0)
+    return (-weight, -killed, -int(_on_base_or_town(inc)), -claimed, inc.id)
 
 
 def developments(
-    log: Sequence[Incident], table: Sequence[FigureRow], key: KeyFigures, period: Period
+    log: Sequence[Incident],
+    table: Sequence[FigureRow],
+    key: KeyFigures,
+    period: Period,
+    novel: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """The key developments of the period, most severe first."""
+    """The key developments of the period, most important first; ``novel`` holds the ids of
+    incidents that are the first in their admin1 region for a month."""
     current = [i for i in log if i.status in ("new", "update")]
     if not current:
         return [f"No incidents were reported for {period.label}."]
@@ -212,9 +229,9 @@ def developments(
             f"events): {total}."
         )
     covered_elsewhere = {i for r in table for i in r.incidents[1:]}
-    for inc in sorted(current, key=lambda i: _rank(i, period)):
+    for inc in sorted(current, key=lambda i: _rank(i, period, i.id in novel)):
         rows = [r for r in table if r.incident == inc.id]
         if not rows and inc.id in covered_elsewhere:
             continue  # its only figures are joint ones, told with the first incident
-        out.append(incident_sentence(inc, rows))
+        out.append(incident_sentence(inc, rows, inc.id in novel))
     return out

@@ -399,7 +399,7 @@ def summarise(
         if as_of is None
         else dt.datetime.combine(as_of, dt.time(23, 59), ZoneInfo(period.timezone)),
         key_figures=key,
-        developments=developments(log, table, key, period),
+        developments=developments(log, table, key, period, first_in_region(log, incidents)),
         table=table,
         incidents=log,
         totals=totals,
@@ -421,6 +421,32 @@ def summarise(
             records_loaded=inputs.records_loaded,
         ),
     )
+
+
+def first_in_region(
+    log: Sequence[Incident], incidents: Sequence[MergedIncident], days: int = 30
+) -> frozenset[str]:
+    """New incidents that are the first in their admin1 region for ``days`` days: no other
+    known incident there in the days before, while the data does cover the country then
+    (so that a gap in the data is not mistaken for calm)."""
+    seen: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
+    for merged in incidents:
+        rec = merged.record
+        seen[(rec.country, "")].append(rec.day)
+        if rec.admin1:
+            seen[(rec.country, rec.admin1.casefold())].append(rec.day)
+    novel = set()
+    for inc in log:
+        if inc.status != "new" or not inc.admin1:
+            continue
+        since = inc.date - dt.timedelta(days=days)
+
+        def before(key: tuple[str, str], since: dt.date = since, day: dt.date = inc.date) -> bool:
+            return any(since <= d < day for d in seen[key])
+
+        if before((inc.country, "")) and not before((inc.country, inc.admin1.casefold())):
+            novel.add(inc.id)
+    return frozenset(novel)
 
 
 def _incident(

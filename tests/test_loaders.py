@@ -445,3 +445,17 @@ def test_memory_store_of_valid_records(make_record: MakeRecord) -> None:
     result = MemoryStore([make_record(id="a"), make_record(id="b")]).load()
     assert result.problems == []
     assert [r.id for r in result.records] == ["a", "b"]
+
+
+def test_tags_on_mappings_and_lists_are_refused(data: DataDir) -> None:
+    data.write("tagged.yaml", "!!set\n? a\n")
+    data.write("tagged-list.yaml", "sources: !custom [1]\n")
+    problems = [str(p) for p in load_records(data.root).problems]
+    assert any(p.startswith("tagged.yaml:1: not valid YAML: the tag") for p in problems)
+    assert any(p.startswith("tagged-list.yaml:1: not valid YAML:") for p in problems)
+
+
+def test_json_files_get_json_error_messages(data: DataDir) -> None:
+    data.write("broken.json", '{\n  "id": "x",\n  "date": }\n')
+    [problem] = load_records(data.root).problems
+    assert str(problem) == "broken.json:3: not valid JSON: Expecting value"

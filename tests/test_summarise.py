@@ -574,3 +574,30 @@ def test_filter_key() -> None:
     flt = ReportFilter(countries=frozenset({"NER", "MLI"}), admin1=frozenset({"Ségou Region"}),
                        min_severity=Severity.MAJOR)
     assert flt.key == "MLI-NER-ségou-region-major"
+
+
+def test_first_incident_in_a_region_for_a_month_is_said_and_ranked_up(
+    make_record: MakeRecord, make_claim: MakeClaim
+) -> None:
+    records = [
+        # the data covers Mali in May (Mopti), so a new incident in Timbuktu is news
+        make_record(id="mopti", date="2025-05-20", admin1="Mopti", location="Sevare",
+                    claims=[make_claim(count=40)]),
+        make_record(id="gao", date="2025-06-02", admin1="Gao", location="Gao",
+                    claims=[make_claim(count=1)]),
+        make_record(id="mopti-2", date="2025-06-02", admin1="Mopti", location="Boni",
+                    claims=[make_claim(count=1)]),
+    ]
+    report = report_of(records)
+    sentences = [d for d in report.developments if "first incident" in d]
+    assert sentences == [d for d in report.developments if "Gao" in d]
+    assert "the first incident reported in Gao in the past month" in sentences[0]
+    # equal severity and toll: the novel one comes first
+    order = [d for d in report.developments if d.startswith("On 2 June")]
+    assert "Gao" in order[0] and "Boni" in order[1]
+
+
+def test_no_novelty_claimed_where_the_data_has_no_coverage(make_record: MakeRecord) -> None:
+    # nothing else in the country in the month before: a gap in the data, not calm
+    report = report_of([make_record(id="gao", date="2025-06-02", admin1="Gao")])
+    assert not any("first incident" in d for d in report.developments)
