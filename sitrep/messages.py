@@ -189,6 +189,8 @@ class Composer:
             "figures": figures,
             "incidents": figures.incidents,
             "updates": figures.updates,
+            # the killed figures cover new incidents and updates alike, so does the count
+            "reported": figures.incidents + figures.updates,
             "killed_low": figures.killed_all.low,
             "killed_text": figures.killed_all.text,
             "countries": [country_name(c) for c in figures.countries],

@@ -16,6 +16,9 @@ CONFIG_TEMPLATE = """\
 # unless said otherwise. Precedence: defaults < this file < environment (secrets only)
 # < command-line flags. Relative paths are relative to this file. See docs/configuration.md.
 
+# state = "state"             # delivery ledger, lock and heartbeat
+# subscribers_file = "subscribers.toml"   # or list [[subscribers]] at the end (docs/delivery.md)
+
 [report]
 title = "Sahel situation report"
 data = "data"                 # folder of incident records (YAML, JSON, JSONL), searched recursively
@@ -41,9 +44,6 @@ sender = "sitrep <sitrep@localhost>"
 [schedule]
 time = "06:00"                # local time of the daily run for `sitrep schedule`
 # timezone = "Africa/Bamako"  # defaults to report.timezone
-
-# state = "state"             # delivery ledger, lock and heartbeat
-# subscribers_file = "subscribers.toml"   # or list [[subscribers]] here (docs/delivery.md)
 """
 
 

@@ -347,13 +347,20 @@ def _raw_entries(config: Config) -> tuple[list[_Raw], list[Problem]]:
             r, p = _raws_from_csv(text, display)
         elif path.suffix.lower() == ".toml":
             try:
-                entries = tomllib.loads(text).get("subscribers", [])
+                document = tomllib.loads(text)
             except tomllib.TOMLDecodeError as exc:
                 return raws, [
                     *problems,
                     Problem(display, None, None, None, f"is not valid TOML: {exc}"),
                 ]
-            r, p = _raws_from_toml(entries, text, display)
+            for key in sorted(set(document) - {"subscribers"}):
+                line = next(
+                    (n for n, ln in enumerate(text.splitlines(), 1) if key in ln), None
+                )
+                problems.append(
+                    Problem(display, line, None, key, "unknown table (expected [[subscribers]])")
+                )
+            r, p = _raws_from_toml(document.get("subscribers", []), text, display)
         else:
             return raws, [
                 *problems,

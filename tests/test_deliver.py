@@ -84,9 +84,9 @@ def test_message_structure_and_headers(tmp_path: Path) -> None:
     run(config, mailer)
     aicha, bram, chloe, dara = (parse(s.message) for s in mailer.sent)
     assert aicha["Subject"] == (
-        "Sahel sitrep (Mali) - 2 June 2025 - 3 incidents, at least 30 killed"
+        "Sahel sitrep (Mali) - 2 June 2025 - 4 incidents, at least 30 killed"
     )
-    assert chloe["Subject"] == "Sahel sitrep - 2 June 2025 - 3 incidents, at least 30 killed"
+    assert chloe["Subject"] == "Sahel sitrep - 2 June 2025 - 4 incidents, at least 30 killed"
     assert aicha["To"].addresses[0].display_name == "Aïcha Maïga"
     assert aicha["To"].addresses[0].addr_spec == "aicha@example.org"
     assert aicha["From"] == "Sahel desk <desk@sitrep.example.org>"
@@ -326,7 +326,7 @@ def test_user_templates_and_language_variants(tmp_path: Path) -> None:
     html = aicha.get_body(("html",))  # no French HTML template: the English one
     assert html is not None and "2 June 2025" in html.get_content()
     # No Portuguese templates at all: English throughout, dates included.
-    assert bram["Subject"] == "Sahel sitrep - 2 June 2025 - 3 incidents, at least 30 killed"
+    assert bram["Subject"] == "Sahel sitrep - 2 June 2025 - 4 incidents, at least 30 killed"
     assert bram["Content-Language"] == "en"
 
 

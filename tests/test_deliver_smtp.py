@@ -77,7 +77,7 @@ def test_messages_arrive_intact_over_one_connection(tmp_path: Path, server: Smtp
     by_to = {str(m["X-Test-Envelope-To"]): m for m in messages}
     aicha = by_to["aicha@example.org"]
     assert aicha["X-Test-Envelope-From"] == "desk@sitrep.example.org"
-    assert aicha["Subject"] == "Sahel sitrep (Mali) - 2 June 2025 - 3 incidents, at least 30 killed"
+    assert aicha["Subject"] == "Sahel sitrep (Mali) - 2 June 2025 - 4 incidents, at least 30 killed"
     assert aicha["To"].addresses[0].display_name == "Aïcha Maïga"
     for header in ("Date", "Message-ID", "From", "Reply-To", "List-Unsubscribe"):
         assert aicha[header], header
@@ -366,7 +366,8 @@ def test_sitrep_run_end_to_end_on_the_example_data(tmp_path: Path) -> None:
 
     config = load_config(root)
     report = build_report(config, start=DAY, end=DAY, loaded=load(config))
-    n, killed = report.key_figures.incidents, report.key_figures.killed_all.low
+    figures = report.key_figures
+    n, killed = figures.incidents + figures.updates, figures.killed_all.low
     desk = by_to["desk@example.org"]
     expected = f"Sahel sitrep - 2 June 2025 - {n} incident{'' if n == 1 else 's'}"
     assert str(desk["Subject"]) == expected + (f", at least {killed} killed" if killed else "")
