@@ -7,11 +7,13 @@ Issue target: under 2 s and under 1 GB peak on the 2-core machine. The script me
    copies of those with new ids and dates that share their nested sources and claims, so
    that a million records fit in memory without taking minutes to make. Validation costs
    the same for a copy as for an original.
-2. the **proposed** path: pre-filter the raw records by date (the same margin as
-   ``pipeline._window``) before pydantic validation, then ``build_report``;
-3. the **current** path: ``pipeline.load`` over a ``MemoryStore`` of every record (every
-   record validated into a ``Record``), then ``build_report``. By default only the newest
-   200,000 records are validated and the figures scaled up (``--current-sample 0``: all).
+2. the **windowed** path, which ``sitrep generate`` takes: ``store.load(window)`` with
+   ``pipeline.data_window`` pre-filters the raw records by date and validates only those,
+   then the report stages of ``build_report``, timed one by one;
+3. for comparison, loading **without a window** (as ``sitrep validate`` does): every record
+   validated into a ``Record``, then ``build_report``. By default only the newest 200,000
+   records are validated and the figures scaled up (``--current-sample 0``: all;
+   ``--skip-current``: leave it out).
 
 Two reports: the daily report of 2025-06-02 (30-day look-back) and a 30-day period
 (2025-05-04 to 2025-06-02, whose trends look back 30 periods of 30 days).
@@ -24,11 +26,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import gc
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -38,21 +37,14 @@ from _measure import Section, machine, rss_mb
 from gen_records import LAST_DAY, PER_DAY, generate
 
 from sitrep.config import Config
-from sitrep.loaders import LoadResult, MemoryStore, RawRecord, validate_records
-from sitrep.pipeline import _window, build_report, load
+from sitrep.loaders import LoadResult, MemoryStore
+from sitrep.pipeline import build_report, data_window, load
 from sitrep.reconcile import FigureRules, MergeRules, merge_records
 from sitrep.report import Report, ReportFilter
 from sitrep.summarise import SummaryInputs, history, make_period, summarise
 
 REPORT_DAY = dt.date(2025, 6, 2)
 NOW = dt.datetime(2025, 6, 3, 6, 0, tzinfo=dt.UTC)
-
-
-def needed_span(config: Config, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The dates of the records ``build_report`` looks at for a period (pipeline._window)."""
-    period = make_period(start, end, config.report.timezone, config.report.lookback_days)
-    earliest = min(period.context_start, start - dt.timedelta(days=30 * period.days))
-    return earliest - dt.timedelta(days=31), end + dt.timedelta(days=31)
 
 
 def make_archive(
@@ -84,57 +76,6 @@ def make_archive(
     return copies + full, n_full
 
 
-def prefilter(raws: Sequence[dict[str, Any]], lo: dt.date, hi: dt.date) -> list[dict[str, Any]]:
-    """Raw records whose dates can reach [lo, hi]: ISO strings compare as dates."""
-    lo_s, hi_s = lo.isoformat(), hi.isoformat()
-    out = []
-    for r in raws:
-        d = r.get("date")
-        if not isinstance(d, str):
-            out.append(r)  # let validation report it
-            continue
-        d = d[:10]
-        e = r.get("end_date") or d
-        if d <= hi_s and (e if isinstance(e, str) else d)[:10] >= lo_s:
-            out.append(r)
-    return out
-
-
-@contextmanager
-def merge_keys_cached() -> Iterator[None]:
-    """Prototype of the proposed merge change, without touching sitrep/: each record's
-    date window, normalised names and actor comparisons computed once, not once a pair.
-    (Monkeypatched for the duration of the block; results are identical.)"""
-    import sitrep.reconcile as rc
-
-    saved = rc.normalise_name, rc._window, rc._names, rc._actors_compatible
-    # Keyed by the Record object (kept alive in the value, so its id() is not reused):
-    # a merged incident's record has the primary's id but other names and dates.
-    windows: dict[int, tuple[Any, tuple[dt.date, dt.date]]] = {}
-    names: dict[int, tuple[Any, set[str]]] = {}
-
-    def window(record: Any) -> tuple[dt.date, dt.date]:
-        hit = windows.get(id(record))
-        if hit is None:
-            hit = windows[id(record)] = (record, saved[1](record))
-        return hit[1]
-
-    def names_of(record: Any) -> set[str]:
-        hit = names.get(id(record))
-        if hit is None:
-            hit = names[id(record)] = (record, saved[2](record))
-        return hit[1]
-
-    rc.normalise_name = functools.lru_cache(maxsize=None)(saved[0])  # type: ignore[assignment]
-    rc._window = window  # type: ignore[assignment]
-    rc._names = names_of  # type: ignore[assignment]
-    rc._actors_compatible = functools.lru_cache(maxsize=None)(saved[3])  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        rc.normalise_name, rc._window, rc._names, rc._actors_compatible = saved
-
-
 def staged_report(
     config: Config, loaded: LoadResult, start: dt.date, end: dt.date
 ) -> tuple[list[Section], list[str], Report]:
@@ -143,9 +84,9 @@ def staged_report(
     sections: list[Section] = []
     notes: list[str] = []
     period = make_period(start, end, rc.timezone, rc.lookback_days)
-    earliest = min(period.context_start, start - dt.timedelta(days=30 * period.days))
+    lo, _ = data_window(config, start, end)
     with Section("  window (filter Records by date)") as s:
-        records = [r for r in _window(loaded.records, earliest, end) if r.day <= end]
+        records = [r for r in loaded.records if r.day <= end and r.last_day >= lo]
     sections.append(s)
     notes.append(f"{len(records):,} records")
     with Section("  merge_records") as s:
@@ -193,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick or args.period_30:
         scenarios["30-day period 2025-05-04..06-02"] = (
             REPORT_DAY - dt.timedelta(days=29), REPORT_DAY)
-    spans = {name: needed_span(config, *period) for name, period in scenarios.items()}
+    spans = {name: data_window(config, *period) for name, period in scenarios.items()}
     full_from = min(lo for lo, _ in spans.values())
 
     print(f"bench_reconcile: {n:,} records, {args.per_day:g} a day; {machine()}")
@@ -205,32 +146,22 @@ def main(argv: list[str] | None = None) -> int:
                  f"oldest {raws[0]['date']})"))
     gc.collect()
 
-    print("\nproposed: pre-filter raw records by date, validate only those, then the "
-          "report stages")
+    store = MemoryStore(raws)  # the records as a store holds them, before validation
+    print("\nwindowed: store.load(window) validates only the records the report reads "
+          "(pipeline.data_window), then the report stages")
     for name, (start, end) in scenarios.items():
-        lo, hi = spans[name]
         print(f"{name}")
-        for variant in ("as the code is", "merge keys computed once (prototype)"):
-            cached = variant.startswith("merge")
-            with Section(f" {variant}: total") as total:
-                with Section("  pre-filter raw dicts by date") as s1:
-                    window = prefilter(raws, lo, hi)
-                with Section("  validate the window") as s2:
-                    raw_window = [RawRecord(r, "<memory>", i + 1) for i, r in enumerate(window)]
-                    loaded = validate_records(raw_window, files=[])
-                with merge_keys_cached() if cached else nullcontext():
-                    stages, notes, report = staged_report(config, loaded, start, end)
-            print(total.line())
-            print(s1.line(f"  -> {len(window):,} of {len(raws):,} ({lo} .. {hi})"))
-            print(s2.line(f"  -> {len(loaded.records):,} valid, {len(loaded.problems)} problems"))
-            for stage, note in zip(stages, notes, strict=True):
-                print(stage.line(f"  -> {note}" if note else ""))
-            dangling = sum("no record with id" in p.message for p in loaded.problems)
-            if dangling:
-                print(f"  ({dangling} references point outside the window: a windowed load "
-                      "must check references against every id, not only the window's)")
-            del window, raw_window, loaded, report
-            gc.collect()
+        with Section(" total") as total:
+            with Section("  load(window): pre-filter by date, validate") as s1:
+                loaded = load(config, store, window=data_window(config, start, end))
+            stages, notes, report = staged_report(config, loaded, start, end)
+        print(total.line())
+        print(s1.line(f"  -> {len(loaded.records):,} valid of {len(raws):,}, "
+                      f"{len(loaded.problems)} problems"))
+        for stage, note in zip(stages, notes, strict=True):
+            print(stage.line(f"  -> {note}" if note else ""))
+        del loaded, report
+        gc.collect()
 
     if args.skip_current:
         return 0

@@ -45,9 +45,8 @@ class ReportConfig(_Section):
     claim_spread_factor: float = Field(
         default=3.0, gt=1, description="Flag claims more than this many times the credible figure."
     )
-    merge_radius_km: float = Field(default=25.0, ge=0)
+    merge_radius_km: float = Field(default=10.0, ge=0)
     merge_name_score: float = Field(default=85.0, ge=50, le=100)
-    max_table_rows: int = Field(default=400, ge=10, description="Longer tables go to the JSON.")
 
     @field_validator("timezone")
     @classmethod

@@ -248,7 +248,8 @@ class Deliverer:
         extra: dict[str, Any] = {}
         if self._default_pipeline:  # load and validate the records once, not per edition
             if self._loaded is None:
-                self._loaded = _pipeline("load")(self.config, strict=strict)
+                window = _pipeline("data_window")(self.config, start, end)
+                self._loaded = _pipeline("load")(self.config, strict=strict, window=window)
             extra["loaded"] = self._loaded
         generated = self.generate(
             self.config, start=start, end=end, filters=edition.filter, strict=strict,

@@ -7,11 +7,13 @@ construction). Each problem names the file, the line, the record id and the fiel
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
-from collections import defaultdict
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -34,6 +36,9 @@ class RawRecord:
     file: str
     line: int
     lines: dict[str, int] = field(default_factory=dict)
+    outside: bool = False
+    """Outside the dates asked for: its id counts (duplicates, references), it is not
+    validated or returned."""
 
     def line_of(self, path: str) -> int:
         """The line of a field path such as ``claims[1].count`` (or of its nearest parent)."""
@@ -67,11 +72,17 @@ class LoadResult:
             raise DataError(self.problems)
 
 
+Window = tuple[dt.date, dt.date]
+"""First and last day of the records wanted (an event is wanted if it overlaps them)."""
+
+
 class IncidentStore(Protocol):
     """Where incident records come from."""
 
-    def load(self) -> LoadResult:
-        """Every record, validated, with the problems of those that are not valid."""
+    def load(self, window: Window | None = None) -> LoadResult:
+        """The records (those overlapping ``window``, if given), validated, with the problems
+        of those that are not valid. Ids outside the window still count for duplicates and
+        references; ``sitrep validate`` loads without a window and checks everything."""
         ...
 
 
@@ -81,9 +92,9 @@ class DirectoryStore:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def load(self) -> LoadResult:
-        """Read and validate every data file under the folder."""
-        return load_records(self.root)
+    def load(self, window: Window | None = None) -> LoadResult:
+        """Read the data files under the folder; validate the records in the window."""
+        return load_records(self.root, window)
 
 
 class MemoryStore:
@@ -93,9 +104,54 @@ class MemoryStore:
         self.raw = [RawRecord(data, name, i + 1) for i, data in enumerate(records)]
         self.name = name
 
-    def load(self) -> LoadResult:
+    def load(self, window: Window | None = None) -> LoadResult:
         """Validate the records as if they came from one file, a record a line."""
-        return validate_records(self.raw, files=[])
+        return validate_records(self.raw, files=[], window=window)
+
+
+def _iso_day(value: object) -> str | None:
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
+        return value[:10]  # ISO dates compare as strings; cheaper than parsing a million
+    return None
+
+
+def in_window(data: Any, window: Window) -> bool:
+    """Whether raw record data may overlap the window (unreadable dates: yes, so that
+    validation reports them)."""
+    if not isinstance(data, dict):
+        return True
+    first = _iso_day(data.get("date"))
+    if first is None:
+        return True
+    last = _iso_day(data.get("end_date")) or first
+    lo, hi = _iso_window(window)
+    return first <= hi and last >= lo
+
+
+@lru_cache(maxsize=16)
+def _iso_window(window: Window) -> tuple[str, str]:
+    return window[0].isoformat(), window[1].isoformat()
+
+
+def _within(raws: Sequence[RawRecord], window: Window) -> list[RawRecord]:
+    """The raw records that may overlap the window. The common case (ISO date strings) is
+    written out here, since a store may hold a million records and one report wants few."""
+    lo, hi = _iso_window(window)
+    out = []
+    for raw in raws:
+        data = raw.data
+        if type(data) is dict:
+            first = data.get("date")
+            last = data.get("end_date") or first
+            if type(first) is str and type(last) is str and len(first) >= 10 and len(last) >= 10:
+                if first[:10] <= hi and last[:10] >= lo:
+                    out.append(raw)
+                continue
+        if in_window(data, window):
+            out.append(raw)
+    return out
 
 
 # --- parsing -------------------------------------------------------------------------
@@ -152,15 +208,18 @@ def _yaml_to_python(
     return loader.construct_object(node)
 
 
-def parse_file(path: Path, display: str | None = None) -> tuple[list[RawRecord], list[Problem]]:
-    """Parse one data file into raw records; syntax errors become problems."""
+def parse_file(
+    path: Path, display: str | None = None, window: Window | None = None
+) -> tuple[list[RawRecord], list[Problem]]:
+    """Parse one data file into raw records; syntax errors become problems. With a window,
+    JSONL lines clearly outside it are not parsed, only their ids kept."""
     name = display or str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(name, None, None, None, f"cannot read the file: {exc}")]
     if path.suffix.lower() == ".jsonl":
-        return _parse_jsonl(text, name)
+        return _parse_jsonl(text, name, window)
     if path.suffix.lower() == ".json":
         try:  # strict JSON first, for JSON's own error messages; then YAML for line numbers
             json.loads(text)
@@ -197,11 +256,33 @@ def parse_file(path: Path, display: str | None = None) -> tuple[list[RawRecord],
     return records, problems
 
 
-def _parse_jsonl(text: str, name: str) -> tuple[list[RawRecord], list[Problem]]:
+_JSON_ID = re.compile(r'\s*\{\s*"id"\s*:\s*"([^"\\]*)"')  # the record's id, written first
+_JSON_DATE = re.compile(r'"date"\s*:\s*"(\d{4}-\d{2}-\d{2})')
+_JSON_END = re.compile(r'"end_date"\s*:\s*"(\d{4}-\d{2}-\d{2})')
+
+
+def _outside(line: str, window: Window) -> RawRecord | None:
+    """A stand-in for a JSONL line that a cheap look shows to be outside the window
+    (parsing JSON costs ten times more than this)."""
+    date, rid = _JSON_DATE.search(line), _JSON_ID.match(line)
+    if not date or not rid:
+        return None  # another layout: parse it
+    end = _JSON_END.search(line)
+    data = {"id": rid.group(1), "date": date.group(1), "end_date": end and end.group(1)}
+    return None if in_window(data, window) else RawRecord(data, "", 0, outside=True)
+
+
+def _parse_jsonl(
+    text: str, name: str, window: Window | None = None
+) -> tuple[list[RawRecord], list[Problem]]:
     records: list[RawRecord] = []
     problems: list[Problem] = []
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
+            continue
+        if window and (stand_in := _outside(line, window)):
+            stand_in.file, stand_in.line = name, n
+            records.append(stand_in)
             continue
         try:
             records.append(RawRecord(json.loads(line), name, n))
@@ -288,17 +369,32 @@ def validate_raw(raw: RawRecord) -> tuple[Record | None, list[Problem]]:
     return (None, problems) if problems else (record, [])
 
 
-def validate_records(raws: Sequence[RawRecord], *, files: list[Path]) -> LoadResult:
-    """Validate raw records one by one, then the references between them."""
+def validate_records(
+    raws: Sequence[RawRecord], *, files: list[Path], window: Window | None = None
+) -> LoadResult:
+    """Validate raw records one by one (those in ``window``, if given), then the references
+    between them. Every id counts for duplicates and references; with a window only the
+    ids the window's records use or name are looked up, not a million."""
+    wanted = [raw for raw in raws if not raw.outside]
+    needed: set[str] | None = None
+    if window:
+        wanted = _within(wanted, window)
+        needed = {rid for raw in wanted if (rid := raw.id)}
+        needed.update(ref for raw in wanted for _, ref in _references(raw.data))
     records: list[Record] = []
     problems: list[Problem] = []
     invalid: set[str] = set()
-    by_id: dict[str, list[RawRecord]] = defaultdict(list)
+    seen: dict[str, list[RawRecord]] = {}
     for raw in raws:
-        if raw.id:
-            by_id[raw.id].append(raw)
-    for rid, same in by_id.items():
-        if len(same) > 1:
+        data = raw.data
+        rid = data.get("id") if type(data) is dict else None
+        if type(rid) is not str:
+            rid = raw.id
+        if rid is not None and (needed is None or rid in needed):
+            seen.setdefault(rid, []).append(raw)
+    wanted_raws = {id(raw) for raw in wanted}
+    for rid, same in seen.items():
+        if len(same) > 1 and any(id(r) in wanted_raws for r in same):
             where = ", ".join(f"{r.file}:{r.line}" for r in same)
             for r in same:
                 problems.append(
@@ -311,7 +407,7 @@ def validate_records(raws: Sequence[RawRecord], *, files: list[Path]) -> LoadRes
                     )
                 )
             invalid.add(rid)
-    for raw in raws:
+    for raw in wanted:
         record, found = validate_raw(raw)
         problems.extend(found)
         if record is None:
@@ -320,9 +416,9 @@ def validate_records(raws: Sequence[RawRecord], *, files: list[Path]) -> LoadRes
             records.append(record)
     # References are checked on the raw data of every record, valid or not, so that one
     # run reports a dangling reference together with the record's other problems.
-    known = set(by_id)
+    known = seen.keys()
     dangling_ids: set[str] = set()
-    for raw in raws:
+    for raw in wanted:
         for path, ref in _references(raw.data):
             if ref in known:
                 continue
@@ -362,8 +458,8 @@ def _references(data: Any) -> Iterator[tuple[str, str]]:
             yield f"not_same_as[{j}]", ref
 
 
-def load_records(root: Path) -> LoadResult:
-    """Read and validate every data file under ``root``."""
+def load_records(root: Path, window: Window | None = None) -> LoadResult:
+    """Read every data file under ``root``; validate its records (those in ``window``)."""
     files = discover(root)
     raws: list[RawRecord] = []
     problems: list[Problem] = []
@@ -373,10 +469,10 @@ def load_records(root: Path) -> LoadResult:
             display = str(path.relative_to(Path.cwd()))
         except ValueError:
             display = str(path)
-        found, trouble = parse_file(path, display)
+        found, trouble = parse_file(path, display, window)
         raws.extend(found)
         problems.extend(trouble)
-    result = validate_records(raws, files=files)
+    result = validate_records(raws, files=files, window=window)
     result.problems = sorted([*problems, *result.problems], key=lambda p: (p.file, p.line or 0))
     logger.info(
         "loaded %d valid record(s) from %d file(s) under %s; %d problem(s)",

@@ -19,8 +19,7 @@ from zoneinfo import ZoneInfo
 
 from .config import Config
 from .errors import DataError, UsageError
-from .loaders import DirectoryStore, IncidentStore, LoadResult
-from .models import Record
+from .loaders import DirectoryStore, IncidentStore, LoadResult, Window
 from .reconcile import FigureRules, MergeRules, merge_records
 from .report import Report, ReportFilter
 from .summarise import SummaryInputs, history, make_period, summarise
@@ -56,10 +55,25 @@ def previous_day(config: Config, now: dt.datetime | None = None) -> dt.date:
     return now.astimezone(config.report.zone).date() - dt.timedelta(days=1)
 
 
-def load(config: Config, store: IncidentStore | None = None, *, strict: bool = False) -> LoadResult:
-    """Load and validate the records; problems are logged, or raised when ``strict``."""
+def data_window(config: Config, start: dt.date, end: dt.date) -> Window:
+    """The dates of the records a report on ``start``..``end`` looks at: its look-back, the
+    30 earlier periods of its trends, and a month of slack for imprecise and multi-day events."""
+    period = make_period(start, end, config.report.timezone, config.report.lookback_days)
+    earliest = min(period.context_start, start - dt.timedelta(days=30 * period.days))
+    return earliest - dt.timedelta(days=31), end + dt.timedelta(days=31)
+
+
+def load(
+    config: Config,
+    store: IncidentStore | None = None,
+    *,
+    strict: bool = False,
+    window: Window | None = None,
+) -> LoadResult:
+    """Load and validate the records (those in ``window``, if given); problems are logged,
+    or raised when ``strict``."""
     store = store or DirectoryStore(config.path(config.report.data))
-    result = store.load()
+    result = store.load(window)
     for problem in result.problems:
         logger.warning("%s", problem)
     if result.problems and strict:
@@ -70,12 +84,6 @@ def load(config: Config, store: IncidentStore | None = None, *, strict: bool = F
             len(result.invalid),
         )
     return result
-
-
-def _window(records: Sequence[Record], first: dt.date, last: dt.date) -> list[Record]:
-    # A month of slack keeps imprecise and multi-day events at the edges.
-    lo, hi = first - dt.timedelta(days=31), last + dt.timedelta(days=31)
-    return [r for r in records if r.day <= hi and r.last_day >= lo]
 
 
 def build_report(
@@ -90,9 +98,8 @@ def build_report(
     """Reconcile and summarise loaded records into the report of one period."""
     rc = config.report
     period = make_period(start, end, rc.timezone, rc.lookback_days)
-    earliest = min(period.context_start, start - dt.timedelta(days=30 * period.days))
-    records = _window(loaded.records, earliest, end)
-    records = [r for r in records if r.day <= end]
+    lo, _ = data_window(config, start, end)
+    records = [r for r in loaded.records if r.day <= end and r.last_day >= lo]
     incidents = merge_records(records, MergeRules(rc.merge_name_score, rc.merge_radius_km))
     rules = FigureRules(rc.claim_spread_factor)
     inputs = SummaryInputs(
@@ -105,7 +112,7 @@ def build_report(
         records_loaded=len(loaded.records),
         rules=rules,
     )
-    return summarise(incidents, inputs, history(incidents, period, rules))
+    return summarise(incidents, inputs, history(incidents, period, rules, flt=inputs.filter))
 
 
 def output_stem(report: Report) -> str:
@@ -170,10 +177,9 @@ def generate(
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise UsageError(f"unknown format(s) {', '.join(unknown)} (expected: {', '.join(FORMATS)})")
-    loaded = loaded or load(config, store, strict=strict)
-    report = build_report(
-        config, start=start, end=end or start, filters=filters, loaded=loaded, now=now
-    )
+    end = end or start
+    loaded = loaded or load(config, store, strict=strict, window=data_window(config, start, end))
+    report = build_report(config, start=start, end=end, filters=filters, loaded=loaded, now=now)
     out_dir = config.path(config.report.output)
     contents = render_outputs(config, report, formats, out_dir, pdf_renderer)
     written = write_all(contents)

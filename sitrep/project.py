@@ -28,7 +28,7 @@ timezone = "UTC"              # the report day is a calendar day in this IANA ti
 formats = ["md", "pdf", "html", "json"]
 lookback_days = 30            # older incidents shown for context
 claim_spread_factor = 3.0     # flag claims more than this many times the credible figure
-merge_radius_km = 25.0        # records this close, same country and dates, may be one event
+merge_radius_km = 10.0        # differently named places this close, same kind of event, may be one
 merge_name_score = 85.0       # rapidfuzz similarity (0-100) for place names to match
 
 [smtp]

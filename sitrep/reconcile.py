@@ -21,7 +21,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz
@@ -39,6 +39,7 @@ from .report import Cell, FigureRow, Flag, Statement
 MERGE_SLACK = {"day": 1, "week": 4, "month": 16}
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """Lower case, no accents, letters and digits only: 'Boulkéssi ' -> 'boulkessi'."""
     text = unicodedata.normalize("NFKD", name)
@@ -59,18 +60,35 @@ class MergeRules:
     """The thresholds of the merge heuristics (from ``[report]`` in sitrep.toml)."""
 
     name_score: float = 85.0
-    radius_km: float = 25.0
+    radius_km: float = 10.0
 
 
-def _names(record: Record) -> set[str]:
-    return {n for n in (normalise_name(x) for x in [record.location, *record.aliases]) if n}
+# Records with the same place name this far apart are different places of that name.
+NAME_CONFLICT_KM = 50.0
 
 
-def _window(record: Record) -> tuple[dt.date, dt.date]:
-    slack = dt.timedelta(days=MERGE_SLACK[record.date_precision.value])
-    return record.day - slack, record.last_day + slack
+@dataclass(frozen=True)
+class MergeKeys:
+    """What merging compares, computed once per record rather than once per pair."""
+
+    record: Record
+    first: dt.date
+    last: dt.date
+    names: frozenset[str]
+    location: str
+
+    @classmethod
+    def of(cls, record: Record) -> MergeKeys:
+        """The keys of one record: its date window and its normalised place names."""
+        slack = dt.timedelta(days=MERGE_SLACK[record.date_precision.value])
+        names = frozenset(
+            n for n in (normalise_name(x) for x in [record.location, *record.aliases]) if n
+        )
+        return cls(record, record.day - slack, record.last_day + slack, names,
+                   normalise_name(record.location))  # fmt: skip
 
 
+@lru_cache(maxsize=65536)
 def _actors_compatible(a: str | None, b: str | None) -> bool:
     if not a or not b:
         return True
@@ -80,10 +98,12 @@ def _actors_compatible(a: str | None, b: str | None) -> bool:
 
 def same_event(a: Record, b: Record, rules: MergeRules) -> str | None:
     """Why two records describe the same event, or None when they do not."""
-    if a.country != b.country:
-        return None
-    (a0, a1), (b0, b1) = _window(a), _window(b)
-    if a0 > b1 or b0 > a1:
+    return _same(MergeKeys.of(a), MergeKeys.of(b), rules)
+
+
+def _same(ka: MergeKeys, kb: MergeKeys, rules: MergeRules) -> str | None:
+    a, b = ka.record, kb.record
+    if a.country != b.country or ka.first > kb.last or kb.first > ka.last:
         return None
     if not (
         _actors_compatible(a.perpetrator, b.perpetrator) and _actors_compatible(a.target, b.target)
@@ -93,24 +113,18 @@ def same_event(a: Record, b: Record, rules: MergeRules) -> str | None:
     if a.latitude is not None and b.latitude is not None:
         assert a.longitude is not None and b.longitude is not None
         km = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
-    close = km is not None and km <= rules.radius_km
-    far = km is not None and not close
-    names_a, names_b = _names(a), _names(b)
+    apart = km is not None and km > max(NAME_CONFLICT_KM, rules.radius_km)
     when = "same date" if a.day == b.day else f"dates {a.day} and {b.day} within their precision"
-    if names_a & names_b and not far:
-        how = (
-            "same place name"
-            if normalise_name(a.location) == normalise_name(b.location)
-            else "place names match by alias"
-        )
+    if ka.names & kb.names and not apart:
+        how = "same place name" if ka.location == kb.location else "place names match by alias"
         return f"{how} ({a.location} / {b.location}), {when}"
-    if not far:
-        score = (
-            max(fuzz.ratio(x, y) for x in names_a for y in names_b) if names_a and names_b else 0
-        )
+    if not apart and ka.names and kb.names:
+        score = max(fuzz.ratio(x, y) for x in ka.names for y in kb.names)
         if score >= rules.name_score:
             return f"similar place names ({a.location} / {b.location}, score {score:.0f}), {when}"
-    if close:
+    # Distance alone: nearby places that differ in name, only for the same kind of event
+    # (two towns 11 km apart can each be attacked on the same day).
+    if km is not None and km <= rules.radius_km and a.event_type is b.event_type:
         return f"{km:.0f} km apart (within {rules.radius_km:g} km), {when}"
     return None
 
@@ -229,6 +243,7 @@ def _merge_pass(units: Sequence[MergedIncident], rules: MergeRules) -> list[Merg
     """One round of pairwise merging of incidents, by their merged records."""
     units = sorted(units, key=lambda u: u.id)
     ordered = [u.record for u in units]
+    keys = [MergeKeys.of(r) for r in ordered]
     index = {r.id: i for i, u in enumerate(units) for r in u.records}
     parent = list(range(len(ordered)))
     reasons: dict[int, list[str]] = {i: list(u.reasons) for i, u in enumerate(units)}
@@ -268,14 +283,13 @@ def _merge_pass(units: Sequence[MergedIncident], rules: MergeRules) -> list[Merg
     for i, r in enumerate(ordered):
         by_country[r.country].append(i)
     for ids in by_country.values():
-        ids.sort(key=lambda i: (_window(ordered[i])[0], ordered[i].id))
+        ids.sort(key=lambda i: (keys[i].first, ordered[i].id))
         for pos, i in enumerate(ids):
-            end = _window(ordered[i])[1]
+            end = keys[i].last
             for j in ids[pos + 1 :]:
-                if _window(ordered[j])[0] > end:
+                if keys[j].first > end:
                     break
-                a, b = (ordered[i], ordered[j]) if i < j else (ordered[j], ordered[i])
-                why = same_event(a, b, rules)
+                why = _same(keys[min(i, j)], keys[max(i, j)], rules)
                 if why:
                     union(min(i, j), max(i, j), why)
 
@@ -376,6 +390,11 @@ def _cell(
     figures: list[tuple[str, Count]] = []
     for versions in by_speaker.values():
         versions.sort(key=lambda v: (_date_key(v[0].reported), _show_key(v[0])))
+        # Speaking again without a figure does not withdraw the figure given before.
+        while len(versions) > 1 and versions[-1][0].claim.count is None and any(
+            v[0].claim.count is not None for v in versions
+        ):
+            versions.pop()
         latest_date = versions[-1][0].reported
         latest = [v for v in versions if v[0].reported == latest_date]
         older = [v for v in versions if v[0].reported != latest_date]

@@ -201,10 +201,11 @@ class Total(_Out):
 
 
 class Trend(_Out):
-    """This period against earlier ones, with ACLED's change levels.
+    """This period against earlier ones, with ACLED's change levels (Trendfinder).
 
-    Levels: more than 25% up 'large increase', 10-25% up 'moderate increase', within 10%
-    'stable', 10-25% down 'moderate decrease', more than 25% down 'large decrease'.
+    Levels: more than 25% up 'large increase', 10-25% up 'moderate increase', from 25% down
+    to 10% up 'limited change', more than 25% down 'large decrease'; with two incidents or
+    fewer on average before and five or fewer now, 'limited change' (low activity).
     """
 
     metric: str = Field(description="'incidents' or 'killed' (conservative figure).")
@@ -251,7 +252,9 @@ class DataQuality(_Out):
     problems: list[ProblemOut] = Field(default_factory=list)
     skipped_records: list[str] = Field(default_factory=list)
     merges: list[Merge] = Field(default_factory=list)
-    records_loaded: int = 0
+    records_loaded: int = Field(
+        default=0, description="Valid records in the dates the report reads (look-back, trends)."
+    )
 
 
 class KeyFigures(_Out):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -108,7 +108,7 @@ def severity(record: Record, rows: Sequence[FigureRow]) -> Severity:
     a toll claimed only by the perpetrator makes it at least moderate, never more."""
     killed_rows = [r for r in rows if r.outcome is Outcome.KILLED]
     killed = max((r.best if r.best is not None else (r.low or 0) for r in killed_rows), default=0)
-    claimed_only = any(r.best is None and r.high for r in killed_rows)
+    claimed_only = any(r.best is None and (r.high or r.high_open) for r in killed_rows)
     taken = record.sub_event_type is SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY
     if killed >= 50:
         return Severity.CRITICAL
@@ -130,19 +130,25 @@ def total(
     incidents: int,
 ) -> Total:
     """Add up rows without inventing precision: low sums credible lower bounds; high sums
-    the largest figures (claims included) and stays open-ended if any of them is."""
+    the largest figures (claims included) and stays open-ended if any of them is.
+
+    A joint figure ("more than 100 in Tahoua and Dosso") and a figure for one of the
+    incidents it covers count the same people: such overlapping rows add up to the larger
+    of the joint figure and the sum of the separate ones, never to both."""
     chosen = [r for r in rows if r.outcome is outcome and (group is None or r.group is group)]
-    low = sum(r.low or 0 for r in chosen)
-    best_parts = [r.best for r in chosen if r.best is not None]
-    best = sum(best_parts) if best_parts else None
-    high = 0
-    high_open = False
-    for r in chosen:
-        if r.high is not None:
-            high += r.high
-        else:
-            high_open = high_open or r.high_open
-            high += max(r.low or 0, _open_low(r))
+    low = best_sum = high = 0
+    any_best = high_open = False
+    for cluster in _overlapping(chosen):
+        parts = _pick(cluster, lambda r: r.low or 0)
+        low += sum(r.low or 0 for r in parts)
+        with_best = [r for r in cluster if r.best is not None]
+        if with_best:
+            any_best = True
+            best_sum += sum(r.best or 0 for r in _pick(with_best, lambda r: r.best or 0))
+        tops = _pick(cluster, _high_of)
+        high += sum(_high_of(r) for r in tops)
+        high_open = high_open or any(r.high is None and r.high_open for r in tops)
+    best = best_sum if any_best else None
     noun = outcome.value
     # best is empty only where the perpetrator's claim is the sole figure
     with_claims = any(r.claimed.status == "figure" or (r.best is None and r.high) for r in chosen)
@@ -170,6 +176,36 @@ def total(
     )
 
 
+def _high_of(row: FigureRow) -> int:
+    return row.high if row.high is not None else max(row.low or 0, _open_low(row))
+
+
+def _overlapping(rows: Sequence[FigureRow]) -> list[list[FigureRow]]:
+    """Rows of one group that share incidents (through joint figures), clustered."""
+    clusters: list[tuple[Group, set[str], list[FigureRow]]] = []
+    for row in rows:
+        ids = set(row.incidents)
+        hits = [c for c in clusters if c[0] is row.group and c[1] & ids]
+        merged = (
+            row.group,
+            ids.union(*(c[1] for c in hits)),
+            [row, *(r for c in hits for r in c[2])],
+        )
+        clusters = [c for c in clusters if not any(c is h for h in hits)] + [merged]
+    return [c[2] for c in clusters]
+
+
+def _pick(cluster: Sequence[FigureRow], value: Callable[[FigureRow], int]) -> list[FigureRow]:
+    """The rows that count in a cluster: the separate (single-incident) rows together, or
+    the one joint row with the larger figure."""
+    singles = [r for r in cluster if len(r.incidents) == 1]
+    joints = [r for r in cluster if len(r.incidents) > 1]
+    best_joint = max(joints, key=value, default=None)
+    if best_joint is None or sum(value(r) for r in singles) >= value(best_joint):
+        return singles
+    return [best_joint]
+
+
 def _open_low(row: FigureRow) -> int:
     lows = [
         s.low or 0
@@ -190,10 +226,15 @@ def _killed_low(rows: Sequence[FigureRow], incident_ids: set[str]) -> int:
 
 
 def history(
-    incidents: Sequence[MergedIncident], period: Period, rules: FigureRules, periods: int = 30
+    incidents: Sequence[MergedIncident],
+    period: Period,
+    rules: FigureRules,
+    periods: int = 30,
+    flt: ReportFilter | None = None,
 ) -> list[PeriodCount]:
     """Incidents and conservative killed figure of the ``periods`` periods before ``period``,
-    most recent first, each as known at the end of the current period."""
+    most recent first, each as known at the end of the current period, counting only the
+    incidents that pass the edition's filter (so that an edition compares like with like)."""
     days = period.days
     start0 = period.start - dt.timedelta(days=days * periods)
     relevant = [
@@ -206,6 +247,12 @@ def history(
             for src in rec.sources:
                 numbers.setdefault(source_key(src), len(numbers) + 1)
     rows = figure_rows(statements, numbers, {}, rules)
+    if flt and not flt.is_empty:
+        rows_of: dict[str, list[FigureRow]] = defaultdict(list)
+        for row in rows:
+            for i in row.incidents:
+                rows_of[i].append(row)
+        relevant = [inc for inc in relevant if _record_passes(inc.record, rows_of[inc.id], flt)]
     out = []
     for k in range(1, periods + 1):
         start = period.start - dt.timedelta(days=days * k)
@@ -215,20 +262,28 @@ def history(
     return out
 
 
-def change_level(current: float, baseline: float) -> str:
-    """ACLED's change levels for a value against its baseline."""
+def change_level(current: float, baseline: float, low_activity: bool = False) -> str:
+    """ACLED's change levels (Trendfinder) for a value against its baseline: more than 25%
+    up 'large increase', 10-25% up 'moderate increase', from 25% down to 10% up 'limited
+    change', more than 25% down 'large decrease'. Low activity is 'limited change'."""
+    if low_activity or current == baseline:
+        return "limited change"
     if baseline == 0:
-        return "stable" if current == 0 else "large increase"
+        return "large increase"
     change = (current - baseline) / baseline
     if change > 0.25:
         return "large increase"
     if change >= 0.10:
         return "moderate increase"
-    if change > -0.10:
-        return "stable"
     if change >= -0.25:
-        return "moderate decrease"
+        return "limited change"
     return "large decrease"
+
+
+def low_activity(current_incidents: float, baseline_incidents: float) -> bool:
+    """ACLED's low-baseline rule: two incidents or fewer on average before, and five or
+    fewer now, is too little activity for a percentage to mean anything."""
+    return baseline_incidents <= 2 and current_incidents <= 5
 
 
 @dataclass(frozen=True)
@@ -241,14 +296,20 @@ class PeriodCount:
 
 def trends(current: PeriodCount, history: Sequence[PeriodCount]) -> list[Trend]:
     """Trends against the previous period and the previous 7 and 30 periods' averages
-    (``history[0]`` is the period just before the current one)."""
+    (``history[0]`` is the period just before the current one). The low-activity rule
+    looks at incidents, for both metrics: a toll is noise when incidents are few."""
+
+    def past(metric: str) -> list[int]:
+        return [getattr(p, metric) for p in history]
+
+    def baselines(values: list[int]) -> tuple[int, float, float]:
+        return (values[0] if values else 0), sum(values[:7]) / 7, sum(values[:30]) / 30
+
+    quiet = [low_activity(current.incidents, b) for b in baselines(past("incidents"))]
     out = []
     for metric in ("incidents", "killed"):
         now = getattr(current, metric)
-        past = [getattr(p, metric) for p in history]
-        prev = past[0] if past else 0
-        avg7 = sum(past[:7]) / 7
-        avg30 = sum(past[:30]) / 30
+        prev, avg7, avg30 = baselines(past(metric))
         out.append(
             Trend(
                 metric=metric,
@@ -256,9 +317,9 @@ def trends(current: PeriodCount, history: Sequence[PeriodCount]) -> list[Trend]:
                 previous=prev,
                 average_7=round(avg7, 2),
                 average_30=round(avg30, 2),
-                change_previous=change_level(now, prev),
-                change_7=change_level(now, avg7),
-                change_30=change_level(now, avg30),
+                change_previous=change_level(now, prev, quiet[0]),
+                change_7=change_level(now, avg7, quiet[1]),
+                change_30=change_level(now, avg30, quiet[2]),
             )
         )
     return out
@@ -313,12 +374,20 @@ def _number_sources(incidents: Sequence[MergedIncident]) -> tuple[SourceNumbers,
     return numbers, out
 
 
+def _passes_filter(country: str, admin1: str | None, grade: Severity, flt: ReportFilter) -> bool:
+    if flt.countries and country not in flt.countries:
+        return False
+    if flt.admin1 and (admin1 or "").casefold() not in {a.casefold() for a in flt.admin1}:
+        return False
+    return grade.rank >= flt.min_severity.rank
+
+
+def _record_passes(rec: Record, rows: Sequence[FigureRow], flt: ReportFilter) -> bool:
+    return _passes_filter(rec.country, rec.admin1, severity(rec, rows), flt)
+
+
 def _passes(inc: Incident, flt: ReportFilter) -> bool:
-    if flt.countries and inc.country not in flt.countries:
-        return False
-    if flt.admin1 and (inc.admin1 or "").casefold() not in {a.casefold() for a in flt.admin1}:
-        return False
-    return inc.severity.rank >= flt.min_severity.rank
+    return _passes_filter(inc.country, inc.admin1, inc.severity, flt)
 
 
 def summarise(
@@ -341,30 +410,27 @@ def summarise(
     )
     labels = {inc.id: short_label(inc.record) for inc in shown}
     shown_ids = set(labels)
-    numbers, _ = _number_sources(shown)
+    numbers, sources = _number_sources(shown)
     rows = figure_rows(
         [s for s in statements if shown_ids.intersection(s.incidents)],
         numbers,
         labels,
         inputs.rules,
     )
-    rows_of: dict[str, list[FigureRow]] = defaultdict(list)
-    for row in rows:
-        for i in row.incidents:
-            rows_of[i].append(row)
-    log = [_incident(inc, status[inc.id] or "context", rows_of[inc.id], numbers) for inc in shown]
-    log = [inc for inc in log if _passes(inc, inputs.filter)]
-    kept = {inc.id for inc in log}
-    numbers, sources = _number_sources([by_id[i.id] for i in log])
-    # Renumber with only the sources of the incidents kept by the filter.
-    rows = figure_rows(
-        [s for s in statements if kept.intersection(s.incidents)], numbers, labels, inputs.rules
-    )
-    rows_of = defaultdict(list)
-    for row in rows:
-        for i in row.incidents:
-            rows_of[i].append(row)
-    log = [_incident(by_id[i.id], i.status, rows_of[i.id], numbers) for i in log]
+    log = _log(shown, status, rows, numbers)
+    if not inputs.filter.is_empty:
+        # Keep the incidents of this edition, and number only their sources.
+        kept = [by_id[i.id] for i in log if _passes(i, inputs.filter)]
+        kept_ids = {inc.id for inc in kept}
+        numbers, sources = _number_sources(kept)
+        rows = figure_rows(
+            [s for s in statements if kept_ids.intersection(s.incidents)],
+            numbers,
+            labels,
+            inputs.rules,
+        )
+        log = _log(kept, status, rows, numbers)
+    kept_ids = {i.id for i in log}
     current_ids = {i.id for i in log if i.status in ("new", "update")}
     table = [r for r in rows if current_ids.intersection(r.incidents)]
     totals = _totals(table, log, {inc.id: inc.record.country for inc in incidents})
@@ -416,7 +482,7 @@ def summarise(
             merges=[
                 Merge(incident=inc.id, records=[r.id for r in inc.records], reasons=inc.reasons)
                 for inc in shown
-                if len(inc.records) > 1 and inc.id in kept
+                if len(inc.records) > 1 and inc.id in kept_ids
             ],
             records_loaded=inputs.records_loaded,
         ),
@@ -447,6 +513,21 @@ def first_in_region(
         if before((inc.country, "")) and not before((inc.country, inc.admin1.casefold())):
             novel.add(inc.id)
     return frozenset(novel)
+
+
+def _log(
+    incidents: Sequence[MergedIncident],
+    status: dict[str, str | None],
+    rows: Sequence[FigureRow],
+    numbers: SourceNumbers,
+) -> list[Incident]:
+    rows_of: dict[str, list[FigureRow]] = defaultdict(list)
+    for row in rows:
+        for i in row.incidents:
+            rows_of[i].append(row)
+    return [
+        _incident(inc, status[inc.id] or "context", rows_of[inc.id], numbers) for inc in incidents
+    ]
 
 
 def _incident(

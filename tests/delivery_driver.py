@@ -15,7 +15,7 @@ import sitrep.pipeline
 from sitrep.cli import main
 
 sitrep.pipeline.generate = FakeGenerator()
-sitrep.pipeline.load = lambda config, store=None, *, strict=False: None  # no data to load
+sitrep.pipeline.load = lambda config, store=None, *, strict=False, window=None: None  # no data
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

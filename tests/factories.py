@@ -1057,7 +1057,7 @@ def sahel_report(**update: Any) -> Report:
                 previous=310,
                 average_7=120.0,
                 average_30=95.5,
-                change_previous="stable",
+                change_previous="limited change",
                 change_7="large increase",
                 change_30="large increase",
             ),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -459,3 +460,62 @@ def test_json_files_get_json_error_messages(data: DataDir) -> None:
     data.write("broken.json", '{\n  "id": "x",\n  "date": }\n')
     [problem] = load_records(data.root).problems
     assert str(problem) == "broken.json:3: not valid JSON: Expecting value"
+
+
+# --- loading a window of dates ----------------------------------------------------------------
+
+JUNE = (dt.date(2025, 5, 1), dt.date(2025, 6, 30))
+
+
+def test_window_validates_only_records_that_overlap_it(
+    data: DataDir, make_record: MakeRecord
+) -> None:
+    old = make_record(id="old", date="2024-01-01", country="Atlantis")  # invalid, outside
+    long = make_record(id="long", date="2025-04-01", end_date="2025-05-02")  # overlaps
+    june = make_record(
+        id="june",
+        date="2025-06-01",
+        claims=[
+            {
+                "source": "src",
+                "by": "x",
+                "stance": "official",
+                "group": "civilians",
+                "outcome": "killed",
+                "count": 1,
+                "covers": ["old"],
+            }
+        ],
+    )
+    for name in ("a.jsonl", "b.yaml"):
+        data.write(name, [old, long, june] if name == "a.jsonl" else [])
+    windowed = load_records(data.root, JUNE)
+    assert sorted(r.id for r in windowed.records) == ["june", "long"]
+    assert windowed.problems == []  # "old" is outside: not validated, but its id is known
+    everything = load_records(data.root)
+    assert [p.record for p in everything.problems] == ["old"]
+    assert MemoryStore([old, long, june]).load(JUNE).records == windowed.records
+
+
+def test_window_still_finds_duplicate_ids_outside_it(
+    data: DataDir, make_record: MakeRecord
+) -> None:
+    data.write("a.jsonl", [make_record(id="x", date="2024-01-01")])
+    data.write("b.yaml", make_record(id="x", date="2025-06-01"))
+    result = load_records(data.root, JUNE)
+    assert result.records == []
+    assert {p.file for p in result.problems} == {"a.jsonl", "b.yaml"}
+
+
+def test_window_parses_jsonl_lines_it_cannot_read_cheaply(
+    data: DataDir, make_record: MakeRecord
+) -> None:
+    # the id is not written first: the line is parsed and filtered after parsing
+    record = make_record(id="late", date="2024-01-01")
+    line = json.dumps({k: record[k] for k in reversed(list(record))})
+    data.write("a.jsonl", line + "\n{broken\n")
+    result = load_records(data.root, JUNE)
+    assert result.records == []
+    assert [str(p) for p in result.problems] == [
+        "a.jsonl:2: not valid JSON: Expecting property name enclosed in double quotes"
+    ]

@@ -733,3 +733,37 @@ def test_merging_merged_records_keeps_not_same_as_to_an_absorbed_record(
     assert groups_of(incidents) == [("r1", ["r1", "r2"]), ("r0", ["r0"])]
     again = merge_records([inc.record for inc in incidents])
     assert groups_of(again) == [("r1", ["r1"]), ("r0", ["r0"])]
+
+
+def test_same_name_far_apart_is_two_places(make_record: MakeRecord) -> None:
+    # two villages called Kouakourou 60 km apart, attacked the same day
+    a = make_record(id="a", location="Kouakourou", latitude=14.0, longitude=-4.0)
+    b = make_record(id="b", location="Kouakourou", latitude=14.0, longitude=-4.56)
+    assert groups_of(merge_records(recs(a, b))) == [("a", ["a"]), ("b", ["b"])]
+
+
+def test_distance_alone_needs_the_same_kind_of_event(make_record: MakeRecord) -> None:
+    # Mopti and Sevare are about 11 km apart; a 15 km radius lets distance decide
+    rules = MergeRules(radius_km=15)
+    mopti = make_record(id="mopti", location="Mopti", latitude=14.49, longitude=-4.19)
+    sevare = make_record(id="sevare", location="Sevare", latitude=14.53, longitude=-4.10)
+    assert len(merge_records(recs(mopti, sevare), rules)) == 1
+    protest = {**sevare, "event_type": "protests"}
+    assert len(merge_records(recs(mopti, protest), rules)) == 2
+    # with the default radius (10 km) they stay apart
+    assert len(merge_records(recs(mopti, sevare))) == 2
+
+
+def test_a_later_statement_without_a_figure_does_not_withdraw_the_figure(
+    make_record: MakeRecord, make_claim: MakeClaim
+) -> None:
+    record = make_record(
+        sources=[{"id": "s1", "name": "AFP", "published": "2025-06-01"},
+                 {"id": "s2", "name": "AFP", "published": "2025-06-03"}],
+        claims=[make_claim(source="s1", count=12), make_claim(source="s2", count=None)],
+    )
+    [row] = rows_for(recs(record))
+    assert row.official.status == "figure"
+    assert [s.text for s in row.official.statements] == ["12"]
+    assert (row.low, row.best, row.high) == (12, 12, 12)
+    assert Flag.REVISED not in row.flags
