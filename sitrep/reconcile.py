@@ -420,7 +420,7 @@ def _cell(
     status: Literal["figure", "no_figure", "silent"] = (
         "figure" if figures else ("no_figure" if raws else "silent")
     )
-    cell = Cell(
+    cell = Cell.model_construct(
         stance=stance,
         status=status,
         statements=current,
@@ -443,7 +443,7 @@ def _statement(same: list[RawStatement], numbers: SourceNumbers, **extra: object
     first = same[0]
     count = first.claim.count
     quote = next((r.claim.quote for r in same if r.claim.quote), None)
-    return Statement(
+    return Statement.model_construct(
         record=first.record,
         by=first.claim.by,
         stance=first.claim.stance,
@@ -566,7 +566,7 @@ def figure_rows(
             flags.append(Flag.REVISED)
         label = " + ".join(labels.get(i, i) for i in incidents)
         out.append(
-            FigureRow(
+            FigureRow.model_construct(
                 incident=incidents[0],
                 incidents=list(incidents),
                 label=label,
