@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from sitrep.config import Config
 from sitrep.counts import parse_count
+from sitrep.explain import explain_incident
 from sitrep.loaders import load_records
 from sitrep.models import Group, Outcome, Record, Stance
 from sitrep.reconcile import (
@@ -27,7 +28,6 @@ from sitrep.reconcile import (
     SourceNumbers,
     bounds,
     collect_statements,
-    explain_incident,
     figure_rows,
     merge_records,
     normalise_name,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..explain import explain_incident
 from ..pipeline import load
-from ..reconcile import explain_incident
 from ._common import add_config_option, config_from, parse_date
 
 NAME = "explain"
