@@ -150,12 +150,15 @@ class Period(_Out):
         return (self.end - self.start).days + 1
 
 
+Status = Literal["new", "update", "context"]
+
+
 class Incident(_Out):
     """One event, possibly merged from several records, with its reconciled figures."""
 
     id: str
     records: list[str]
-    status: Literal["new", "update", "context"] = Field(
+    status: Status = Field(
         description="new: happened in the period; update: older, with statements reported in "
         "the period; context: older, for background."
     )

@@ -36,6 +36,7 @@ from .report import (
     ReportFilter,
     Severity,
     SourceRef,
+    Status,
     Total,
     Trend,
 )
@@ -342,7 +343,9 @@ class SummaryInputs:
     rules: FigureRules
 
 
-def _placed(inc: MergedIncident, statements: Sequence[RawStatement], period: Period) -> str | None:
+def _placed(
+    inc: MergedIncident, statements: Sequence[RawStatement], period: Period
+) -> Status | None:
     rec = inc.record
     if in_period(rec, period.start, period.end):
         return "new"
@@ -517,7 +520,7 @@ def first_in_region(
 
 def _log(
     incidents: Sequence[MergedIncident],
-    status: dict[str, str | None],
+    status: dict[str, Status | None],
     rows: Sequence[FigureRow],
     numbers: SourceNumbers,
 ) -> list[Incident]:
@@ -531,13 +534,13 @@ def _log(
 
 
 def _incident(
-    inc: MergedIncident, status: str, rows: list[FigureRow], numbers: SourceNumbers
+    inc: MergedIncident, status: Status, rows: list[FigureRow], numbers: SourceNumbers
 ) -> Incident:
     rec = inc.record
     return Incident(
         id=inc.id,
         records=[r.id for r in inc.records],
-        status=status,  # type: ignore[arg-type]
+        status=status,
         date=rec.day,
         end_date=rec.end_date,
         date_precision=rec.date_precision,
