@@ -151,11 +151,14 @@ def total(
         high_open = high_open or any(r.high is None and r.high_open for r in tops)
     best = best_sum if any_best else None
     noun = outcome.value
-    # best is empty only where the perpetrator's claim is the sole figure
-    with_claims = any(r.claimed.status == "figure" or (r.best is None and r.high) for r in chosen)
-    claims = " including claims" if with_claims else ""
+    credible_high = sum(
+        _credible_high(r) for cluster in _overlapping(chosen) for r in _pick(cluster, _high_of)
+    )
+    claims = " including claims" if high > credible_high else ""
     if not chosen:
         text = f"no one reported {noun}"
+    elif high == 0 and best is None:
+        text = "no figure given"
     elif low == 0 and best is None and high:
         text = f"no credible figure; claims of {high}{' or more' if high_open else ''} {noun}"
     else:
@@ -174,6 +177,19 @@ def total(
         high_open=high_open,
         text=text,
         incidents=incidents,
+    )
+
+
+def _credible_high(row: FigureRow) -> int:
+    """The largest figure officials or independent sources stated in a row."""
+    return max(
+        (
+            s.high if s.high is not None else (s.low or 0)
+            for cell in (row.official, row.independent)
+            for s in cell.statements
+            if s.text
+        ),
+        default=0,
     )
 
 
@@ -218,12 +234,9 @@ def _open_low(row: FigureRow) -> int:
 
 
 def _killed_low(rows: Sequence[FigureRow], incident_ids: set[str]) -> int:
-    """Conservative killed figure of some incidents; a joint figure counts once."""
-    return sum(
-        r.low or 0
-        for r in rows
-        if r.outcome is Outcome.KILLED and incident_ids.intersection(r.incidents)
-    )
+    """Conservative killed figure of some incidents, added up as the totals are."""
+    mine = [r for r in rows if incident_ids.intersection(r.incidents)]
+    return total(mine, Outcome.KILLED, None, None, 0).low
 
 
 def history(

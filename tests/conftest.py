@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "sahel-2025-06"
@@ -102,3 +104,10 @@ def tmp_data(tmp_path: Path) -> DataDir:
     root = tmp_path / "data"
     root.mkdir()
     return DataDir(root)
+
+
+# CI runs the property tests with fixed examples so that a build never fails by chance;
+# locally they explore new examples on every run.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")

@@ -14,7 +14,7 @@ import pytest
 
 from sitrep import render
 from sitrep.config import load_config
-from sitrep.pipeline import build_report, load
+from sitrep.pipeline import build_report, data_window, load
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
@@ -25,13 +25,9 @@ UPDATE = os.environ.get("SITREP_UPDATE_GOLDEN") == "1"
 
 def _outputs(tmp_path: Path) -> dict[str, str]:
     config = load_config(tmp_path).with_overrides(data=EXAMPLE)
-    report = build_report(
-        config,
-        start=dt.date(2025, 6, 2),
-        end=dt.date(2025, 6, 2),
-        loaded=load(config),
-        now=GENERATED_AT,
-    )
+    day = dt.date(2025, 6, 2)
+    loaded = load(config, window=data_window(config, day, day))  # as `sitrep generate` does
+    report = build_report(config, start=day, end=day, loaded=loaded, now=GENERATED_AT)
     from sitrep.charts import draw_charts
 
     charts = draw_charts(report)
