@@ -7,6 +7,7 @@ developments from the data, keeping attribution and hedging.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -42,8 +43,9 @@ from .report import (
 )
 from .sentences import developments
 
-# Days either side of the stated date that an event may fall on, by precision.
-PLACEMENT_SLACK = {DatePrecision.DAY: 0, DatePrecision.WEEK: 3, DatePrecision.MONTH: 15}
+# Days either side of the stated date that a day- or week-precision event may fall on
+# (a month-precision event falls in its calendar month: see _span).
+PLACEMENT_SLACK = {DatePrecision.DAY: 0, DatePrecision.WEEK: 3}
 
 
 def make_period(start: dt.date, end: dt.date, timezone: str, lookback_days: int = 30) -> Period:
@@ -91,6 +93,12 @@ def short_label(record: Record) -> str:
 
 
 def _span(record: Record) -> tuple[dt.date, dt.date]:
+    """The days the event may fall on: a ``month``-precision event, its calendar month
+    (ACLED's time_precision 3); a ``week``-precision one, three days either side."""
+    if record.date_precision is DatePrecision.MONTH:
+        first = record.day.replace(day=1)
+        last = record.last_day.replace(day=calendar.monthrange(*record.last_day.timetuple()[:2])[1])
+        return first, last
     slack = dt.timedelta(days=PLACEMENT_SLACK[record.date_precision])
     return record.day - slack, record.last_day + slack
 

@@ -121,8 +121,15 @@ def test_property_month_precision_event_is_never_new_on_a_one_day_report(
     event: dt.date, offset: int
 ) -> None:
     record = Record.model_validate(
-        {"id": "r", "date": event, "date_precision": "month", "country": "MLI",
-         "location": "X", "event_type": "battles", "sources": [{"id": "s", "name": "S"}]}
+        {
+            "id": "r",
+            "date": event,
+            "date_precision": "month",
+            "country": "MLI",
+            "location": "X",
+            "event_type": "battles",
+            "sources": [{"id": "s", "name": "S"}],
+        }
     )
     day = event + dt.timedelta(days=offset)
     assert not in_period(record, day, day)
@@ -132,21 +139,29 @@ def test_property_month_precision_event_is_never_new_on_a_one_day_report(
 def test_month_precision_event_with_statements_today_is_an_update(
     make_record: MakeRecord, make_claim: MakeClaim
 ) -> None:
-    record = make_record(date="2025-06-02", date_precision="month",
-                         claims=[make_claim(reported="2025-06-02")])
+    record = make_record(
+        date="2025-06-02", date_precision="month", claims=[make_claim(reported="2025-06-02")]
+    )
     assert status_of(report_of([record])) == {"mli-testville-2025-06-01": "update"}
-    quiet = make_record(date="2025-06-02", date_precision="month",
-                        claims=[make_claim(reported="2025-05-20")])
+    quiet = make_record(
+        date="2025-06-02", date_precision="month", claims=[make_claim(reported="2025-05-20")]
+    )
     assert status_of(report_of([quiet])) == {"mli-testville-2025-06-01": "context"}
 
 
 def test_week_precision_mid_may_is_not_new_on_2_june(
     make_record: MakeRecord, make_claim: MakeClaim
 ) -> None:
-    with_news = make_record(id="w", date="2025-05-15", date_precision="week",
-                            claims=[make_claim(reported="2025-06-02")])
-    without = make_record(id="q", date="2025-05-15", date_precision="week", location="Elsewhere",
-                          claims=[make_claim(reported="2025-05-16")])
+    with_news = make_record(
+        id="w", date="2025-05-15", date_precision="week", claims=[make_claim(reported="2025-06-02")]
+    )
+    without = make_record(
+        id="q",
+        date="2025-05-15",
+        date_precision="week",
+        location="Elsewhere",
+        claims=[make_claim(reported="2025-05-16")],
+    )
     assert status_of(report_of([with_news, without])) == {"w": "update", "q": "context"}
 
 
@@ -177,8 +192,9 @@ def test_older_incident_with_statements_reported_in_the_period_is_an_update(
     make_record: MakeRecord, make_claim: MakeClaim
 ) -> None:
     old = make_record(id="old", date="2025-05-20", claims=[make_claim(reported="2025-06-02")])
-    stale = make_record(id="stale", date="2025-05-20", location="Other",
-                        claims=[make_claim(reported="2025-05-21")])
+    stale = make_record(
+        id="stale", date="2025-05-20", location="Other", claims=[make_claim(reported="2025-05-21")]
+    )
     ancient = make_record(id="ancient", date="2025-03-01", location="Far")
     status = status_of(report_of([old, stale, ancient]))
     assert status == {"old": "update", "stale": "context"}  # beyond the look-back: not shown
@@ -188,10 +204,13 @@ def test_statements_reported_after_the_period_end_are_ignored(
     make_record: MakeRecord, make_claim: MakeClaim
 ) -> None:
     record = make_record(
-        id="inc", date="2025-06-01",
-        claims=[make_claim(count=8, reported="2025-06-01"),
-                make_claim(count=12, reported="2025-06-03"),
-                make_claim(by="JNIM", stance="claimed", count=90, reported="2025-06-04")],
+        id="inc",
+        date="2025-06-01",
+        claims=[
+            make_claim(count=8, reported="2025-06-01"),
+            make_claim(count=12, reported="2025-06-03"),
+            make_claim(by="JNIM", stance="claimed", count=90, reported="2025-06-04"),
+        ],
     )
     report = report_of([record], dt.date(2025, 6, 1))
     [row] = report.table
@@ -203,8 +222,9 @@ def test_statements_reported_after_the_period_end_are_ignored(
     joined = " ".join(report.developments)
     assert "12" not in joined and "90" not in joined
     # an older incident whose only news comes after the end is not an update
-    old = make_record(id="old", date="2025-05-25", location="Other",
-                      claims=[make_claim(reported="2025-06-05")])
+    old = make_record(
+        id="old", date="2025-05-25", location="Other", claims=[make_claim(reported="2025-06-05")]
+    )
     assert status_of(report_of([old], dt.date(2025, 6, 1))) == {"old": "context"}
 
 
@@ -212,9 +232,12 @@ def test_revision_inside_the_period_is_shown(
     make_record: MakeRecord, make_claim: MakeClaim
 ) -> None:
     record = make_record(
-        id="inc", date="2025-06-01",
-        claims=[make_claim(count=8, reported="2025-06-01"),
-                make_claim(count=12, reported="2025-06-02")],
+        id="inc",
+        date="2025-06-01",
+        claims=[
+            make_claim(count=8, reported="2025-06-01"),
+            make_claim(count=12, reported="2025-06-02"),
+        ],
     )
     [row] = report_of([record], dt.date(2025, 6, 1), JUN2).table
     assert [s.text for s in row.official.statements] == ["12"]
@@ -238,8 +261,14 @@ def test_empty_day(make_record: MakeRecord) -> None:
 
 
 def _rec(**kw: Any) -> Record:
-    data = {"id": "r", "country": "MLI", "location": "Djibo", "event_type": "battles",
-            "sources": [{"id": "s", "name": "S"}], **kw}
+    data = {
+        "id": "r",
+        "country": "MLI",
+        "location": "Djibo",
+        "event_type": "battles",
+        "sources": [{"id": "s", "name": "S"}],
+        **kw,
+    }
     return Record.model_validate(data)
 
 
@@ -251,8 +280,7 @@ def _rec(**kw: Any) -> Record:
         ({"date": "2025-05-05", "date_precision": "week"}, "early-May 2025", "Djibo, early-May"),
         ({"date": "2025-05-25", "date_precision": "week"}, "late-May 2025", "Djibo, late-May"),
         ({"date": "2023-11-15", "date_precision": "month"}, "November 2023", "Djibo, November"),
-        ({"date": "2025-05-30", "end_date": "2025-06-02"}, "30 May – 2 June 2025",
-         "Djibo, 30 May"),
+        ({"date": "2025-05-30", "end_date": "2025-06-02"}, "30 May – 2 June 2025", "Djibo, 30 May"),
         ({"date": "2025-06-01", "end_date": "2025-06-03"}, "1–3 June 2025", "Djibo, 1 Jun"),
     ],
 )
@@ -265,7 +293,9 @@ def test_date_text_and_label(kw: dict[str, Any], text: str, label: str) -> None:
 def test_make_period() -> None:
     period = make_period(JUN2, JUN2, "Africa/Bamako", lookback_days=30)
     assert (period.label, period.days, period.context_start) == (
-        "2 June 2025", 1, dt.date(2025, 5, 3)
+        "2 June 2025",
+        1,
+        dt.date(2025, 5, 3),
     )
     assert make_period(dt.date(2024, 12, 30), dt.date(2025, 1, 2), "UTC").label == (
         "30 December 2024 – 2 January 2025"
@@ -352,22 +382,52 @@ def test_example_trends_count_the_day_before(example_report: Report) -> None:
 # --- totals --------------------------------------------------------------------------------
 
 
-def _row(low: int | None, best: int | None, high: int | None, *, high_open: bool = False,
-         group: Group = Group.STATE_FORCES, incidents: Sequence[str] = ("a",),
-         open_low: int | None = None) -> FigureRow:
+def _row(
+    low: int | None,
+    best: int | None,
+    high: int | None,
+    *,
+    high_open: bool = False,
+    group: Group = Group.STATE_FORCES,
+    incidents: Sequence[str] = ("a",),
+    open_low: int | None = None,
+) -> FigureRow:
     statements = []
     if open_low is not None:
-        statements.append(Statement(record="a", by="x", stance=Stance.INDEPENDENT,
-                                    text=f"more than {open_low - 1}", wording=None, low=open_low,
-                                    high=None, reported=None, sources=[1]))
-    cell = Cell(stance=Stance.INDEPENDENT, status="figure" if statements else "silent",
-                statements=statements)
+        statements.append(
+            Statement(
+                record="a",
+                by="x",
+                stance=Stance.INDEPENDENT,
+                text=f"more than {open_low - 1}",
+                wording=None,
+                low=open_low,
+                high=None,
+                reported=None,
+                sources=[1],
+            )
+        )
+    cell = Cell(
+        stance=Stance.INDEPENDENT,
+        status="figure" if statements else "silent",
+        statements=statements,
+    )
     silent = Cell(stance=Stance.OFFICIAL, status="silent", statements=[])
-    return FigureRow(incident=incidents[0], incidents=list(incidents), label="x", group=group,
-                     outcome=Outcome.KILLED, official=silent,
-                     claimed=silent.model_copy(update={"stance": Stance.CLAIMED}),
-                     independent=cell, low=low, best=best, high=high, high_open=high_open,
-                     basis="test")
+    return FigureRow(
+        incident=incidents[0],
+        incidents=list(incidents),
+        label="x",
+        group=group,
+        outcome=Outcome.KILLED,
+        official=silent,
+        claimed=silent.model_copy(update={"stance": Stance.CLAIMED}),
+        independent=cell,
+        low=low,
+        best=best,
+        high=high,
+        high_open=high_open,
+        basis="test",
+    )
 
 
 def test_total_of_credible_bounded_figures() -> None:
@@ -377,8 +437,9 @@ def test_total_of_credible_bounded_figures() -> None:
 
 
 def test_total_with_claims_says_up_to() -> None:
-    t = total([_row(5, 5, 5), _row(None, None, 200, incidents=("b",))], Outcome.KILLED, None,
-              None, 2)
+    t = total(
+        [_row(5, 5, 5), _row(None, None, 200, incidents=("b",))], Outcome.KILLED, None, None, 2
+    )
     assert (t.low, t.best, t.high, t.high_open) == (5, 5, 205, False)
     assert t.text == "at least 5 killed; up to 205 including claims"
 
@@ -388,8 +449,13 @@ def test_total_with_open_ended_figures_never_invents_an_upper_figure() -> None:
     # high is the sum of what was stated, flagged open: "31 or more", never "31 exactly"
     assert (t.low, t.high, t.high_open) == (31, 31, True)
     assert t.text == "at least 31 killed; no upper figure given"
-    t = total([_row(31, 31, None, high_open=True, open_low=31),
-               _row(None, None, 200, incidents=("b",))], Outcome.KILLED, None, None, 2)
+    t = total(
+        [_row(31, 31, None, high_open=True, open_low=31), _row(None, None, 200, incidents=("b",))],
+        Outcome.KILLED,
+        None,
+        None,
+        2,
+    )
     assert (t.low, t.high, t.high_open) == (31, 231, True)
     assert t.text == "at least 31 killed; 231 or more including claims"
     assert "up to" not in t.text
@@ -462,9 +528,13 @@ def test_example_merge_is_listed_in_data_quality(example_report: Report) -> None
 def test_example_sources_are_numbered_and_used(example_report: Report) -> None:
     numbers = [s.number for s in example_report.sources]
     assert numbers == list(range(1, len(numbers) + 1))
-    used = {n for row in example_report.table
-            for cell in (row.official, row.claimed, row.independent)
-            for s in cell.statements for n in s.sources}
+    used = {
+        n
+        for row in example_report.table
+        for cell in (row.official, row.claimed, row.independent)
+        for s in cell.statements
+        for n in s.sources
+    }
     assert used <= set(numbers)
 
 
@@ -478,22 +548,43 @@ def record_sets(draw: st.DrawFn) -> list[dict[str, Any]]:
         for _ in range(draw(st.integers(0, 3))):
             stance = draw(st.sampled_from(["official", "claimed", "independent"]))
             claim: dict[str, Any] = {
-                "source": "s", "by": f"{stance}-{draw(st.integers(0, 1))}", "stance": stance,
+                "source": "s",
+                "by": f"{stance}-{draw(st.integers(0, 1))}",
+                "stance": stance,
                 "group": draw(st.sampled_from(["state_forces", "civilians"])),
                 "outcome": "killed",
-                "count": draw(st.sampled_from([None, 0, 3, 12, "about 20", "more than 10",
-                                               "dozens", "5-9", "fewer than 10"])),
+                "count": draw(
+                    st.sampled_from(
+                        [
+                            None,
+                            0,
+                            3,
+                            12,
+                            "about 20",
+                            "more than 10",
+                            "dozens",
+                            "5-9",
+                            "fewer than 10",
+                        ]
+                    )
+                ),
                 "reported": f"2025-06-0{draw(st.integers(1, 3))}",
             }
             others = [x for x in ids if x != rid]
             if others and draw(st.booleans()):
                 claim["covers"] = [draw(st.sampled_from(others))]
             claims.append(claim)
-        out.append({
-            "id": rid, "date": f"2025-0{draw(st.sampled_from(['5-30', '6-01', '6-02']))}",
-            "country": draw(st.sampled_from(["MLI", "NER"])), "location": f"Place {i}",
-            "event_type": "battles", "sources": [{"id": "s", "name": "Wire"}], "claims": claims,
-        })
+        out.append(
+            {
+                "id": rid,
+                "date": f"2025-0{draw(st.sampled_from(['5-30', '6-01', '6-02']))}",
+                "country": draw(st.sampled_from(["MLI", "NER"])),
+                "location": f"Place {i}",
+                "event_type": "battles",
+                "sources": [{"id": "s", "name": "Wire"}],
+                "claims": claims,
+            }
+        )
     return out
 
 
@@ -509,7 +600,8 @@ def test_property_totals_are_the_sums_they_claim_and_joint_figures_count_once(
     whole = report.key_figures.killed_all
     overlap = any(
         a.group is b.group and set(a.incidents) & set(b.incidents)
-        for i, a in enumerate(killed_rows) for b in killed_rows[i + 1:]
+        for i, a in enumerate(killed_rows)
+        for b in killed_rows[i + 1 :]
     )
     lows = [r.low or 0 for r in killed_rows]
     if overlap:  # a joint figure and a separate one count the same people: never both
@@ -536,9 +628,13 @@ def test_property_totals_are_the_sums_they_claim_and_joint_figures_count_once(
         if t.high is not None:
             assert t.low <= t.high
     # each covered statement appears in exactly one table row
-    covering = [(tuple(r.incidents), r.group, r.outcome, s.record, s.by, s.text, s.reported)
-                for r in report.table for c in (r.official, r.claimed, r.independent)
-                for s in c.statements if s.covers]
+    covering = [
+        (tuple(r.incidents), r.group, r.outcome, s.record, s.by, s.text, s.reported)
+        for r in report.table
+        for c in (r.official, r.claimed, r.independent)
+        for s in c.statements
+        if s.covers
+    ]
     assert len(set(covering)) == len(covering)
 
 
@@ -586,8 +682,11 @@ def test_filtered_edition_keeps_a_joint_figure_in_its_country_total(
 
 def test_filter_key() -> None:
     assert ReportFilter().key == "all" and ReportFilter().is_empty
-    flt = ReportFilter(countries=frozenset({"NER", "MLI"}), admin1=frozenset({"Ségou Region"}),
-                       min_severity=Severity.MAJOR)
+    flt = ReportFilter(
+        countries=frozenset({"NER", "MLI"}),
+        admin1=frozenset({"Ségou Region"}),
+        min_severity=Severity.MAJOR,
+    )
     assert flt.key == "MLI-NER-ségou-region-major"
 
 
@@ -596,12 +695,23 @@ def test_first_incident_in_a_region_for_a_month_is_said_and_ranked_up(
 ) -> None:
     records = [
         # the data covers Mali in May (Mopti), so a new incident in Timbuktu is news
-        make_record(id="mopti", date="2025-05-20", admin1="Mopti", location="Sevare",
-                    claims=[make_claim(count=40)]),
-        make_record(id="gao", date="2025-06-02", admin1="Gao", location="Gao",
-                    claims=[make_claim(count=1)]),
-        make_record(id="mopti-2", date="2025-06-02", admin1="Mopti", location="Boni",
-                    claims=[make_claim(count=1)]),
+        make_record(
+            id="mopti",
+            date="2025-05-20",
+            admin1="Mopti",
+            location="Sevare",
+            claims=[make_claim(count=40)],
+        ),
+        make_record(
+            id="gao", date="2025-06-02", admin1="Gao", location="Gao", claims=[make_claim(count=1)]
+        ),
+        make_record(
+            id="mopti-2",
+            date="2025-06-02",
+            admin1="Mopti",
+            location="Boni",
+            claims=[make_claim(count=1)],
+        ),
     ]
     report = report_of(records)
     sentences = [d for d in report.developments if "first incident" in d]
@@ -623,10 +733,18 @@ def test_joint_figure_and_a_separate_figure_for_one_incident_are_not_added(
 ) -> None:
     # "more than 100 soldiers in Tahoua and Dosso" and "20 soldiers in Tahoua" count the
     # same soldiers: at least 101, not 121
-    tahoua = make_record(id="tahoua", date="2025-06-01", location="Tahoua", country="NER",
-                         claims=[make_claim(count="more than 100", stance="independent",
-                                            by="security sources", covers=["dosso"]),
-                                 make_claim(count=20, by="army")])
+    tahoua = make_record(
+        id="tahoua",
+        date="2025-06-01",
+        location="Tahoua",
+        country="NER",
+        claims=[
+            make_claim(
+                count="more than 100", stance="independent", by="security sources", covers=["dosso"]
+            ),
+            make_claim(count=20, by="army"),
+        ],
+    )
     dosso = make_record(id="dosso", date="2025-06-02", location="Dosso", country="NER")
     killed = report_of([tahoua, dosso]).key_figures.killed_all
     assert (killed.low, killed.high, killed.high_open) == (101, 101, True)
@@ -638,10 +756,21 @@ def test_trends_of_a_filtered_edition_compare_like_with_like(
 ) -> None:
     # Burkina Faso was quiet in May while Mali was not: a Burkina-only edition's baseline
     # must not count Mali's incidents
-    records = [make_record(id=f"mli-{d}", date=f"2025-05-{d:02d}", location=f"M{d}",
-                           claims=[make_claim(count=3)]) for d in range(10, 20)]
-    records.append(make_record(id="bfa", date="2025-06-02", country="BFA", location="Djibo",
-                               claims=[make_claim(count=2)]))
+    records = [
+        make_record(
+            id=f"mli-{d}", date=f"2025-05-{d:02d}", location=f"M{d}", claims=[make_claim(count=3)]
+        )
+        for d in range(10, 20)
+    ]
+    records.append(
+        make_record(
+            id="bfa",
+            date="2025-06-02",
+            country="BFA",
+            location="Djibo",
+            claims=[make_claim(count=2)],
+        )
+    )
     burkina = report_of(records, filters=ReportFilter(countries=frozenset({"BFA"})))
     trend = {t.metric: t for t in burkina.trends}
     assert trend["incidents"].average_30 == 0 and trend["killed"].average_30 == 0
@@ -654,6 +783,38 @@ def test_a_vague_claim_alone_makes_an_incident_moderate(
     make_record: MakeRecord, make_claim: MakeClaim
 ) -> None:
     # "dozens" claimed by the perpetrator is no evidence of more, but of an attack with a toll
-    report = report_of([make_record(date="2025-06-02", claims=[
-        make_claim(stance="claimed", by="JNIM", count="dozens")])])
+    report = report_of(
+        [
+            make_record(
+                date="2025-06-02", claims=[make_claim(stance="claimed", by="JNIM", count="dozens")]
+            )
+        ]
+    )
     assert report.incidents[0].severity is Severity.MODERATE
+
+
+def test_djibo_claim_coded_with_month_precision(
+    make_record: MakeRecord, make_claim: MakeClaim
+) -> None:
+    # "In May, JNIM claimed attacks on Djibo in which it said it killed 200 soldiers"
+    djibo = make_record(
+        id="bfa-djibo-2025-05",
+        date="2025-05-15",
+        date_precision="month",
+        country="BFA",
+        location="Djibo",
+        admin1="Sahel",
+        sources=[{"id": "jnim", "name": "JNIM statement", "published": "2025-05-16"}],
+        claims=[make_claim(source="jnim", by="JNIM", stance="claimed", count=200)],
+    )
+    for day in (dt.date(2025, 5, 15), dt.date(2025, 5, 16)):  # never on one report day
+        report = report_of([djibo], start=day)
+        assert [(i.id, i.status) for i in report.incidents if i.status == "new"] == []
+    month = report_of([djibo], start=dt.date(2025, 5, 1), end=dt.date(2025, 5, 31))
+    [incident] = month.incidents
+    assert (incident.status, incident.date_text) == ("new", "May 2025")
+    [row] = month.table
+    assert (row.low, row.best, row.high) == (None, None, 200)
+    assert Flag.CLAIMED_ONLY in row.flags and Flag.NO_OFFICIAL in row.flags
+    assert month.key_figures.killed_all.text == "no credible figure; claims of 200 killed"
+    assert any("JNIM said it killed 200 soldiers" in d for d in month.developments)
