@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -73,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sitrep: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except SitrepError as exc:
+        print(f"sitrep: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except (OSError, sqlite3.Error) as exc:  # last resort: a clean line, not a traceback
         print(f"sitrep: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

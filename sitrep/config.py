@@ -20,10 +20,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from .errors import ConfigError
+from .errors import ConfigError, UsageError
 
 CONFIG_NAME = "sitrep.toml"
 PASSWORD_ENV = "SITREP_SMTP_PASSWORD"
+
+
+def check_zone(value: str) -> str:
+    """An IANA time zone name, or a ValueError that says what is expected."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {value!r} (expected an IANA name such as UTC or Africa/Bamako)"
+        ) from None
+    return value
 
 
 class _Section(BaseModel):
@@ -48,16 +59,7 @@ class ReportConfig(_Section):
     merge_radius_km: float = Field(default=10.0, ge=0)
     merge_name_score: float = Field(default=85.0, ge=50, le=100)
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {value!r} (expected an IANA name such as UTC or Africa/Bamako)"
-            ) from None
-        return value
+    _known_zone = field_validator("timezone")(lambda value: check_zone(value))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -112,17 +114,9 @@ class ScheduleConfig(_Section):
         default=60.0, gt=0, le=3600, description="How often the heartbeat file is rewritten."
     )
 
-    @field_validator("timezone")
-    @classmethod
-    def _schedule_zone(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(
-                    f"unknown time zone {value!r} (expected an IANA name such as Europe/Paris)"
-                ) from None
-        return value
+    _known_zone = field_validator("timezone")(
+        lambda value: None if value is None else check_zone(value)
+    )
 
 
 class Config(_Section):
@@ -152,7 +146,7 @@ class Config(_Section):
         try:
             ReportConfig.model_validate(report.model_dump())
         except ValidationError as exc:
-            raise ConfigError(_describe(exc, "command-line options")) from None
+            raise UsageError(_describe(exc, "command-line options")) from None
         return self.model_copy(update={"report": report})
 
 
@@ -175,6 +169,11 @@ def load_config(path: Path | None = None, *, environ: dict[str, str] | None = No
     environ = dict(os.environ) if environ is None else environ
     if path is None:
         path = Path.cwd()
+    elif not path.exists():  # a typo in a cron line must not run with the defaults
+        raise ConfigError(
+            f"{path}: no such configuration file or project folder "
+            "(give the project folder or its sitrep.toml; create one with 'sitrep init')"
+        )
     file = path / CONFIG_NAME if path.is_dir() else path
     data: dict[str, Any] = {}
     if file.exists():
@@ -182,8 +181,8 @@ def load_config(path: Path | None = None, *, environ: dict[str, str] | None = No
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{file}: not valid TOML: {exc}") from None
-    elif path.suffix == ".toml":
-        raise ConfigError(f"{file}: no such configuration file (create one with 'sitrep init')")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{file}: cannot be read as UTF-8 text: {exc}") from None
     if "password" in data.get("smtp", {}):
         raise ConfigError(
             f"{file}: smtp.password must not be written in the configuration file "

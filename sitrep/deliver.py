@@ -30,7 +30,7 @@ from .errors import DeliveryError, SitrepError, UsageError
 from .ledger import Clock, Entry, Ledger, RunLock, Status, utcnow
 from .mailers import EmlMailer, Mailer, PermanentFailure, SmtpMailer, TemporaryFailure
 from .messages import Attachment, Composer, as_bytes, message_id, read_attachments, report_id
-from .report import Report, ReportFilter
+from .report import Report
 from .subscribers import Edition, Subscriber, editions, read_subscribers, unknown_addresses
 
 logger = logging.getLogger(__name__)
@@ -247,9 +247,15 @@ class Deliverer:
     ) -> _Prepared:
         extra: dict[str, Any] = {}
         if self._default_pipeline:  # load and validate the records once, not per edition
+            if isinstance(self._loaded, SitrepError):
+                raise self._loaded  # bad data under --strict fails every edition, once
             if self._loaded is None:
                 window = _pipeline("data_window")(self.config, start, end)
-                self._loaded = _pipeline("load")(self.config, strict=strict, window=window)
+                try:
+                    self._loaded = _pipeline("load")(self.config, strict=strict, window=window)
+                except SitrepError as exc:
+                    self._loaded = exc
+                    raise
             extra["loaded"] = self._loaded
         generated = self.generate(
             self.config, start=start, end=end, filters=edition.filter, strict=strict,
@@ -482,7 +488,7 @@ def run_daily(
             unknown = unknown_addresses(subscribers, only)
             if unknown:
                 raise UsageError(
-                    f"--to {', '.join(unknown)}: not an active subscriber "
+                    f"--only {', '.join(unknown)}: not an active subscriber "
                     "(check the address against the subscriber list)"
                 )
         if dry_run and outbox is None:
@@ -497,8 +503,3 @@ def run_daily(
             )  # fmt: skip
     result.invalid = [str(p) for p in invalid]
     return result
-
-
-def filters_in_use(subscribers: Sequence[Subscriber]) -> list[ReportFilter]:
-    """The distinct filter sets of the active subscribers (one generated report each)."""
-    return [e.filter for e in editions(subscribers)]

@@ -54,6 +54,10 @@ class RenderError(SitrepError):
     """A report could not be rendered (template error, PDF engine failure)."""
 
 
+class OutputError(SitrepError):
+    """A report or state file could not be written (disk full, not a folder, no permission)."""
+
+
 class DeliveryError(SitrepError):
     """A report could not be delivered to one or more subscribers."""
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 import yaml
 from pydantic import ValidationError
@@ -181,31 +181,57 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap")
 
 
-def _yaml_to_python(
-    node: yaml.Node, loader: yaml.SafeLoader, path: str, lines: dict[str, int], problems: list[str]
-) -> Any:
-    lines[path] = node.start_mark.line + 1
-    if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"the tag {node.tag} is not allowed (records are plain data)",
-            node.start_mark,
-        )
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        out: dict[Any, Any] = {}
+class _Builder:
+    """Plain data from a YAML node tree, with the line of every field path.
+
+    Aliases are shared, not expanded again (a few bytes of nested aliases must not cost
+    minutes), a recursive alias is refused, and so is anything but plain data."""
+
+    def __init__(self, loader: yaml.SafeLoader) -> None:
+        self.loader = loader
+        self.done: dict[int, Any] = {}
+        self.open: set[int] = set()
+        self.dupes: list[tuple[int, str]] = []
+
+    def fail(self, node: yaml.Node, message: str) -> NoReturn:
+        raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
+
+    def build(self, node: yaml.Node, path: str, lines: dict[str, int]) -> Any:
+        lines[path] = node.start_mark.line + 1
+        if id(node) in self.done:
+            return self.done[id(node)]
+        if id(node) in self.open:
+            self.fail(node, "an alias refers to itself (records are plain data)")
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                value = self.loader.construct_object(node)
+            except ValueError as exc:  # e.g. 2025-02-30: YAML's own date check
+                self.fail(node, f"{node.value!r} is not valid: {exc}")
+        elif node.tag not in _PLAIN_TAGS:
+            self.fail(node, f"the tag {node.tag} is not allowed (records are plain data)")
+        else:
+            self.open.add(id(node))
+            value = (
+                self._mapping(node, path, lines)
+                if isinstance(node, yaml.MappingNode)
+                else [self.build(item, f"{path}[{i}]", lines) for i, item in enumerate(node.value)]
+            )
+            self.open.discard(id(node))
+        self.done[id(node)] = value
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: str, lines: dict[str, int]) -> dict[str, Any]:
+        self.loader.flatten_mapping(node)
+        out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)
-            sub = f"{path}.{key}" if path else str(key)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fail(key_node, "a key must be a plain name, not a list or mapping")
+            key = str(self.build(key_node, f"{path}.<key>", {}))
+            sub = f"{path}.{key}" if path else key
             if key in out:
-                problems.append(f"{key_node.start_mark.line + 1}\t{sub}\tappears twice")
-            out[key] = _yaml_to_python(value_node, loader, sub, lines, problems)
+                self.dupes.append((key_node.start_mark.line + 1, sub))
+            out[key] = self.build(value_node, sub, lines)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _yaml_to_python(item, loader, f"{path}[{i}]", lines, problems)
-            for i, item in enumerate(node.value)
-        ]
-    return loader.construct_object(node)
 
 
 def parse_file(
@@ -234,23 +260,31 @@ def parse_file(
             if node is None:
                 continue
             items: list[yaml.Node] = node.value if isinstance(node, yaml.SequenceNode) else [node]
+            builder = _Builder(loader)
             for item in items:
                 lines: dict[str, int] = {}
-                dupes: list[str] = []
-                value = _yaml_to_python(item, loader, "", lines, dupes)
+                value = builder.build(item, "", lines)
                 raw = RawRecord(value, name, item.start_mark.line + 1, lines)
-                for dupe in dupes:
-                    at, key, what = dupe.split("\t")
-                    problems.append(Problem(name, int(at), raw.id, key, f"{what} in one mapping"))
+                problems += [
+                    Problem(name, at, raw.id, key, "appears twice in one mapping")
+                    for at, key in builder.dupes
+                ]
+                builder.dupes.clear()
                 if value is not None:
                     records.append(raw)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+    except yaml.YAMLError as exc:  # syntax, reader (control characters) and our own refusals
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else None
         what = "JSON" if path.suffix.lower() == ".json" else "YAML"
-        syntax = not isinstance(exc, yaml.constructor.ConstructorError)
+        syntax = isinstance(exc, yaml.MarkedYAMLError) and not isinstance(
+            exc, yaml.constructor.ConstructorError
+        )
         hint = " (quote counts that start with '>' such as \">30\")" if syntax else ""
-        problems.append(Problem(name, line, None, None, f"not valid {what}: {exc.problem}{hint}"))
+        detail = getattr(exc, "problem", None) or str(exc)
+        if isinstance(exc, yaml.reader.ReaderError):
+            line = text.count("\n", 0, exc.position) + 1
+            detail = f"the character {chr(exc.character)!r} is not allowed ({exc.reason})"
+        problems.append(Problem(name, line, None, None, f"not valid {what}: {detail}{hint}"))
     finally:
         loader.dispose()
     return records, problems

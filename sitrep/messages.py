@@ -32,16 +32,16 @@ import jinja2
 from .config import Config
 from .errors import ConfigError, RenderError
 from .models import country_name
-from .render import make_environment
+from .render import fmt_date, make_environment
 from .report import Report
 from .subscribers import Subscriber, check_email, describe_filter
 
 POLICY = policy.SMTP.clone(cte_type="7bit", max_line_length=78)
 
-MONTHS = {
-    "en": "January February March April May June July August September October November December",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-}
+FRENCH_MONTHS = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 
@@ -53,8 +53,9 @@ def header_safe(value: object) -> str:
 
 def long_date(day: dt.date, language: str = "en") -> str:
     """'2 June 2025' (or '2 juin 2025' for French; English for other languages)."""
-    months = MONTHS.get(language.split("-")[0], MONTHS["en"]).split()
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+    if language.split("-")[0] == "fr":
+        return f"{day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
+    return fmt_date(day)
 
 
 def period_label(report: Report, language: str = "en") -> str:
@@ -73,11 +74,9 @@ def ascii_name(text: str) -> str:
 
 def attachment_name(report: Report, extension: str) -> str:
     """The stable file name of an attachment: 'sitrep-2025-06-02.pdf', '...-MLI.pdf'."""
-    p = report.period
-    stem = f"sitrep-{p.start}" if p.start == p.end else f"sitrep-{p.start}_{p.end}"
-    if not report.filter.is_empty:
-        stem += f"-{report.filter.key}"
-    return f"{ascii_name(stem)}.{extension}"
+    from .pipeline import output_stem
+
+    return f"{ascii_name(output_stem(report))}.{extension}"
 
 
 def report_id(start: dt.date, end: dt.date) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .config import Config
-from .errors import DataError, UsageError
+from .errors import ConfigError, DataError, UsageError
 from .loaders import DirectoryStore, IncidentStore, LoadResult, Window
 from .reconcile import FigureRules, MergeRules, merge_records
 from .report import Report, ReportFilter
@@ -44,9 +44,14 @@ class Generated:
 def now_in(zone: ZoneInfo) -> dt.datetime:
     """The current time, or SOURCE_DATE_EPOCH when set (reproducible outputs)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=zone)
-    return dt.datetime.now(tz=zone)
+    if not epoch:
+        return dt.datetime.now(tz=zone)
+    if not epoch.isdigit():
+        raise ConfigError(
+            f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970 "
+            "(unset it, or set it as `date +%s` prints)"
+        )
+    return dt.datetime.fromtimestamp(int(epoch), tz=zone)
 
 
 def previous_day(config: Config, now: dt.datetime | None = None) -> dt.date:

@@ -54,6 +54,8 @@ def example_data() -> Path:
 
 def init_project(directory: Path, *, example: bool = True) -> list[Path]:
     """Create a project folder: ``sitrep.toml``, ``data/`` (the example), ``output/``."""
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory} is a file (sitrep init needs a new or empty folder)")
     config = directory / CONFIG_NAME
     if config.exists():
         raise UsageError(f"{config} already exists (choose another folder or edit that file)")

@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import quote, unquote, urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import jinja2
 from markupsafe import Markup
@@ -165,10 +165,7 @@ def fmt_datetime(value: dt.datetime | None, timezone: str) -> str:
     """'3 June 2025, 06:00 GMT' in the report's time zone; empty for None."""
     if value is None:
         return ""
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = ZoneInfo(timezone)  # validated with the configuration
     local = value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
     return f"{fmt_date(local.date())}, {local:%H:%M} {local.tzname() or timezone}"
 

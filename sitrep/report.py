@@ -9,6 +9,8 @@ the wording sets no upper bound.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from enum import StrEnum
 from typing import Literal
 
@@ -50,6 +52,11 @@ class Severity(StrEnum):
         return list(Severity).index(self)
 
 
+def _slug(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-") or "x"
+
+
 class ReportFilter(_Out):
     """Which incidents a subscriber's edition of the report covers (empty: everything)."""
 
@@ -59,10 +66,13 @@ class ReportFilter(_Out):
 
     @property
     def key(self) -> str:
-        """A stable, file-name-safe name for this filter set ('all' when it filters nothing)."""
+        """A stable, file-name-safe name for this filter set ('all' when it filters nothing):
+        letters, digits and '-' only, whatever the admin1 names hold ('../x' is 'x')."""
         if self.is_empty:
             return "all"
-        parts = sorted(self.countries) + sorted(a.lower().replace(" ", "-") for a in self.admin1)
+        parts = sorted(_slug(c) for c in self.countries) + sorted(
+            _slug(a).lower() for a in self.admin1
+        )
         if self.min_severity is not Severity.MINOR:
             parts.append(self.min_severity.value)
         return "-".join(parts)

@@ -76,11 +76,6 @@ class Edition:
     filter: ReportFilter
     subscribers: tuple[Subscriber, ...]
 
-    @property
-    def formats(self) -> list[str]:
-        """The report files this edition needs, for generation."""
-        return sorted(set().union(*(s.attachments for s in self.subscribers)))
-
 
 # --- parsing ---------------------------------------------------------------------------
 
@@ -332,14 +327,16 @@ def _raw_entries(config: Config) -> tuple[list[_Raw], list[Problem]]:
         display = _display(config, path)
         try:
             text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
+        except (OSError, UnicodeDecodeError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
             problems.append(
                 Problem(
                     display,
                     None,
                     None,
                     None,
-                    f"cannot be read: {exc.strerror} (check subscribers_file in sitrep.toml)",
+                    f"cannot be read: {why} (check subscribers_file in sitrep.toml; "
+                    "save CSV files from spreadsheets as 'CSV UTF-8')",
                 )
             )
             return raws, problems
@@ -468,15 +465,17 @@ def editions(
 ) -> list[Edition]:
     """Active subscribers grouped by filter set, in order of first appearance.
 
-    ``only`` limits the result to these addresses (case-insensitive).
+    Filters with the same key (admin1 names differing only in case) are one edition: the key
+    names its files, so two editions must never share it. ``only`` limits the result to
+    these addresses (case-insensitive).
     """
     wanted = {a.lower() for a in only} if only is not None else None
-    groups: dict[ReportFilter, list[Subscriber]] = {}
+    groups: dict[str, tuple[ReportFilter, list[Subscriber]]] = {}
     for subscriber in subscribers:
         if not subscriber.active or (wanted is not None and subscriber.key not in wanted):
             continue
-        groups.setdefault(subscriber.filter, []).append(subscriber)
-    return [Edition(f, tuple(subs)) for f, subs in groups.items()]
+        groups.setdefault(subscriber.filter.key, (subscriber.filter, []))[1].append(subscriber)
+    return [Edition(f, tuple(subs)) for f, subs in groups.values()]
 
 
 def describe_filter(
@@ -500,6 +499,6 @@ def describe_filter(
 
 
 def unknown_addresses(subscribers: Sequence[Subscriber], addresses: Iterable[str]) -> list[str]:
-    """The addresses in ``addresses`` that are not active subscribers (for ``--to``)."""
+    """The addresses in ``addresses`` that are not active subscribers (for ``--only``)."""
     known = {s.key for s in subscribers if s.active}
     return [a for a in addresses if a.lower() not in known]

@@ -8,9 +8,23 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from .errors import OutputError
+
 
 def write_atomic(path: Path, data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
+
+    Raises :class:`OutputError` (with the path and the reason) when it cannot."""
+    try:
+        return _write_atomic(path, data)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {path}: {exc.strerror or exc} (check that {path.parent} is a "
+            "writable folder with free space)"
+        ) from exc
+
+
+def _write_atomic(path: Path, data: bytes | str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

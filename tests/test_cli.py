@@ -93,6 +93,9 @@ def test_validate_uses_the_configured_data_folder(
         ["generate", "--from", "2025-06-02", "--to", "2025-06-01"],
         ["generate", "--date", "2025-06-02", "--from", "2025-06-01", "--to", "2025-06-02"],
         ["generate", "--date", "2025-06-02", "--period", "week"],
+        ["generate", "--period", "7d", "--from", "2025-06-01", "--to", "2025-06-02"],
+        ["generate", "--date", "2025-06-02", "--format", ""],
+        ["generate", "--date", "2025-06-02", "--timezone", "Mars/Olympus"],
         ["explain"],
     ],
 )
@@ -327,3 +330,37 @@ def test_console_script(examples_dir: Path, tmp_path: Path) -> None:
                             text=True, timeout=60, check=False, cwd=tmp_path)
     assert failed.returncode == 1
     assert "not valid YAML" in failed.stdout
+
+
+def test_a_mistyped_config_folder_fails_instead_of_running_on_defaults(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a cron line with a typo must not "succeed" every day with an empty configuration
+    assert run("run", "--config", str(tmp_path / "typo-project"), "--date", "2025-06-02") == 1
+    assert "no such configuration file or project folder" in capsys.readouterr().err
+    assert not (tmp_path / "state").exists()
+
+
+def test_output_that_is_not_a_folder_is_a_clean_failure(
+    examples_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("not a folder\n")
+    assert _generate_json(examples_dir, afile) == 1
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "Traceback" not in err
+
+
+def test_init_on_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("x\n")
+    assert run("init", str(afile)) == 2
+
+
+def test_a_bad_source_date_epoch_is_a_clean_failure(
+    examples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1.7e9")
+    assert _generate_json(examples_dir, tmp_path / "out") == 1
+    assert "SOURCE_DATE_EPOCH='1.7e9' is not a whole number" in capsys.readouterr().err

@@ -519,3 +519,29 @@ def test_window_parses_jsonl_lines_it_cannot_read_cheaply(
     assert [str(p) for p in result.problems] == [
         "a.jsonl:2: not valid JSON: Expecting property name enclosed in double quotes"
     ]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("id: x1\ndate: 2025-02-30\n", "a.yaml:2: not valid YAML: '2025-02-30' is not valid"),
+        ('id: x2\nnote: "\x07"\n', "a.yaml:2: not valid YAML: the character '\\x07'"),
+        ("? [a, b]\n: 1\n", "a.yaml:1: not valid YAML: a key must be a plain name"),
+        ("a: &a [*a]\n", "a.yaml:1: not valid YAML: an alias refers to itself"),
+    ],
+)
+def test_broken_yaml_is_a_problem_not_a_crash(data: DataDir, content: str, expected: str) -> None:
+    data.write("a.yaml", content)
+    data.write("b.yaml", "id: ok\n")  # the other files are still read
+    problems = [str(p) for p in load_records(data.root).problems]
+    assert any(p.startswith(expected) for p in problems), problems
+    assert any(p.startswith("b.yaml") for p in problems)
+
+
+def test_nested_aliases_are_shared_not_expanded(data: DataDir) -> None:
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdefg", "bcdefgh", strict=False):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    data.write("bomb.yaml", "\n".join(levels) + "\n")  # 10**8 leaves if expanded
+    problems = load_records(data.root).problems  # returns at once, with plain problems
+    assert any(p.field == "id" and "missing" in p.message for p in problems)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitrep.config import Config
-from sitrep.errors import RenderError
+from sitrep.errors import OutputError, RenderError
 from sitrep.pipeline import generate
 from sitrep.writers import write_atomic
 
@@ -52,7 +52,7 @@ def test_write_atomic_leaves_no_partial_file_when_the_write_fails(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="No space left on device"):
         write_atomic(target, b"%PDF-1.7 half of the new one")
     assert target.read_bytes() == b"%PDF-1.7 the previous report"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]

@@ -83,7 +83,6 @@ def test_editions_group_active_subscribers_by_filter(tmp_path: Path) -> None:
     eds = editions(load_subscribers(config, strict=True))
     assert [[s.email[0] for s in e.subscribers] for e in eds] == [["a", "b"], ["c"], ["d"]]
     assert [e.filter.key for e in eds] == ["MLI", "all", "MLI-major"]
-    assert eds[0].formats == ["pdf"]
     only = editions(load_subscribers(config), only=["C@EXAMPLE.ORG"])
     assert [e.filter.key for e in only] == ["all"]
 

@@ -24,9 +24,9 @@ from sitrep.summarise import (
     low_activity,
     make_period,
     short_label,
-    total,
     trends,
 )
+from sitrep.totals import total
 
 MakeRecord = Callable[..., dict[str, Any]]
 MakeClaim = Callable[..., dict[str, Any]]
@@ -687,7 +687,10 @@ def test_filter_key() -> None:
         admin1=frozenset({"Ségou Region"}),
         min_severity=Severity.MAJOR,
     )
-    assert flt.key == "MLI-NER-ségou-region-major"
+    assert flt.key == "MLI-NER-segou-region-major"
+    # the key names files: nothing from the data may leave the output folder
+    evil = ReportFilter(admin1=frozenset({"../../../../tmp/escaped", "a/b"}))
+    assert evil.key == "a-b-tmp-escaped"
 
 
 def test_first_incident_in_a_region_for_a_month_is_said_and_ranked_up(

@@ -40,8 +40,8 @@ def period_from(args: argparse.Namespace, default: dt.date | None) -> tuple[dt.d
     if args.start or args.end:
         if not (args.start and args.end):
             raise UsageError("--from and --to go together (e.g. --from 2025-05-27 --to 2025-06-02)")
-        if args.date:
-            raise UsageError("give either --date or --from/--to, not both")
+        if args.date or args.period:
+            raise UsageError("give either --date (with --period) or --from/--to, not both")
         start, end = parse_date(args.start, "--from"), parse_date(args.end, "--to")
         if end < start:
             raise UsageError(f"--to {end} is before --from {start}")

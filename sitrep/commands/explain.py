@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the explanation; exit 1 when no record has that id."""
+    """Print the explanation; exit 2 when no record has that id."""
     config = config_from(args).with_overrides(data=args.data and args.data.resolve())
     loaded = load(config)
     as_of = parse_date(args.as_of, "--as-of") if args.as_of else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..errors import UsageError
 from ..pipeline import FORMATS, generate, previous_day
 from ._common import add_config_option, add_period_options, config_from, period_from
 
@@ -35,7 +36,11 @@ def run(args: argparse.Namespace) -> int:
         timezone=args.timezone,
     )
     start, end = period_from(args, previous_day(config))
-    formats = [f.strip() for f in args.format.split(",")] if args.format else None
+    formats = None
+    if args.format is not None:
+        formats = [f.strip() for f in args.format.split(",") if f.strip()]
+        if not formats:
+            raise UsageError("--format needs at least one of md, pdf, html, json")
     result = generate(config, start=start, end=end, strict=args.strict, formats=formats)
     for path in result.files.values():
         print(path)

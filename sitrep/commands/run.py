@@ -12,7 +12,7 @@ from ._common import add_config_option, config_from, parse_date
 NAME = "run"
 HELP = "generate the day's report and e-mail it to every subscriber that lacks it"
 
-logger = logging.getLogger("sitrep.run")
+logger = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -11,7 +11,7 @@ from ._common import add_config_option, config_from
 NAME = "schedule"
 HELP = "stay in the foreground and run the daily delivery at schedule.time (DST-safe)"
 
-logger = logging.getLogger("sitrep.schedule")
+logger = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,0 +1,123 @@
+"""Totals: adding up reconciled figures without inventing precision.
+
+"at least 146 killed; 347 or more including claims": the conservative figure sums what
+credible sources support, the upper one what anyone stated; open-ended figures keep the
+total open, and a joint figure is never added to the separate figures it overlaps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from .models import Group, Outcome
+from .report import FigureRow, Total
+
+
+def total(
+    rows: Sequence[FigureRow],
+    outcome: Outcome,
+    country: str | None,
+    group: Group | None,
+    incidents: int,
+) -> Total:
+    """Add up rows without inventing precision: low sums credible lower bounds; high sums
+    the largest figures (claims included) and stays open-ended if any of them is.
+
+    A joint figure ("more than 100 in Tahoua and Dosso") and a figure for one of the
+    incidents it covers count the same people: such overlapping rows add up to the larger
+    of the joint figure and the sum of the separate ones, never to both."""
+    chosen = [r for r in rows if r.outcome is outcome and (group is None or r.group is group)]
+    low = best_sum = high = 0
+    any_best = high_open = False
+    for cluster in _overlapping(chosen):
+        parts = _pick(cluster, lambda r: r.low or 0)
+        low += sum(r.low or 0 for r in parts)
+        with_best = [r for r in cluster if r.best is not None]
+        if with_best:
+            any_best = True
+            best_sum += sum(r.best or 0 for r in _pick(with_best, lambda r: r.best or 0))
+        tops = _pick(cluster, _high_of)
+        high += sum(_high_of(r) for r in tops)
+        high_open = high_open or any(r.high is None and r.high_open for r in tops)
+    best = best_sum if any_best else None
+    noun = outcome.value
+    credible_high = sum(
+        _credible_high(r) for cluster in _overlapping(chosen) for r in _pick(cluster, _high_of)
+    )
+    claims = " including claims" if high > credible_high else ""
+    if not chosen:
+        text = f"no one reported {noun}"
+    elif high == 0 and best is None:
+        text = "no figure given"
+    elif low == 0 and best is None and high:
+        text = f"no credible figure; claims of {high}{' or more' if high_open else ''} {noun}"
+    else:
+        text = f"at least {low} {noun}"
+        if high_open:
+            text += f"; {high} or more{claims}" if high > low else "; no upper figure given"
+        elif high > low:
+            text += f"; up to {high}{claims}"
+    return Total(
+        country=country,
+        group=group,
+        outcome=outcome,
+        low=low,
+        best=best,
+        high=high,
+        high_open=high_open,
+        text=text,
+        incidents=incidents,
+    )
+
+
+def _credible_high(row: FigureRow) -> int:
+    """The largest figure officials or independent sources stated in a row."""
+    return max(
+        (
+            s.high if s.high is not None else (s.low or 0)
+            for cell in (row.official, row.independent)
+            for s in cell.statements
+            if s.text
+        ),
+        default=0,
+    )
+
+
+def _high_of(row: FigureRow) -> int:
+    return row.high if row.high is not None else max(row.low or 0, _open_low(row))
+
+
+def _overlapping(rows: Sequence[FigureRow]) -> list[list[FigureRow]]:
+    """Rows of one group that share incidents (through joint figures), clustered."""
+    clusters: list[tuple[Group, set[str], list[FigureRow]]] = []
+    for row in rows:
+        ids = set(row.incidents)
+        hits = [c for c in clusters if c[0] is row.group and c[1] & ids]
+        merged = (
+            row.group,
+            ids.union(*(c[1] for c in hits)),
+            [row, *(r for c in hits for r in c[2])],
+        )
+        clusters = [c for c in clusters if not any(c is h for h in hits)] + [merged]
+    return [c[2] for c in clusters]
+
+
+def _pick(cluster: Sequence[FigureRow], value: Callable[[FigureRow], int]) -> list[FigureRow]:
+    """The rows that count in a cluster: the separate (single-incident) rows together, or
+    the one joint row with the larger figure."""
+    singles = [r for r in cluster if len(r.incidents) == 1]
+    joints = [r for r in cluster if len(r.incidents) > 1]
+    best_joint = max(joints, key=value, default=None)
+    if best_joint is None or sum(value(r) for r in singles) >= value(best_joint):
+        return singles
+    return [best_joint]
+
+
+def _open_low(row: FigureRow) -> int:
+    lows = [
+        s.low or 0
+        for cell in (row.official, row.claimed, row.independent)
+        for s in cell.statements
+        if s.high is None and s.low is not None
+    ]
+    return max(lows, default=0)
