@@ -263,7 +263,17 @@ def _placed(
         return "new"
     if rec.day > period.end:
         return None
-    if any(s.reported and period.start <= s.reported <= period.end for s in statements):
+    # A speaker who gave a figure and later spoke without one has said nothing new.
+    gave_figure = {
+        (s.speaker, s.claim.group, s.claim.outcome) for s in statements if s.claim.count is not None
+    }
+    news = [
+        s
+        for s in statements
+        if s.claim.count is not None
+        or (s.speaker, s.claim.group, s.claim.outcome) not in gave_figure
+    ]
+    if any(s.reported and period.start <= s.reported <= period.end for s in news):
         return "update"
     _, last = _span(rec)
     if last >= period.context_start:

@@ -821,3 +821,15 @@ def test_djibo_claim_coded_with_month_precision(
     assert Flag.CLAIMED_ONLY in row.flags and Flag.NO_OFFICIAL in row.flags
     assert month.key_figures.killed_all.text == "no credible figure; claims of 200 killed"
     assert any("JNIM said it killed 200 soldiers" in d for d in month.developments)
+
+
+def test_speaking_again_without_a_figure_is_not_an_update(
+    make_record: MakeRecord, make_claim: MakeClaim
+) -> None:
+    record = make_record(
+        date="2025-05-20",
+        sources=[{"id": "s1", "name": "AFP", "published": "2025-05-21"},
+                 {"id": "s2", "name": "AFP", "published": "2025-06-02"}],
+        claims=[make_claim(source="s1", count=12), make_claim(source="s2", count=None)],
+    )
+    assert status_of(report_of([record])) == {record["id"]: "context"}
