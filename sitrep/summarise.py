@@ -334,27 +334,20 @@ def summarise(
         key=lambda inc: (order[status[inc.id] or "context"], -inc.record.day.toordinal(), inc.id)
     )
     labels = {inc.id: short_label(inc.record) for inc in shown}
-    shown_ids = set(labels)
-    numbers, sources = _number_sources(shown)
-    rows = figure_rows(
-        [s for s in statements if shown_ids.intersection(s.incidents)],
-        numbers,
-        labels,
-        inputs.rules,
-    )
-    log = _log(shown, status, rows, numbers)
-    if not inputs.filter.is_empty:
-        # Keep the incidents of this edition, and number only their sources.
-        kept = [by_id[i.id] for i in log if _passes(i, inputs.filter)]
-        kept_ids = {inc.id for inc in kept}
-        numbers, sources = _number_sources(kept)
-        rows = figure_rows(
-            [s for s in statements if kept_ids.intersection(s.incidents)],
-            numbers,
-            labels,
-            inputs.rules,
-        )
-        log = _log(kept, status, rows, numbers)
+
+    def reconciled(
+        chosen: list[MergedIncident],
+    ) -> tuple[list[SourceRef], list[FigureRow], list[Incident]]:
+        # Rows and incident log of these incidents, numbering only their sources.
+        ids = {inc.id for inc in chosen}
+        numbers, sources = _number_sources(chosen)
+        mine = [s for s in statements if ids.intersection(s.incidents)]
+        rows = figure_rows(mine, numbers, labels, inputs.rules)
+        return sources, rows, _log(chosen, status, rows, numbers)
+
+    sources, rows, log = reconciled(shown)
+    if not inputs.filter.is_empty:  # severity needs the rows: filter, then reconcile again
+        sources, rows, log = reconciled([by_id[i.id] for i in log if _passes(i, inputs.filter)])
     kept_ids = {i.id for i in log}
     current_ids = {i.id for i in log if i.status in ("new", "update")}
     table = [r for r in rows if current_ids.intersection(r.incidents)]
