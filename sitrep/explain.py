@@ -11,11 +11,10 @@ from .models import Record
 from .reconcile import (
     FigureRules,
     MergeRules,
-    SourceNumbers,
     collect_statements,
     figure_rows,
     merge_records,
-    source_key,
+    number_sources,
 )
 
 
@@ -30,12 +29,8 @@ def explain_incident(
     if inc is None:
         raise UsageError(f"no record with id {wanted!r} (see `sitrep validate` for the ids)")
     statements = collect_statements(incidents, as_of=as_of)
-    numbers: SourceNumbers = {}
-    for r in inc.records:
-        for src in r.sources:
-            numbers.setdefault(source_key(src), len(numbers) + 1)
-    for raw in statements:
-        numbers.setdefault(source_key(raw.source), len(numbers) + 1)
+    own = [src for r in inc.records for src in r.sources]  # the incident's own sources first
+    numbers = number_sources([*own, *(raw.source for raw in statements)])
     mine = [s for s in statements if inc.id in s.incidents]
     rows = figure_rows(mine, numbers, {}, FigureRules(rc.claim_spread_factor))
     rec = inc.record

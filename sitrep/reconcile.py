@@ -371,6 +371,14 @@ def source_key(source: Source) -> tuple[str, str | None, dt.date | None]:
     return (source.name.strip(), source.url, source.published)
 
 
+def number_sources(sources: Iterable[Source]) -> SourceNumbers:
+    """Number sources in order of first appearance, one number per distinct source."""
+    numbers: SourceNumbers = {}
+    for source in sources:
+        numbers.setdefault(source_key(source), len(numbers) + 1)
+    return numbers
+
+
 def _cell(
     stance: Stance, raws: list[RawStatement], numbers: SourceNumbers
 ) -> tuple[Cell, list[tuple[str, Count]]]:

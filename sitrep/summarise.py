@@ -23,6 +23,7 @@ from .reconcile import (
     SourceNumbers,
     collect_statements,
     figure_rows,
+    number_sources,
     source_key,
 )
 from .report import (
@@ -154,11 +155,7 @@ def history(
         inc for inc in incidents if start0 <= inc.record.last_day and inc.record.day < period.start
     ]
     statements = collect_statements(relevant, as_of=period.end)
-    numbers: SourceNumbers = {}
-    for inc in relevant:
-        for rec in inc.records:
-            for src in rec.sources:
-                numbers.setdefault(source_key(src), len(numbers) + 1)
+    numbers = number_sources(s.source for s in statements)  # not shown: any order will do
     rows = figure_rows(statements, numbers, {}, rules)
     if flt and not flt.is_empty:
         rows_of: dict[str, list[FigureRow]] = defaultdict(list)
