@@ -137,6 +137,12 @@ class Config(_Section):
         """Resolve a configured path against the project folder."""
         return value if value.is_absolute() else self.root / value
 
+    @property
+    def user_templates(self) -> Path | None:
+        """The folder of templates overriding the shipped ones, resolved, if configured."""
+        folder = self.report.templates
+        return None if folder is None else self.path(folder)
+
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with report settings replaced (from CLI flags); None values are ignored."""
         given = {k: v for k, v in overrides.items() if v is not None}

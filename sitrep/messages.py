@@ -138,7 +138,7 @@ class Composer:
         except ValueError as exc:
             raise ConfigError(f"smtp.reply_to {smtp.reply_to!r}: {exc}") from None
         self.domain = addr.rsplit("@", 1)[1]
-        templates = config.path(config.report.templates) if config.report.templates else None
+        templates = config.user_templates
         self._text = make_environment("text", templates)
         self._html = make_environment("html", templates)
         for env in (self._text, self._html):

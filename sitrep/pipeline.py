@@ -138,7 +138,7 @@ def render_outputs(
     from . import render  # imported here: commands that render nothing should not pay for it
 
     stem = output_stem(report)
-    templates = config.path(rc) if (rc := config.report.templates) else None
+    templates = config.user_templates
     files: dict[Path, bytes | str] = {}
     charts = []
     if {"md", "html", "pdf"} & set(formats):
