@@ -28,10 +28,10 @@ from delivery_fakes import FakeGenerator, write_project  # noqa: E402
 from smtp_server import SmtpTestServer  # noqa: E402
 
 from sitrep.config import load_config  # noqa: E402
-from sitrep.deliver import Outcome, deliver  # noqa: E402
-from sitrep.ledger import Ledger  # noqa: E402
-from sitrep.mailers import SmtpMailer  # noqa: E402
-from sitrep.subscribers import editions, load_subscribers  # noqa: E402
+from sitrep.deliver.delivery import Outcome, deliver  # noqa: E402
+from sitrep.deliver.ledger import Ledger  # noqa: E402
+from sitrep.deliver.mailers import SmtpMailer  # noqa: E402
+from sitrep.deliver.subscribers import editions, load_subscribers  # noqa: E402
 
 DAY = dt.date(2025, 6, 2)
 GROUPS: list[dict[str, Any]] = [

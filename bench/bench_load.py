@@ -1,7 +1,7 @@
 """Loading and validating generated records from files: JSONL and YAML.
 
 Generates the files first (not timed), then measures each load in a fresh process so that
-peak memory is the load's own: ``sitrep.loaders.load_records`` (parse every file, then
+peak memory is the load's own: ``sitrep.store.load_records`` (parse every file, then
 validate every record), split into parse and validate, with records/s and peak RSS.
 It also times the proposed date pre-filter on raw JSONL lines (a regular expression on
 the line, no JSON parsing) to show what a windowed load would pay per record.
@@ -26,7 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _measure import Section, machine, rss_mb
 from gen_records import generate, write_jsonl, write_yaml
 
-from sitrep.loaders import MemoryStore, discover, load_records, parse_file, validate_records
+from sitrep.ingest.readers import discover, parse_file
+from sitrep.store import MemoryStore, load_records
+from sitrep.store.validate import validate_records
 
 DATE_IN_LINE = re.compile(r'"date": "(\d{4}-\d{2}-\d{2})')
 

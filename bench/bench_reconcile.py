@@ -37,10 +37,10 @@ from _measure import Section, machine, rss_mb
 from gen_records import LAST_DAY, PER_DAY, generate
 
 from sitrep.config import Config
-from sitrep.loaders import LoadResult, MemoryStore
+from sitrep.model.report import Report, ReportFilter
 from sitrep.pipeline import build_report, data_window, load
 from sitrep.reconcile import FigureRules, MergeRules, merge_records
-from sitrep.report import Report, ReportFilter
+from sitrep.store import LoadResult, MemoryStore
 from sitrep.summarise import SummaryInputs, history, make_period, summarise
 
 REPORT_DAY = dt.date(2025, 6, 2)

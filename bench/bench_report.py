@@ -83,9 +83,10 @@ def warm(repeats: int) -> None:
         return value
 
     failed: dict[str, str] = {}
-    with Section("import sitrep.render, sitrep.charts") as imp:
+    with Section("import sitrep.render, sitrep.render.charts") as imp:
         try:
-            from sitrep import charts, render
+            from sitrep import render
+            from sitrep.render import charts
         except Exception as exc:
             print(f"  rendering is not importable: {exc}")
             return

@@ -7,15 +7,10 @@ from collections.abc import Sequence
 
 from .config import Config
 from .errors import UsageError
-from .models import Record
-from .reconcile import (
-    FigureRules,
-    MergeRules,
-    collect_statements,
-    figure_rows,
-    merge_records,
-    number_sources,
-)
+from .model.records import Record
+from .reconcile.figures import FigureRules, collect_statements, figure_rows
+from .reconcile.merge import MergeRules, merge_records
+from .reconcile.sources import number_sources
 
 
 def explain_incident(

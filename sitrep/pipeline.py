@@ -19,14 +19,19 @@ from zoneinfo import ZoneInfo
 
 from .config import Config
 from .errors import ConfigError, DataError, UsageError
-from .loaders import DirectoryStore, IncidentStore, LoadResult, Window
-from .reconcile import FigureRules, MergeRules, merge_records
-from .report import Report, ReportFilter
-from .summarise import SummaryInputs, history, make_period, summarise
+from .ingest.raw import Window
+from .model.report import Report, ReportFilter
+from .reconcile.figures import FigureRules
+from .reconcile.merge import MergeRules, merge_records
+from .store.base import IncidentStore, LoadResult
+from .store.directory import DirectoryStore
+from .summarise.period import make_period
+from .summarise.summary import SummaryInputs, summarise
+from .summarise.trends import history
 from .writers import write_all
 
 if TYPE_CHECKING:
-    from .render import PdfRenderer
+    from .render.pdf import PdfRenderer
 
 logger = logging.getLogger(__name__)
 
@@ -135,14 +140,16 @@ def render_outputs(
     pdf_renderer: PdfRenderer | None = None,
 ) -> dict[Path, bytes | str]:
     """Chart and render every requested format in memory, keyed by the path to write."""
-    from . import render  # imported here: commands that render nothing should not pay for it
 
     stem = output_stem(report)
     templates = config.user_templates
+    from . import render  # imported here: commands that render nothing should not pay for it
+
     files: dict[Path, bytes | str] = {}
     charts = []
     if {"md", "html", "pdf"} & set(formats):
-        from .charts import draw_charts
+
+        from .render.charts import draw_charts
 
         charts = draw_charts(report)
     if "md" in formats:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from sitrep.config import Config
-from sitrep.models import Group, Outcome
-from sitrep.report import DataQuality, KeyFigures, Period, Report, ReportFilter, Total
+from sitrep.model.records import Group, Outcome
+from sitrep.model.report import DataQuality, KeyFigures, Period, Report, ReportFilter, Total
 from sitrep.writers import write_atomic
 
 

@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sitrep.models import DatePrecision, EventType, Group, Outcome, Stance, SubEventType
-from sitrep.report import (
+from sitrep.model.records import DatePrecision, EventType, Group, Outcome, Stance, SubEventType
+from sitrep.model.report import (
     Cell,
     DataQuality,
     FigureRow,

@@ -15,9 +15,9 @@ from factories import (
     sahel_report,
 )
 
-from sitrep import charts, maps
-from sitrep.charts import Chart, draw_charts, value_text
-from sitrep.report import Report
+from sitrep.model.report import Report
+from sitrep.render import charts, maps
+from sitrep.render.charts import Chart, draw_charts, value_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 

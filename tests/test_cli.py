@@ -17,7 +17,7 @@ import pytest
 from conftest import DataDir
 
 from sitrep.cli import main
-from sitrep.models import record_json_schema
+from sitrep.model.records import record_json_schema
 
 MakeRecord = Callable[..., dict[str, Any]]
 

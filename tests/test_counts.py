@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitrep.counts import (
+from sitrep.model.counts import (
     COUNT_JSON_SCHEMA,
     VAGUE_WORDS,
     Count,

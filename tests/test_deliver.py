@@ -14,12 +14,12 @@ import pytest
 from delivery_fakes import FakeGenerator, write_project
 
 from sitrep.config import Config, load_config
-from sitrep.deliver import DeliveryReport, Outcome, RateLimiter, deliver, run_daily
+from sitrep.deliver.delivery import DeliveryReport, Outcome, RateLimiter, deliver, run_daily
+from sitrep.deliver.ledger import Ledger, RunLock, Status
+from sitrep.deliver.mailers import EmlMailer, MemoryMailer, PermanentFailure, TemporaryFailure
+from sitrep.deliver.messages import Composer, attachment_name, header_safe, long_date
+from sitrep.deliver.subscribers import Subscriber, load_subscribers
 from sitrep.errors import DataError, DeliveryError, LockError
-from sitrep.ledger import Ledger, RunLock, Status
-from sitrep.mailers import EmlMailer, MemoryMailer, PermanentFailure, TemporaryFailure
-from sitrep.messages import Composer, attachment_name, header_safe, long_date
-from sitrep.subscribers import Subscriber, load_subscribers
 
 DAY = dt.date(2025, 6, 2)
 
@@ -300,7 +300,7 @@ def test_dates_and_names() -> None:
     assert long_date(dt.date(2025, 8, 15), "fr") == "15 août 2025"
     from delivery_fakes import make_report
 
-    from sitrep.report import ReportFilter
+    from sitrep.model.report import ReportFilter
 
     report = make_report(DAY, filters=ReportFilter(admin1=frozenset({"Ménaka"})))
     assert attachment_name(report, "pdf") == "sitrep-2025-06-02-menaka.pdf"

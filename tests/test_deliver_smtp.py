@@ -22,11 +22,11 @@ from smtp_server import SmtpTestServer, free_port, wait_until
 
 from sitrep.cli import main
 from sitrep.config import Config, load_config
-from sitrep.deliver import DeliveryReport, Outcome, deliver
+from sitrep.deliver.delivery import DeliveryReport, Outcome, deliver
+from sitrep.deliver.ledger import Ledger, Status
+from sitrep.deliver.mailers import SmtpMailer
+from sitrep.deliver.subscribers import load_subscribers
 from sitrep.errors import DeliveryError
-from sitrep.ledger import Ledger, Status
-from sitrep.mailers import SmtpMailer
-from sitrep.subscribers import load_subscribers
 
 DAY = dt.date(2025, 6, 2)
 TESTS = Path(__file__).resolve().parent

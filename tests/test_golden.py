@@ -28,7 +28,7 @@ def _outputs(tmp_path: Path) -> dict[str, str]:
     day = dt.date(2025, 6, 2)
     loaded = load(config, window=data_window(config, day, day))  # as `sitrep generate` does
     report = build_report(config, start=day, end=day, loaded=loaded, now=GENERATED_AT)
-    from sitrep.charts import draw_charts
+    from sitrep.render.charts import draw_charts
 
     charts = draw_charts(report)
     return {

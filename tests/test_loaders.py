@@ -14,12 +14,8 @@ import pytest
 from conftest import DataDir
 
 from sitrep.errors import DataError, Problem
-from sitrep.loaders import (
-    DirectoryStore,
-    MemoryStore,
-    load_records,
-    parse_file,
-)
+from sitrep.ingest.readers import parse_file
+from sitrep.store import DirectoryStore, MemoryStore, load_records
 
 MakeRecord = Callable[..., dict[str, Any]]
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from sitrep.models import (
+from sitrep.model.records import (
     Record,
     country_name,
     normalise_country,

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sitrep.config import Config
-from sitrep.counts import parse_count
 from sitrep.explain import explain_incident
-from sitrep.loaders import load_records
-from sitrep.models import Group, Outcome, Record, Stance
+from sitrep.model.counts import parse_count
+from sitrep.model.records import Group, Outcome, Record, Stance
+from sitrep.model.report import FigureRow, Flag
 from sitrep.reconcile import (
     FigureRules,
     MergedIncident,
@@ -33,7 +33,7 @@ from sitrep.reconcile import (
     normalise_name,
     source_key,
 )
-from sitrep.report import FigureRow, Flag
+from sitrep.store import load_records
 
 MakeRecord = Callable[..., dict[str, Any]]
 MakeClaim = Callable[..., dict[str, Any]]

@@ -25,10 +25,11 @@ from factories import (
 )
 
 from sitrep import render
-from sitrep.charts import STANCE_COLOURS, Chart, draw_charts
 from sitrep.errors import RenderError
-from sitrep.models import record_json_schema
-from sitrep.report import Report
+from sitrep.model.records import record_json_schema
+from sitrep.model.report import Report
+from sitrep.render import environment, pdf
+from sitrep.render.charts import STANCE_COLOURS, Chart, draw_charts
 
 ROOT = Path(__file__).resolve().parent.parent
 STEM = "sitrep-2025-06-02"
@@ -287,7 +288,7 @@ def test_html_for_pdf_marks_body(report: Report, charts: list[Chart]) -> None:
 
 
 def test_stance_colours_match_charts() -> None:
-    css = render.load_css()
+    css = environment.load_css()
     for stance, colour in STANCE_COLOURS.items():
         assert re.search(rf"th\.{stance.value} \{{[^}}]*{colour}", css), stance
 
@@ -492,7 +493,7 @@ def test_fetcher_refuses_everything_but_data_and_templates(
 ) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()
-    policy = render.FetchPolicy([templates])
+    policy = pdf.FetchPolicy([templates])
     with caplog.at_level(logging.WARNING, logger="sitrep.render"):
         assert policy.allows("data:image/png;base64,AAAA")
         assert policy.allows((templates / "logo.png").as_uri())
@@ -533,6 +534,6 @@ def test_recording_renderer_returns_a_valid_pdf(report: Report) -> None:
 
 
 def test_md_escape_defuses_markup_and_autolinks() -> None:
-    escaped = render.md_escape("[a](http://x) <b> www.y.example | *z*\nnext")
+    escaped = environment.md_escape("[a](http://x) <b> www.y.example | *z*\nnext")
     assert escaped == "\\[a\\](http\\://x) \\<b\\> www\\.y.example \\| \\*z\\* next"
     assert "<a " not in markdown_to_html(escaped)

@@ -18,7 +18,7 @@ from delivery_fakes import write_project
 from smtp_server import wait_until
 
 from sitrep.config import load_config
-from sitrep.scheduling import (
+from sitrep.deliver.scheduling import (
     DailyScheduler,
     ScheduleState,
     config_job,

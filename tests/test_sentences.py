@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from sitrep.config import Config
-from sitrep.loaders import MemoryStore
+from sitrep.model.report import FigureRow, Report
 from sitrep.pipeline import build_report, load
-from sitrep.report import FigureRow, Report
+from sitrep.store import MemoryStore
 
 MakeRecord = Callable[..., dict[str, Any]]
 MakeClaim = Callable[..., dict[str, Any]]

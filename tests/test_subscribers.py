@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from sitrep.config import load_config
-from sitrep.errors import ConfigError
-from sitrep.report import ReportFilter, Severity
-from sitrep.subscribers import (
+from sitrep.deliver.subscribers import (
     describe_filter,
     editions,
     load_subscribers,
     subscriber_problems,
 )
+from sitrep.errors import ConfigError
+from sitrep.model.report import ReportFilter, Severity
 
 
 def project(tmp_path: Path, toml: str, files: dict[str, str] | None = None) -> Path:

@@ -12,21 +12,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitrep.config import Config
-from sitrep.loaders import LoadResult, MemoryStore
-from sitrep.models import DatePrecision, Group, Outcome, Record, Stance
+from sitrep.model.records import DatePrecision, Group, Outcome, Record, Stance
+from sitrep.model.report import Cell, FigureRow, Flag, Report, ReportFilter, Severity, Statement
 from sitrep.pipeline import build_report, load
-from sitrep.report import Cell, FigureRow, Flag, Report, ReportFilter, Severity, Statement
+from sitrep.store import LoadResult, MemoryStore
 from sitrep.summarise import (
     PeriodCount,
     change_level,
-    date_text,
     in_period,
     low_activity,
     make_period,
-    short_label,
     trends,
 )
-from sitrep.totals import total
+from sitrep.summarise.period import date_text, short_label
+from sitrep.summarise.totals import total
 
 MakeRecord = Callable[..., dict[str, Any]]
 MakeClaim = Callable[..., dict[str, Any]]

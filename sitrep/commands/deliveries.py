@@ -6,7 +6,7 @@ import argparse
 import json
 from collections import Counter
 
-from ..ledger import Entry, Ledger
+from ..deliver.ledger import Entry, Ledger
 from ._common import add_config_option, config_from, parse_date
 
 NAME = "deliveries"

@@ -6,7 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from ..deliver import run_daily
+from ..deliver.delivery import run_daily
 from ._common import add_config_option, config_from, parse_date
 
 NAME = "run"

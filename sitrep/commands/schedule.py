@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from ..scheduling import DailyScheduler, config_job
+from ..deliver.scheduling import DailyScheduler, config_job
 from ._common import add_config_option, config_from
 
 NAME = "schedule"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..models import record_json_schema
+from ..model.records import record_json_schema
 
 NAME = "schema"
 HELP = "print the JSON Schema of incident records (--report: of the JSON report)"

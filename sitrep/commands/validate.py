@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..deliver.subscribers import subscriber_problems
 from ..errors import Problem
-from ..loaders import load_records
+from ..store.directory import load_records
 from ._common import add_config_option, config_from
 
 NAME = "validate"
@@ -26,12 +27,7 @@ def run(args: argparse.Namespace) -> int:
     data = args.data or config.path(config.report.data)
     result = load_records(data)
     problems: list[Problem] = list(result.problems)
-    try:
-        from ..subscribers import subscriber_problems
-    except ImportError:  # pragma: no cover - delivery not installed
-        pass
-    else:
-        problems += subscriber_problems(config)
+    problems += subscriber_problems(config)
     for problem in problems:
         print(problem)
     n = len(result.records)

@@ -25,13 +25,26 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-from .config import Config
-from .errors import DeliveryError, SitrepError, UsageError
+from ..config import Config
+from ..errors import DeliveryError, SitrepError, UsageError
+from ..model.report import Report
 from .ledger import Clock, Entry, Ledger, RunLock, Status, utcnow
 from .mailers import EmlMailer, Mailer, PermanentFailure, SmtpMailer, TemporaryFailure
-from .messages import Attachment, Composer, as_bytes, message_id, read_attachments, report_id
-from .report import Report
-from .subscribers import Edition, Subscriber, editions, read_subscribers, unknown_addresses
+from .messages import (
+    Attachment,
+    Composer,
+    as_bytes,
+    message_id,
+    read_attachments,
+    report_id,
+)
+from .subscribers import (
+    Edition,
+    Subscriber,
+    editions,
+    read_subscribers,
+    unknown_addresses,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -37,10 +37,11 @@ from zoneinfo import ZoneInfo
 
 import schedule
 
-from .config import Config, load_config
-from .errors import SitrepError
+from ..config import Config, load_config
+from ..errors import SitrepError
+from ..writers import write_atomic
+from .delivery import run_daily
 from .ledger import Clock, utcnow
-from .writers import write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -287,7 +288,6 @@ def config_job(config_path: Path | None) -> Job:
     """The production job: re-read the configuration, then ``sitrep run`` for the slot."""
 
     def job(slot: dt.datetime) -> bool:
-        from .deliver import run_daily
 
         config = load_config(config_path)
         result = run_daily(config, now=slot)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .counts import VAGUE_WORDS
-from .models import EventType, Group, Outcome, SubEventType
-from .report import Cell, FigureRow, Incident, KeyFigures, Period, Statement
+from ..model.counts import VAGUE_WORDS
+from ..model.records import EventType, Group, Outcome, SubEventType
+from ..model.report import Cell, FigureRow, Incident, KeyFigures, Period, Statement
 
 _NOUNS: dict[Group, tuple[str, str]] = {
     Group.STATE_FORCES: ("soldier", "soldiers"),

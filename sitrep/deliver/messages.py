@@ -29,11 +29,13 @@ from urllib.parse import quote
 
 import jinja2
 
-from .config import Config
-from .errors import ConfigError, RenderError
-from .models import country_name
-from .render import fmt_date, make_environment
-from .report import Report
+from ..config import Config
+from ..errors import ConfigError, RenderError
+from ..model.records import country_name
+from ..model.report import Report
+from ..pipeline import output_stem
+from ..render.environment import make_environment
+from ..wording.labels import fmt_date
 from .subscribers import Subscriber, check_email, describe_filter
 
 POLICY = policy.SMTP.clone(cte_type="7bit", max_line_length=78)
@@ -74,7 +76,6 @@ def ascii_name(text: str) -> str:
 
 def attachment_name(report: Report, extension: str) -> str:
     """The stable file name of an attachment: 'sitrep-2025-06-02.pdf', '...-MLI.pdf'."""
-    from .pipeline import output_stem
 
     return f"{ascii_name(output_stem(report))}.{extension}"
 

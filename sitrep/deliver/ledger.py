@@ -38,8 +38,8 @@ from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
 
-from .config import Config
-from .errors import LockError
+from ..config import Config
+from ..errors import LockError
 
 logger = logging.getLogger(__name__)
 

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 
-from .config import SmtpConfig
-from .errors import ConfigError, DeliveryError
-from .writers import write_atomic
+from ..config import SmtpConfig
+from ..errors import ConfigError, DeliveryError
+from ..writers import write_atomic
 
 logger = logging.getLogger(__name__)
 

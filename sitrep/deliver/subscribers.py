@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Config
-from .errors import ConfigError, Problem
-from .models import normalise_country
-from .report import ReportFilter, Severity
+from ..config import Config
+from ..errors import ConfigError, Problem
+from ..model.records import country_name, normalise_country
+from ..model.report import ReportFilter, Severity
+from ..store.directory import load_records
 
 logger = logging.getLogger(__name__)
 
@@ -403,7 +404,6 @@ def _parse_all(
 def _admin1_in_data(config: Config) -> set[str] | None:
     """The admin1 names in the incident data, or None when the data cannot be read."""
     try:
-        from .loaders import load_records
 
         result = load_records(config.path(config.report.data))
     except Exception as exc:  # the data's own problems are validate's business
@@ -483,7 +483,6 @@ def describe_filter(
     country_names: Mapping[str, str] | None = None,
 ) -> str:
     """The filter in words for the e-mail: 'Mali, Niger; Ménaka; major and worse' ('' if none)."""
-    from .models import country_name
 
     parts: list[str] = []
     if report_filter.countries:

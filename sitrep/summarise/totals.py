@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .models import Group, Outcome
-from .report import FigureRow, Total
+from ..model.records import Group, Outcome
+from ..model.report import FigureRow, Incident, Total
 
 
 def total(
@@ -121,3 +121,32 @@ def _open_low(row: FigureRow) -> int:
         if s.high is None and s.low is not None
     ]
     return max(lows, default=0)
+
+
+def _totals(
+    table: Sequence[FigureRow], log: Sequence[Incident], country_of: dict[str, str] | None = None
+) -> list[Total]:
+    """Totals for all countries and per country. ``country_of`` gives the country of every
+    incident, including those a filter left out that share a joint figure with one kept."""
+    country_of = {**(country_of or {}), **{i.id: i.country for i in log}}
+    shown = {i.id for i in log}
+    out: list[Total] = []
+    countries: list[str | None] = [None, *sorted({i.country for i in log if i.status != "context"})]
+    for country in countries:
+        rows = [
+            r
+            for r in table
+            if country is None or {country_of.get(i) for i in r.incidents} == {country}
+        ]
+        for outcome in Outcome:
+            for group in [None, *Group]:
+                chosen = [
+                    r for r in rows if r.outcome is outcome and (group is None or r.group is group)
+                ]
+                if not chosen and not (
+                    country is None and group is None and outcome is Outcome.KILLED
+                ):
+                    continue
+                n = len({i for r in chosen for i in r.incidents if i in shown})
+                out.append(total(rows, outcome, country, group, n))
+    return out

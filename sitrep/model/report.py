@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .models import DatePrecision, EventType, Group, Outcome, Stance, SubEventType
+from .records import DatePrecision, EventType, Group, Outcome, Stance, SubEventType
 
 
 class _Out(BaseModel):

@@ -18,7 +18,12 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .charts import (
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+from ..model.records import Outcome, Stance, country_name
+from ..model.report import Incident, Report
+from .style import (
     INK,
     MUTED,
     STANCE_COLOURS,
@@ -30,12 +35,6 @@ from .charts import (
     new_figure,
     svg_style,
 )
-from .models import Outcome, Stance, country_name
-from .report import Incident, Report
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 logger = logging.getLogger(__name__)
 

@@ -10,99 +10,33 @@ Colours: one per stance, the same as in ``templates/report.css`` (a test checks 
 
 from __future__ import annotations
 
-import io
 import logging
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
-
-from .models import Group, Outcome, Stance
-from .report import FigureRow, Flag, Report
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+from ..model.records import Outcome, Stance
+from ..model.report import FigureRow, Report
+from .maps import draw_map
+from .style import (
+    ESTIMATE_COLOUR,
+    ESTIMATE_SPAN_COLOUR,
+    GROUP_WORDS,
+    INK,
+    MUTED,
+    STANCE_COLOURS,
+    WIDTH_IN,
+    Chart,
+    figure_svg,
+    is_claimed_only,
+    new_figure,
+    svg_style,
+)
 
 logger = logging.getLogger(__name__)
 
-STANCE_COLOURS: dict[Stance, str] = {
-    Stance.OFFICIAL: "#2f5d8a",
-    Stance.CLAIMED: "#b5452f",
-    Stance.INDEPENDENT: "#3d7a5a",
-}
-ESTIMATE_COLOUR = "#8d99a6"  # the credible estimate (low), darker than the low-best span
-ESTIMATE_SPAN_COLOUR = "#c9d0d8"
-INK = "#2b2f36"
-MUTED = "#6b7480"
-FONT = ["DejaVu Sans"]  # ships with matplotlib: same glyphs on every machine
-WIDTH_IN = 7.0  # A4 text width (180 mm) is 7.09 in
-
-GROUP_WORDS: dict[Group, str] = {
-    Group.STATE_FORCES: "state forces",
-    Group.ARMED_GROUP: "armed group",
-    Group.CIVILIANS: "civilians",
-    Group.FOREIGN_FORCES: "foreign forces",
-    Group.UNKNOWN: "group unknown",
-}
-
-
-@dataclass(frozen=True)
-class Chart:
-    """One drawn chart: its file-name part, caption title, SVG text and alt text."""
-
-    name: str
-    title: str
-    svg: str
-    alt: str
-
-
-@contextmanager
-def svg_style() -> Iterator[None]:
-    """Matplotlib settings for every sitrep chart (deterministic, report fonts)."""
-    import matplotlib
-
-    with matplotlib.rc_context(
-        {
-            "svg.hashsalt": "sitrep",
-            "svg.fonttype": "none",
-            "font.family": "sans-serif",
-            "font.sans-serif": FONT,
-            "font.size": 7.5,
-            "axes.edgecolor": MUTED,
-            "axes.labelcolor": INK,
-            "xtick.color": MUTED,
-            "ytick.color": INK,
-            "text.color": INK,
-            "hatch.linewidth": 0.8,
-            "path.simplify": True,
-        }
-    ):
-        yield
-
-
-def new_figure(width: float, height: float, margins: tuple[float, float, float, float]) -> Figure:
-    """A figure of fixed size (inches) and fixed margins (left, right, top, bottom, inches)."""
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height))
-    FigureCanvasSVG(fig)
-    left, right, top, bottom = margins
-    fig.subplots_adjust(
-        left=left / width,
-        right=1 - right / width,
-        top=1 - top / height,
-        bottom=bottom / height,
-    )
-    return fig
-
-
-def figure_svg(fig: Figure) -> str:
-    """The figure as SVG text, with no date or other varying metadata."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "sitrep"})
-    return buf.getvalue().decode("utf-8")
 
 
 def draw_charts(report: Report) -> list[Chart]:
@@ -111,7 +45,6 @@ def draw_charts(report: Report) -> list[Chart]:
     A report with no casualty figures gets no casualty chart, and one with no incident
     coordinates gets no map; the templates then say so in words.
     """
-    from .maps import draw_map
 
     charts: list[Chart] = []
     casualties = draw_casualty_chart(report)
@@ -134,12 +67,6 @@ def row_label(row: FigureRow, report: Report) -> str:
         return "joint: " + " + ".join(names)
     return row.label
 
-
-def is_claimed_only(row: FigureRow) -> bool:
-    """Only the perpetrator gave a figure: no credible estimate exists."""
-    return row.best is None and (
-        Flag.CLAIMED_ONLY in row.flags or (row.claimed.status == "figure" and row.low is None)
-    )
 
 
 def _statements_with_figures(row: FigureRow) -> list[tuple[Stance, int, int | None]]:
@@ -385,8 +312,4 @@ def _casualty_legend(fig: Figure) -> None:
     )
 
 
-def estimate_point(row: FigureRow) -> float:
-    """The size a row gives an incident's map marker: best, else low, else 0."""
-    if row.best is not None:
-        return float(row.best)
-    return float(row.low or 0)
+

@@ -1,0 +1,5 @@
+"""Reading incident records from files: one reader per format, keyed by file suffix."""
+
+from __future__ import annotations
+
+

@@ -1,0 +1,266 @@
+"""Merging records coded separately for the same event into incidents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+from rapidfuzz import fuzz
+
+from ..model.records import Claim, Record, Source
+from .names import distance_km, normalise_name
+
+# Days either side of the stated date an event may fall on, for merging: the precision's
+# own uncertainty plus one day (reports of the same attack often differ by a day).
+MERGE_SLACK = {"day": 1, "week": 4, "month": 16}
+
+
+@dataclass(frozen=True)
+class MergeRules:
+    """The thresholds of the merge heuristics (from ``[report]`` in sitrep.toml)."""
+
+    name_score: float = 85.0
+    radius_km: float = 10.0
+
+
+# Records with the same place name this far apart are different places of that name.
+NAME_CONFLICT_KM = 50.0
+
+
+@dataclass(frozen=True)
+class MergeKeys:
+    """What merging compares, computed once per record rather than once per pair."""
+
+    record: Record
+    first: dt.date
+    last: dt.date
+    names: frozenset[str]
+    location: str
+
+    @classmethod
+    def of(cls, record: Record) -> MergeKeys:
+        """The keys of one record: its date window and its normalised place names."""
+        slack = dt.timedelta(days=MERGE_SLACK[record.date_precision.value])
+        names = frozenset(
+            n for n in (normalise_name(x) for x in [record.location, *record.aliases]) if n
+        )
+        return cls(record, record.day - slack, record.last_day + slack, names,
+                   normalise_name(record.location))  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def _actors_compatible(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return True
+    na, nb = normalise_name(a), normalise_name(b)
+    return na in nb or nb in na or fuzz.token_set_ratio(a.casefold(), b.casefold()) >= 80
+
+
+def _same(ka: MergeKeys, kb: MergeKeys, rules: MergeRules) -> str | None:
+    a, b = ka.record, kb.record
+    if a.country != b.country or ka.first > kb.last or kb.first > ka.last:
+        return None
+    if not (
+        _actors_compatible(a.perpetrator, b.perpetrator) and _actors_compatible(a.target, b.target)
+    ):
+        return None
+    km = None
+    if a.latitude is not None and b.latitude is not None:
+        assert a.longitude is not None and b.longitude is not None
+        km = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
+    apart = km is not None and km > max(NAME_CONFLICT_KM, rules.radius_km)
+    when = "same date" if a.day == b.day else f"dates {a.day} and {b.day} within their precision"
+    if ka.names & kb.names and not apart:
+        how = "same place name" if ka.location == kb.location else "place names match by alias"
+        return f"{how} ({a.location} / {b.location}), {when}"
+    if not apart and ka.names and kb.names:
+        score = max(fuzz.ratio(x, y) for x in ka.names for y in kb.names)
+        if score >= rules.name_score:
+            return f"similar place names ({a.location} / {b.location}, score {score:.0f}), {when}"
+    # Distance alone: nearby places that differ in name, only for the same kind of event
+    # (two towns 11 km apart can each be attacked on the same day).
+    if km is not None and km <= rules.radius_km and a.event_type is b.event_type:
+        return f"{km:.0f} km apart (within {rules.radius_km:g} km), {when}"
+    return None
+
+
+@dataclass
+class MergedIncident:
+    """Records that describe one event; the first of ``records`` is the primary one."""
+
+    records: list[Record]
+    reasons: list[str] = field(default_factory=list)
+    apart: list[str] | None = None
+    """Primary ids of the incidents this one must never merge with (set by
+    :func:`merge_records`; ``not_same_as`` references mapped to the groups that hold them)."""
+
+    @property
+    def primary(self) -> Record:
+        """The record whose id, place and description the incident takes."""
+        return self.records[0]
+
+    @property
+    def id(self) -> str:
+        """The incident's id: its primary record's id."""
+        return self.primary.id
+
+    @cached_property
+    def record(self) -> Record:
+        """The incident as one record: the primary's fields, gaps filled from the others,
+        every source and claim kept (source ids prefixed where they would collide)."""
+        base = self.primary
+        own = {r.id for r in self.records}
+        not_same_as = sorted(
+            {x for r in self.records for x in r.not_same_as if x not in own}
+            | set(self.apart or ())
+        )
+        if len(self.records) == 1:
+            if set(base.not_same_as) >= set(not_same_as):
+                return base
+            # a record it must stay apart from was merged into another incident: name that
+            # incident, so that merging the merged records again keeps them apart
+            return base.model_copy(update={"not_same_as": not_same_as})
+        update: dict[str, object] = {}
+        for name in (
+            "admin1",
+            "admin2",
+            "latitude",
+            "longitude",
+            "sub_event_type",
+            "perpetrator",
+            "target",
+            "title",
+            "summary",
+            "end_date",
+        ):
+            if getattr(base, name) is None:
+                for other in self.records[1:]:
+                    if getattr(other, name) is not None:
+                        update[name] = getattr(other, name)
+                        if name == "latitude":
+                            update["longitude"] = other.longitude
+                        break
+        if "latitude" not in update and base.latitude is not None:
+            update.pop("longitude", None)
+        names = [base.location, *base.aliases]
+        for other in self.records[1:]:
+            for n in [other.location, *other.aliases]:
+                if normalise_name(n) not in {normalise_name(x) for x in names}:
+                    names.append(n)
+        update["aliases"] = names[1:]
+        update["tags"] = sorted({t for r in self.records for t in r.tags})
+        sources: list[Source] = []
+        claims: list[Claim] = []
+        taken: set[str] = set()
+        for r in self.records:
+            rename = {}
+            for s in r.sources:
+                sid = s.id if s.id not in taken else f"{r.id}.{s.id}"
+                rename[s.id] = sid
+                taken.add(sid)
+                sources.append(s.model_copy(update={"id": sid}))
+            claims += [c.model_copy(update={"source": rename[c.source]}) for c in r.claims]
+        update["sources"] = sources
+        update["claims"] = claims
+        update["same_as"] = None
+        update["not_same_as"] = not_same_as
+        return base.model_copy(update=update)
+
+
+def _primary_key(record: Record) -> tuple[int, int, str]:
+    precision = ["day", "week", "month"].index(record.date_precision.value)
+    return (precision, -(len(record.sources) + len(record.claims)), record.id)
+
+
+def merge_records(
+    records: Sequence[Record], rules: MergeRules | None = None
+) -> list[MergedIncident]:
+    """Group records that describe the same event; deterministic, order-independent and
+    idempotent.
+
+    Each pass compares incidents (at first, single records) pairwise in a canonical order
+    (by ids), so the result does not depend on the order of the input. A merged incident
+    knows every spelling of its place, so it may match a record that none of its members
+    matched alone: passes repeat until nothing more merges, which makes merging the merged
+    records again a no-op. ``not_same_as`` is honoured between whole groups.
+    """
+    rules = rules or MergeRules()
+    units = [MergedIncident([r]) for r in records]
+    while True:
+        merged = _merge_pass(units, rules)
+        if len(merged) == len(units):
+            merged.sort(key=lambda g: (g.primary.day, g.id))
+            return merged
+        units = merged
+
+
+def _merge_pass(units: Sequence[MergedIncident], rules: MergeRules) -> list[MergedIncident]:
+    """One round of pairwise merging of incidents, by their merged records."""
+    units = sorted(units, key=lambda u: u.id)
+    ordered = [u.record for u in units]
+    keys = [MergeKeys.of(r) for r in ordered]
+    index = {r.id: i for i, u in enumerate(units) for r in u.records}
+    parent = list(range(len(ordered)))
+    reasons: dict[int, list[str]] = {i: list(u.reasons) for i, u in enumerate(units)}
+    forbidden: dict[int, set[int]] = defaultdict(set)
+    for i, r in enumerate(ordered):
+        for other in r.not_same_as:
+            if other in index and index[other] != i:
+                forbidden[i].add(index[other])
+                forbidden[index[other]].add(i)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    members: dict[int, set[int]] = {i: {i} for i in range(len(ordered))}
+
+    def union(i: int, j: int, why: str, force: bool = False) -> None:
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            return
+        if not force and any(forbidden[m] & members[rj] for m in members[ri]):
+            return
+        root, child = min(ri, rj), max(ri, rj)
+        parent[child] = root
+        members[root] |= members.pop(child)
+        reasons[root] += reasons.pop(child, [])
+        reasons[root].append(f"{ordered[i].id} + {ordered[j].id}: {why}")
+
+    for i, r in enumerate(ordered):
+        if r.same_as and r.same_as in index:
+            union(i, index[r.same_as], "same_as in the data", force=True)
+
+    # Only records of one country whose date windows overlap can match: sweep by date.
+    by_country: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(ordered):
+        by_country[r.country].append(i)
+    for ids in by_country.values():
+        ids.sort(key=lambda i: (keys[i].first, ordered[i].id))
+        for pos, i in enumerate(ids):
+            end = keys[i].last
+            for j in ids[pos + 1 :]:
+                if keys[j].first > end:
+                    break
+                why = _same(keys[min(i, j)], keys[max(i, j)], rules)
+                if why:
+                    union(min(i, j), max(i, j), why)
+
+    def records_of(unit_ids: set[int]) -> list[Record]:
+        return sorted((r for i in unit_ids for r in units[i].records), key=_primary_key)
+
+    primary_of = {root: records_of(ids)[0].id for root, ids in members.items()}
+    groups: list[MergedIncident] = []
+    for root, unit_ids in members.items():
+        apart = {primary_of[find(j)] for i in unit_ids for j in forbidden[i]}
+        apart.discard(primary_of[root])
+        groups.append(
+            MergedIncident(records_of(unit_ids), sorted(reasons.get(root, [])), sorted(apart))
+        )
+    return groups
+

@@ -1,0 +1,24 @@
+"""Numbering sources: one number per distinct source."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from ..model.records import Source
+
+SourceNumbers = dict[tuple[str, str | None, dt.date | None], int]
+
+
+def source_key(source: Source) -> tuple[str, str | None, dt.date | None]:
+    """Sources with the same name, address and date are one source in the report."""
+    return (source.name.strip(), source.url, source.published)
+
+
+def number_sources(sources: Iterable[Source]) -> SourceNumbers:
+    """Number sources in order of first appearance, one number per distinct source."""
+    numbers: SourceNumbers = {}
+    for source in sources:
+        numbers.setdefault(source_key(source), len(numbers) + 1)
+    return numbers
+

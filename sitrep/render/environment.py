@@ -1,0 +1,141 @@
+"""Jinja environments for the report and e-mail templates."""
+
+from __future__ import annotations
+
+import logging
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+
+from ..errors import RenderError
+from ..model.records import country_name
+from ..wording.labels import (
+    estimate_text,
+    fmt_date,
+    fmt_datetime,
+    fmt_high,
+    fmt_num,
+    fmt_range,
+    label,
+    problem_line,
+    refs,
+    statement_text,
+    words,
+)
+from .context import chart_data_url, where
+
+logger = logging.getLogger(__name__)
+
+Kind = Literal["html", "md", "text"]
+
+
+
+def shipped_templates() -> Path:
+    """The folder of templates shipped inside the package."""
+    return Path(str(resources.files("sitrep.templates")))
+
+
+# With [ and ] escaped no link or image can form, so ( ) ! need no escape and text stays
+# readable in the raw Markdown.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+_MD_AUTOLINK = re.compile(r"(?i)(?<=\bwww)\.|:(?=//)")
+
+
+def md_escape(value: Any) -> Any:
+    """Escape a value for Markdown so it shows as text: no links, images, HTML or tables.
+
+    Besides Markdown's punctuation, ``://`` and ``www.`` are escaped (``\\://``,
+    ``www\\.``) so that GitHub-flavoured Markdown does not turn bare addresses into links.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, jinja2.runtime.Undefined | MdSafe):
+        return value
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
+
+
+class MdSafe(str):
+    """Markdown produced by a template or filter, not to be escaped again."""
+
+
+def make_environment(kind: Kind, user_templates: Path | None = None) -> jinja2.Environment:
+    """A Jinja environment for one output kind, with the user's folder before the shipped one.
+
+    ``html`` autoescapes; ``md`` escapes every ``{{ }}`` value for Markdown; ``text`` (plain
+    e-mail bodies) escapes nothing.
+    """
+    folders = [str(user_templates)] if user_templates else []
+    folders.append(str(shipped_templates()))
+    loader = jinja2.FileSystemLoader(folders)
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=kind == "html",
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=md_escape if kind == "md" else None,
+    )
+    env.filters["md_safe"] = MdSafe
+    return env
+
+
+def _environment(kind: Kind, templates: Path | None) -> jinja2.Environment:
+    if templates is not None and not templates.is_dir():
+        raise RenderError(
+            f"template folder {templates} does not exist (fix report.templates in sitrep.toml "
+            "or create the folder)"
+        )
+    env = make_environment(kind, templates)
+    env.filters.update(
+        label=label,
+        words=words,
+        date=fmt_date,
+        date_short=lambda d: fmt_date(d, short=True),
+        num=fmt_num,
+        range=lambda t: fmt_range(t.low, t.high, t.high_open),
+        high=fmt_high,
+        estimate=estimate_text,
+        refs=refs,
+        figure=statement_text,
+        problem=problem_line,
+        country=country_name,
+        data_url=chart_data_url,
+        where=where,
+    )
+    env.globals.update(fmt_datetime=fmt_datetime, fmt_range=fmt_range)
+    return env
+
+
+def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(
+            f"template {exc.name!r} not found in the user or shipped templates folder "
+            f"({', '.join(str(p) for p in env.loader.searchpath)})"  # type: ignore[union-attr]
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(
+            f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}"
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise RenderError(
+            f"template {name!r} uses something the report does not have: {exc.message} "
+            "(check the names against docs/report-json.md)"
+        ) from None
+
+
+def load_css(templates: Path | None = None) -> str:
+    """``report.css``: the user's, if their templates folder has one, else the shipped one."""
+    for folder in (templates, shipped_templates()):
+        if folder is not None and (folder / "report.css").is_file():
+            return (folder / "report.css").read_text(encoding="utf-8")
+    raise RenderError(f"report.css not found in {shipped_templates()} (reinstall sitrep)")
+
+

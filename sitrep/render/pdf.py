@@ -1,0 +1,151 @@
+"""PDF: WeasyPrint with a locked-down URL fetcher, and a test double."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+from urllib.parse import unquote, urlsplit
+
+from ..errors import RenderError
+from .environment import shipped_templates
+
+logger = logging.getLogger(__name__)
+
+Kind = Literal["html", "md", "text"]
+
+# --- PDF -------------------------------------------------------------------------------
+
+
+class PdfRenderer(Protocol):
+    """Turns the report's print HTML into PDF bytes."""
+
+    def render(self, html: str) -> bytes:
+        """The PDF of ``html``."""
+        ...
+
+
+@dataclass
+class FetchPolicy:
+    """Which URLs the PDF engine may load: ``data:`` and files inside the allowed folders.
+
+    Every URL asked for is kept in ``requested``; refused ones also in ``refused``.
+    """
+
+    folders: list[Path]
+    requested: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    def allows(self, url: str) -> bool:
+        """True for ``data:`` URLs and ``file:`` URLs inside an allowed folder."""
+        self.requested.append(url)
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        ok = False
+        if scheme == "data":
+            ok = True
+        elif scheme == "file" and parts.netloc in ("", "localhost"):
+            target = Path(unquote(parts.path)).resolve()
+            ok = any(target.is_relative_to(f.resolve()) for f in self.folders)
+        if not ok:
+            self.refused.append(url)
+            logger.warning(
+                "PDF: refused to load %s (only data: URLs and files in the templates "
+                "folders may be loaded)",
+                url[:200],
+            )
+        return ok
+
+
+def _fetcher(policy: FetchPolicy) -> Any:
+    """A WeasyPrint URL fetcher that asks ``policy`` before loading anything."""
+    from weasyprint.urls import URLFetcher
+
+    class PolicyFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not policy.allows(url):
+                raise ValueError(f"sitrep does not load {url[:80]} into reports")
+            return super().fetch(url, headers)
+
+    return PolicyFetcher(timeout=5, allow_redirects=False)
+
+
+class WeasyPrintRenderer:
+    """The real PDF renderer: WeasyPrint, imported on first use, with a locked-down fetcher.
+
+    ``folders`` are the folders whose files the HTML may load (the user's templates and
+    the shipped ones; the first is the base for relative URLs). ``policy`` records what
+    the last rendering asked for and what was refused.
+    """
+
+    def __init__(self, folders: Sequence[Path] | None = None) -> None:
+        self.folders = list(folders) if folders else [shipped_templates()]
+        self.policy = FetchPolicy(self.folders)
+
+    def render(self, html: str) -> bytes:
+        """The PDF of ``html``; raises :class:`RenderError` if WeasyPrint fails."""
+        progress = logging.getLogger("weasyprint.progress")
+        if progress.level == logging.NOTSET:  # its step-by-step INFO lines drown the CLI's
+            progress.setLevel(logging.WARNING)
+        try:
+            import weasyprint
+        except (ImportError, OSError) as exc:
+            raise RenderError(
+                f"cannot load WeasyPrint ({exc}); run scripts/setup.sh to install Pango "
+                "and HarfBuzz, or leave pdf out of report.formats"
+            ) from None
+        base = self.folders[0].resolve().as_uri() + "/"
+        self.policy = FetchPolicy(self.folders)
+        try:
+            document = weasyprint.HTML(
+                string=html, base_url=base, url_fetcher=_fetcher(self.policy)
+            )
+            pdf: bytes = document.write_pdf()
+        except Exception as exc:  # WeasyPrint raises many types; report them all the same way
+            raise RenderError(
+                f"the PDF could not be made: {type(exc).__name__}: {exc} (check the HTML "
+                "template and report.css, or render the HTML format to inspect it)"
+            ) from exc
+        return pdf
+
+
+class RecordingPdfRenderer:
+    """A test double: keeps every HTML it is given and returns a small valid one-page PDF."""
+
+    def __init__(self) -> None:
+        self.html: list[str] = []
+
+    def render(self, html: str) -> bytes:
+        """Record ``html``; return a minimal PDF."""
+        self.html.append(html)
+        return minimal_pdf("sitrep test PDF")
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A valid one-page A4 PDF showing one line of ASCII text."""
+    safe = re.sub(r"[^A-Za-z0-9 .,:-]", "", text)
+    stream = f"BT /F1 12 Tf 72 770 Td ({safe}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

@@ -1,0 +1,42 @@
+"""The incident store interface and what a load returns."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from ..errors import DataError, Problem
+from ..ingest.raw import Window
+from ..model.records import Record
+
+logger = logging.getLogger(__name__)
+
+@dataclass
+class LoadResult:
+    """Valid records, and the problems found in the rest."""
+
+    records: list[Record]
+    problems: list[Problem]
+    files: list[Path]
+    invalid: list[str] = field(default_factory=list)
+    """Ids (or file:line) of the records skipped because of problems."""
+
+    def raise_if_problems(self) -> None:
+        """Raise :class:`DataError` listing every problem, if there is any."""
+        if self.problems:
+            raise DataError(self.problems)
+
+
+
+
+class IncidentStore(Protocol):
+    """Where incident records come from."""
+
+    def load(self, window: Window | None = None) -> LoadResult:
+        """The records (those overlapping ``window``, if given), validated, with the problems
+        of those that are not valid. Ids outside the window still count for duplicates and
+        references; ``sitrep validate`` loads without a window and checks everything."""
+        ...
+

@@ -1,0 +1,27 @@
+"""Edition filters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model.records import Record
+from ..model.report import FigureRow, Incident, ReportFilter, Severity
+from .severity import severity
+
+
+def _passes_filter(country: str, admin1: str | None, grade: Severity, flt: ReportFilter) -> bool:
+    if flt.countries and country not in flt.countries:
+        return False
+    if flt.admin1 and (admin1 or "").casefold() not in {a.casefold() for a in flt.admin1}:
+        return False
+    return grade.rank >= flt.min_severity.rank
+
+
+def _record_passes(rec: Record, rows: Sequence[FigureRow], flt: ReportFilter) -> bool:
+    return _passes_filter(rec.country, rec.admin1, severity(rec, rows), flt)
+
+
+def _passes(inc: Incident, flt: ReportFilter) -> bool:
+    return _passes_filter(inc.country, inc.admin1, inc.severity, flt)
+
+

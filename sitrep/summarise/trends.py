@@ -1,0 +1,121 @@
+"""This period against earlier ones (ACLED Trendfinder levels)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..model.records import Outcome
+from ..model.report import FigureRow, Period, ReportFilter, Trend
+from ..reconcile.figures import FigureRules, collect_statements, figure_rows
+from ..reconcile.merge import MergedIncident
+from ..reconcile.sources import number_sources
+from .filters import _record_passes
+from .period import in_period
+from .totals import total
+
+
+def _killed_low(rows: Sequence[FigureRow], incident_ids: set[str]) -> int:
+    """Conservative killed figure of some incidents, added up as the totals are."""
+    mine = [r for r in rows if incident_ids.intersection(r.incidents)]
+    return total(mine, Outcome.KILLED, None, None, 0).low
+
+
+def history(
+    incidents: Sequence[MergedIncident],
+    period: Period,
+    rules: FigureRules,
+    periods: int = 30,
+    flt: ReportFilter | None = None,
+) -> list[PeriodCount]:
+    """Incidents and conservative killed figure of the ``periods`` periods before ``period``,
+    most recent first, each as known at the end of the current period, counting only the
+    incidents that pass the edition's filter (so that an edition compares like with like)."""
+    days = period.days
+    start0 = period.start - dt.timedelta(days=days * periods)
+    relevant = [
+        inc for inc in incidents if start0 <= inc.record.last_day and inc.record.day < period.start
+    ]
+    statements = collect_statements(relevant, as_of=period.end)
+    numbers = number_sources(s.source for s in statements)  # not shown: any order will do
+    rows = figure_rows(statements, numbers, {}, rules)
+    if flt and not flt.is_empty:
+        rows_of: dict[str, list[FigureRow]] = defaultdict(list)
+        for row in rows:
+            for i in row.incidents:
+                rows_of[i].append(row)
+        relevant = [inc for inc in relevant if _record_passes(inc.record, rows_of[inc.id], flt)]
+    out = []
+    for k in range(1, periods + 1):
+        start = period.start - dt.timedelta(days=days * k)
+        end = start + dt.timedelta(days=days - 1)
+        ids = {inc.id for inc in relevant if in_period(inc.record, start, end)}
+        out.append(PeriodCount(len(ids), _killed_low(rows, ids)))
+    return out
+
+
+def change_level(current: float, baseline: float, low_activity: bool = False) -> str:
+    """ACLED's change levels (Trendfinder) for a value against its baseline: more than 25%
+    up 'large increase', 10-25% up 'moderate increase', from 25% down to 10% up 'limited
+    change', more than 25% down 'large decrease'. Low activity is 'limited change'."""
+    if low_activity or current == baseline:
+        return "limited change"
+    if baseline == 0:
+        return "large increase"
+    change = (current - baseline) / baseline
+    if change > 0.25:
+        return "large increase"
+    if change >= 0.10:
+        return "moderate increase"
+    if change >= -0.25:
+        return "limited change"
+    return "large decrease"
+
+
+def low_activity(current_incidents: float, baseline_incidents: float) -> bool:
+    """ACLED's low-baseline rule: two incidents or fewer on average before, and five or
+    fewer now, is too little activity for a percentage to mean anything."""
+    return baseline_incidents <= 2 and current_incidents <= 5
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    """Incidents and conservative killed figure of one earlier period."""
+
+    incidents: int
+    killed: int
+
+
+def trends(current: PeriodCount, history: Sequence[PeriodCount]) -> list[Trend]:
+    """Trends against the previous period and the previous 7 and 30 periods' averages
+    (``history[0]`` is the period just before the current one). The low-activity rule
+    looks at incidents, for both metrics: a toll is noise when incidents are few."""
+
+    def past(metric: str) -> list[int]:
+        return [getattr(p, metric) for p in history]
+
+    def baselines(values: list[int]) -> tuple[int, float, float]:
+        return (values[0] if values else 0), sum(values[:7]) / 7, sum(values[:30]) / 30
+
+    quiet = [low_activity(current.incidents, b) for b in baselines(past("incidents"))]
+    out = []
+    for metric in ("incidents", "killed"):
+        now = getattr(current, metric)
+        prev, avg7, avg30 = baselines(past(metric))
+        out.append(
+            Trend(
+                metric=metric,
+                current=now,
+                previous=prev,
+                average_7=round(avg7, 2),
+                average_30=round(avg30, 2),
+                change_previous=change_level(now, prev, quiet[0]),
+                change_7=change_level(now, avg7, quiet[1]),
+                change_30=change_level(now, avg30, quiet[2]),
+            )
+        )
+    return out
+
+

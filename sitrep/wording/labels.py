@@ -1,0 +1,167 @@
+"""Words and numbers as the report shows them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from ..model.report import FigureRow, Flag, ProblemOut, Statement
+
+logger = logging.getLogger(__name__)
+
+Kind = Literal["html", "md", "text"]
+
+# --- words and numbers as the report shows them ---------------------------------------
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]  # fmt: skip
+
+_LABELS: dict[str, str] = {
+    "state_forces": "State forces",
+    "armed_group": "Armed group",
+    "foreign_forces": "Foreign forces",
+    "unknown": "Group unknown",
+    "explosions_remote_violence": "Explosions/remote violence",
+    "air_drone_strike": "Air/drone strike",
+    "remote_explosive_landmine_ied": "Remote explosive/landmine/IED",
+    "shelling_artillery_missile_attack": "Shelling/artillery/missile attack",
+    "abduction_forced_disappearance": "Abduction/forced disappearance",
+    "non_state_actor_overtakes_territory": "Non-state actor overtakes territory",
+    "headquarters_or_base_established": "Headquarters or base established",
+    "looting_property_destruction": "Looting/property destruction",
+}
+
+
+@dataclass(frozen=True)
+class FlagInfo:
+    """How a flag shows: a short tag in the table and a sentence in the legend."""
+
+    tag: str
+    meaning: str
+
+
+FLAGS: dict[Flag, FlagInfo] = {
+    Flag.OFFICIAL_CONTRADICTION: FlagInfo(
+        "officials differ", "officials gave figures that cannot all be true (⚠ in the cell)"
+    ),
+    Flag.NO_OFFICIAL: FlagInfo("no official", "the authorities said nothing about this figure"),
+    Flag.OFFICIAL_NO_FIGURE: FlagInfo(
+        "no official toll", "the authorities spoke but gave no figure"
+    ),
+    Flag.CLAIM_SPREAD: FlagInfo("claim spread", "a claim is several times the credible figure"),
+    Flag.CLAIMED_ONLY: FlagInfo(
+        "claimed only", "only the perpetrator gave a figure: no credible estimate"
+    ),
+    Flag.REVISED: FlagInfo("revised", "a speaker revised their figure"),
+}
+
+CONTRADICTION_MARK = "⚠"
+NO_FIGURE = "no toll given"
+SILENT = "—"
+
+
+def label(value: object) -> str:
+    """A code as words: 'state_forces' -> 'State forces', 'battles' -> 'Battles'."""
+    raw = str(getattr(value, "value", value))
+    return _LABELS.get(raw) or raw.replace("_", " ").capitalize()
+
+
+def words(value: object) -> str:
+    """A code as lower-case words, for use inside a sentence."""
+    text = label(value)
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
+def fmt_date(value: dt.date | None, short: bool = False) -> str:
+    """'2 June 2025' (or '2 Jun 2025'); empty for None. No locale involved."""
+    if value is None:
+        return ""
+    month = MONTHS[value.month - 1]
+    return f"{value.day} {month[:3] if short else month} {value.year}"
+
+
+def fmt_datetime(value: dt.datetime | None, timezone: str) -> str:
+    """'3 June 2025, 06:00 GMT' in the report's time zone; empty for None."""
+    if value is None:
+        return ""
+    zone = ZoneInfo(timezone)  # validated with the configuration
+    local = value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
+    return f"{fmt_date(local.date())}, {local:%H:%M} {local.tzname() or timezone}"
+
+
+def fmt_num(value: int | float | None) -> str:
+    """'1,234'; an em dash for None."""
+    if value is None:
+        return SILENT
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+
+
+def fmt_range(low: int | None, high: int | None, high_open: bool = False) -> str:
+    """'31', '13–14', '190–502+', '31+' ('+': some figure set no upper bound)."""
+    plus = "+" if high_open else ""
+    if low is None and high is None:
+        return SILENT
+    if low is None:
+        return f"up to {high:,}{plus}"
+    if high is None or high == low:
+        return f"{low:,}{plus}"
+    return f"{low:,}–{high:,}{plus}"
+
+
+def fmt_high(row: FigureRow) -> str:
+    """The row's high column: '31+' when the largest statement set no upper bound.
+
+    When ``high`` is null but open-ended, the largest lower bound stated ('more than 30'
+    gives 31) is shown with a '+'.
+    """
+    plus = "+" if row.high_open else ""
+    if row.high is not None:
+        return f"{row.high:,}{plus}"
+    if not row.high_open:
+        return SILENT
+    lows = [
+        s.low
+        for c in (row.official, row.claimed, row.independent)
+        for s in c.statements
+        if s.low is not None
+    ]
+    return f"{max(lows):,}+" if lows else "open"
+
+
+def estimate_text(row: FigureRow) -> str:
+    """sitrep's reconciliation of a row in words: 'low 13 · best 14 · high 14'."""
+    high = fmt_high(row)
+    if row.best is not None:
+        return f"low {fmt_num(row.low)} · best {fmt_num(row.best)} · high {high}"
+    if Flag.CLAIMED_ONLY in row.flags:
+        return f"no credible estimate (claimed only) · high {high}"
+    if row.low is not None:
+        return f"at least {fmt_num(row.low)} · no best estimate · high {high}"
+    return "no figure"
+
+
+def refs(numbers: Iterable[int]) -> str:
+    """Source numbers as a reference: '[1, 5]'; empty when there are none."""
+    nums = sorted(set(numbers))
+    return f"[{', '.join(str(n) for n in nums)}]" if nums else ""
+
+
+def statement_text(s: Statement) -> str:
+    """The figure of a statement, or 'no toll given'."""
+    return s.text if s.text is not None else NO_FIGURE
+
+
+def problem_line(p: ProblemOut) -> str:
+    """'file:line: record id: field: message', leaving out what is unknown."""
+    parts = [f"{p.file}:{p.line}" if p.line else p.file]
+    if p.record:
+        parts.append(f"record {p.record}")
+    if p.field:
+        parts.append(p.field)
+    return ": ".join([*parts, p.message])
+
+
