@@ -11,6 +11,7 @@ from .model.records import Record
 from .reconcile.figures import FigureRules, collect_statements, figure_rows
 from .reconcile.merge import MergeRules, merge_records
 from .reconcile.sources import number_sources
+from .wording.explain import explanation
 
 
 def explain_incident(
@@ -27,36 +28,5 @@ def explain_incident(
     own = [src for r in inc.records for src in r.sources]  # the incident's own sources first
     numbers = number_sources([*own, *(raw.source for raw in statements)])
     mine = [s for s in statements if inc.id in s.incidents]
-    rows = figure_rows(mine, numbers, {}, FigureRules(rc.claim_spread_factor))
-    rec = inc.record
-    lines = [f"incident {inc.id}: {rec.location}, {rec.country}, {rec.day}"]
-    lines.append(f"records: {', '.join(r.id for r in inc.records)}")
-    lines += [f"  merged: {why}" for why in inc.reasons] or ["  (not merged with other records)"]
-    for row in rows:
-        head = f"\n{row.group.value} {row.outcome.value}"
-        if len(row.incidents) > 1:
-            head += f" (joint figure for {', '.join(row.incidents)})"
-        lines.append(head)
-        for cell in (row.official, row.claimed, row.independent):
-            lines.append(
-                f"  {cell.stance.value}: {cell.status}"
-                + (" (contradictory)" if cell.contradiction else "")
-            )
-            for st in cell.statements:
-                fig = st.text or "no figure"
-                extra = f", revised from {st.revised_from}" if st.revised_from else ""
-                lines.append(
-                    f"    {fig} - {st.by}, reported {st.reported}, record {st.record}{extra}"
-                )
-            lines += [
-                f"    superseded: {st.text or 'no figure'} - {st.by}, {st.reported}"
-                for st in cell.superseded
-            ]
-        low, best, high = (("-" if v is None else str(v)) for v in (row.low, row.best, row.high))
-        lines.append(
-            f"  low {low}, best {best}, high {high}{' (open-ended)' if row.high_open else ''}"
-        )
-        lines.append(f"  basis: {row.basis}")
-        if row.flags:
-            lines.append(f"  flags: {', '.join(f.value for f in row.flags)}")
-    return "\n".join(lines)
+    rows = figure_rows(mine, numbers, FigureRules(rc.claim_spread_factor))
+    return explanation(inc, rows)

@@ -28,6 +28,7 @@ from .store.directory import DirectoryStore
 from .summarise.period import make_period
 from .summarise.summary import SummaryInputs, summarise
 from .summarise.trends import history
+from .wording import words_for
 from .writers import write_all
 
 if TYPE_CHECKING:
@@ -201,6 +202,6 @@ def generate(
         ", ".join(str(p) for p in files.values()),
         report.key_figures.incidents,
         report.key_figures.updates,
-        report.key_figures.killed_all.text,
+        words_for(report.language).total(report.key_figures.killed_all),
     )
     return Generated(report, files)

@@ -14,9 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reading import EN
+
 from sitrep.config import Config
-from sitrep.model.records import Group, Outcome
-from sitrep.model.report import DataQuality, KeyFigures, Period, Report, ReportFilter, Total
+from sitrep.model.records import EventType, Group, Outcome, SubEventType
+from sitrep.model.report import (
+    DataQuality,
+    Development,
+    Incident,
+    KeyFigures,
+    Period,
+    Report,
+    ReportFilter,
+    Total,
+)
 from sitrep.writers import write_atomic
 
 
@@ -50,9 +61,15 @@ def minimal_pdf(text: str, padding: int = 0) -> bytes:
 def _total(low: int, country: str | None = None, group: Group | None = None) -> Total:
     return Total(
         country=country, group=group, outcome=Outcome.KILLED, low=low, best=low, high=low,
-        high_open=False, text=f"at least {low} killed" if low else "none reported killed",
-        incidents=1,
+        high_open=False, incidents=1, rows=1, high_credible=low,
     )  # fmt: skip
+
+
+MENAKA = Incident(
+    id="mli-menaka-2025-06-02", records=["mli-menaka-2025-06-02"], status="new",
+    date=dt.date(2025, 6, 2), country="MLI", location="Ménaka", event_type=EventType.BATTLES,
+    sub_event_type=SubEventType.ATTACK, perpetrator="armed men", target="a convoy",
+)  # fmt: skip
 
 
 def make_report(
@@ -63,18 +80,14 @@ def make_report(
     title: str = "Sahel situation report",
     incidents: int = 3,
     killed: int = 30,
-    developments: Sequence[str] = (
-        "Ménaka: armed men attacked a convoy near Anderamboukane; officials said 12 killed.",
-        "Djibo: JNIM claimed an attack on a VDP post; the army gave no figure.",
-    ),
 ) -> Report:
-    """A small report as the pipeline would build it (built by hand)."""
+    """A small report as the pipeline would build it (built by hand): one incident told in
+    the key developments."""
     end = end or start
-    label = f"{start.day} {start:%B %Y}" if start == end else f"{start} – {end}"
     return Report(
         title=title,
         filter=filters or ReportFilter(),
-        period=Period(start=start, end=end, timezone="UTC", label=label,
+        period=Period(start=start, end=end, timezone="UTC",
                       context_start=start - dt.timedelta(days=30)),
         generated_at=dt.datetime(2025, 6, 3, 6, 0, tzinfo=dt.UTC),
         data_as_of=dt.datetime(2025, 6, 2, 18, 0, tzinfo=dt.UTC),
@@ -82,8 +95,8 @@ def make_report(
             incidents=incidents, updates=1, countries=["MLI", "BFA"],
             killed=[_total(killed, group=Group.CIVILIANS)], killed_all=_total(killed),
         ),
-        developments=list(developments),
-        table=[], incidents=[], totals=[_total(killed)], sources=[],
+        key_developments=[Development(kind="incident", incident=MENAKA.id)],
+        table=[], incidents=[MENAKA], totals=[_total(killed)], sources=[],
         data_quality=DataQuality(),
     )  # fmt: skip
 
@@ -131,7 +144,7 @@ class FakeGenerator:
             if kind == "pdf":
                 data: bytes = minimal_pdf(f"{report.title} {end} {filters.key}", self.padding)
             elif kind == "md":
-                data = f"# {report.title}\n\n{report.period.label} ({filters.key})\n".encode()
+                data = f"# {report.title}\n\n{EN.period(report.period)} ({filters.key})\n".encode()
             else:
                 continue
             files[kind] = write_atomic(out / f"{stem}.{kind}", data)

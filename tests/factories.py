@@ -13,17 +13,22 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sitrep.errors import Problem
+from sitrep.model.counts import parse_count
 from sitrep.model.records import DatePrecision, EventType, Group, Outcome, Stance, SubEventType
 from sitrep.model.report import (
     Cell,
     DataQuality,
+    Development,
+    Figure,
     FigureRow,
     Flag,
     Incident,
     KeyFigures,
     Merge,
+    MergeLink,
     Period,
-    ProblemOut,
+    Place,
     Report,
     ReportFilter,
     Severity,
@@ -32,6 +37,7 @@ from sitrep.model.report import (
     Total,
     Trend,
 )
+from sitrep.reconcile import bounds
 
 JUN1 = dt.date(2025, 6, 1)
 JUN2 = dt.date(2025, 6, 2)
@@ -52,12 +58,20 @@ def st(
     revised_from: str | None = None,
     revised_on: dt.date | None = None,
 ) -> Statement:
-    """One statement; ``wording`` is the text as coded."""
+    """One statement; ``text`` is the figure as coded (parsed for its kind), and
+    ``revised_from`` the earlier figure as coded ('no figure' for none)."""
+    count = None if text is None else parse_count(text)
+    previous = None
+    if revised_from is not None and revised_from != "no figure":
+        earlier = parse_count(revised_from)
+        previous = Figure(
+            wording=revised_from, kind=earlier.kind, low=earlier.low, high=earlier.high,
+            approx=earlier.approx,
+        )  # fmt: skip
     return Statement(
         record=record,
         by=by,
         stance=stance,
-        text=text,
         wording=text,
         low=low,
         high=high,
@@ -65,8 +79,10 @@ def st(
         quote=quote,
         sources=list(sources),
         covers=list(covers),
-        revised_from=revised_from,
         revised_on=revised_on,
+        kind=None if count is None else count.kind,
+        approx=None if count is None else count.approx,
+        previous=previous,
     )
 
 
@@ -79,7 +95,7 @@ def cell(
     """A cell whose status follows from its statements."""
     if not statements:
         status = "silent"
-    elif any(s.text is not None for s in statements):
+    elif any(s.wording is not None for s in statements):
         status = "figure"
     else:
         status = "no_figure"
@@ -94,7 +110,6 @@ def cell(
 
 def row(
     incident: str,
-    label: str,
     group: Group,
     outcome: Outcome,
     *,
@@ -105,17 +120,22 @@ def row(
     best: int | None,
     high: int | None,
     high_open: bool = False,
-    basis: str,
     flags: Sequence[Flag] = (),
     incidents: Sequence[str] = (),
     contradiction: bool = False,
     superseded: Sequence[Statement] = (),
 ) -> FigureRow:
-    """A figure row; contradiction and superseded statements go to the official cell."""
+    """A figure row; contradiction and superseded statements go to the official cell. Its
+    basis is what sitrep's own rule makes of the statements; its places are set by
+    :func:`sahel_report` from the incidents."""
+    current = [
+        (s.stance, s.by, parse_count(s.wording))
+        for s in (*official, *claimed, *independent)
+        if s.wording is not None
+    ]
     return FigureRow(
         incident=incident,
         incidents=list(incidents) or [incident],
-        label=label,
         group=group,
         outcome=outcome,
         official=cell(
@@ -127,8 +147,8 @@ def row(
         best=best,
         high=high,
         high_open=high_open,
-        basis=basis,
         flags=list(flags),
+        derivation=bounds(current).derivation,
     )
 
 
@@ -215,7 +235,6 @@ def _rows() -> dict[str, list[FigureRow]]:
     boulkessi = [
         row(
             BOULKESSI,
-            "Boulkessi, 1 Jun",
             SF,
             KILLED,
             official=[st(BOULKESSI, "FAMa", OFF, None, None, None, [2, 5], quote=quote_fama)],
@@ -226,12 +245,10 @@ def _rows() -> dict[str, list[FigureRow]]:
             best=31,
             high=31,
             high_open=True,
-            basis="Independent figure (two security sources); the army gave no toll.",
             flags=[Flag.OFFICIAL_NO_FIGURE],
         ),
         row(
             BOULKESSI,
-            "Boulkessi, 1 Jun",
             UNK,
             KILLED,
             independent=[
@@ -250,14 +267,12 @@ def _rows() -> dict[str, list[FigureRow]]:
             best=None,
             high=1,
             high_open=True,
-            basis="Only a vague independent figure ('many'): at least 1.",
             flags=[Flag.NO_OFFICIAL],
         ),
     ]
     timbuktu = [
         row(
             TIMBUKTU,
-            "Timbuktu, 2 Jun",
             AG,
             KILLED,
             official=[
@@ -268,25 +283,20 @@ def _rows() -> dict[str, list[FigureRow]]:
             low=13,
             best=14,
             high=14,
-            basis="The army gave 13 and 14 on the same day: low is the smaller, best the "
-            "later statement.",
             flags=[Flag.OFFICIAL_CONTRADICTION],
         ),
         row(
             TIMBUKTU,
-            "Timbuktu, 2 Jun",
             UNK,
             ARRESTED,
             official=[st(TIMBUKTU, "FAMa", OFF, "31", 31, 31, [4])],
             low=31,
             best=31,
             high=31,
-            basis="Official figure.",
         ),
     ]
     joint = row(
         TAHOUA,
-        "Tahoua, 24 May",
         SF,
         KILLED,
         incidents=[TAHOUA, DOSSO],
@@ -297,48 +307,41 @@ def _rows() -> dict[str, list[FigureRow]]:
         best=101,
         high=101,
         high_open=True,
-        basis="One independent figure for both attacks (Tahoua and Dosso); counted once.",
         flags=[Flag.NO_OFFICIAL],
     )
     djibo = [
         row(
             DJIBO,
-            "Djibo, mid-May",
             SF,
             KILLED,
             claimed=[st(DJIBO, "JNIM", CLM, "200", 200, 200, [5])],
             low=None,
             best=None,
             high=200,
-            basis="Only the perpetrator's claim: no credible figure.",
             flags=[Flag.CLAIMED_ONLY, Flag.NO_OFFICIAL],
         ),
     ]
     dioura = [
         row(
             DIOURA,
-            "Dioura, 24 May",
             SF,
             KILLED,
             claimed=[st(DIOURA, "JNIM", CLM, "40", 40, 40, [5, 6], reported=dt.date(2025, 5, 24))],
             low=None,
             best=None,
             high=40,
-            basis="Only the perpetrator's claim: no credible figure.",
             flags=[Flag.CLAIMED_ONLY, Flag.NO_OFFICIAL],
         ),
     ]
     sirakorola = [
         row(
             SIRAKOROLA,
-            "Sirakorola, 30 May",
             SF,
             KILLED,
             official=[st(SIRAKOROLA, "FAMa", OFF, None, None, None, [2, 5])],
             low=None,
             best=None,
             high=None,
-            basis="The army said it repelled the attack and gave no toll.",
             flags=[Flag.OFFICIAL_NO_FIGURE],
         ),
     ]
@@ -347,7 +350,6 @@ def _rows() -> dict[str, list[FigureRow]]:
     menaka = [
         row(
             menaka_id,
-            "Ménaka, 1 Jun",
             CIV,
             KILLED,
             official=[
@@ -368,12 +370,10 @@ def _rows() -> dict[str, list[FigureRow]]:
             low=12,
             best=12,
             high=15,
-            basis="Official figure, revised on 2 Jun; residents' figure is higher.",
             flags=[Flag.REVISED],
         ),
         row(
             menaka_id,
-            "Ménaka, 1 Jun",
             CIV,
             WOUNDED,
             official=[st(menaka_id, "Governor of Ménaka", OFF, "several", 3, None, [8])],
@@ -381,11 +381,9 @@ def _rows() -> dict[str, list[FigureRow]]:
             best=3,
             high=3,
             high_open=True,
-            basis="Vague official figure ('several').",
         ),
         row(
             menaka_id,
-            "Ménaka, 1 Jun",
             CIV,
             ABDUCTED,
             independent=[st(menaka_id, "residents", IND, "at least 6", 6, None, [8])],
@@ -393,7 +391,6 @@ def _rows() -> dict[str, list[FigureRow]]:
             best=6,
             high=6,
             high_open=True,
-            basis="Independent figure.",
             flags=[Flag.NO_OFFICIAL],
         ),
     ]
@@ -401,7 +398,6 @@ def _rows() -> dict[str, list[FigureRow]]:
     ouallam = [
         row(
             ouallam_id,
-            "Ouallam, 2 Jun",
             SF,
             KILLED,
             official=[st(ouallam_id, "Niger defence ministry", OFF, "5", 5, 5, [9])],
@@ -409,23 +405,19 @@ def _rows() -> dict[str, list[FigureRow]]:
             low=5,
             best=5,
             high=60,
-            basis="Official figure; the claim is 12 times higher.",
             flags=[Flag.CLAIM_SPREAD],
         ),
         row(
             ouallam_id,
-            "Ouallam, 2 Jun",
             SF,
             WOUNDED,
             official=[st(ouallam_id, "Niger defence ministry", OFF, "11", 11, 11, [9])],
             low=11,
             best=11,
             high=11,
-            basis="Official figure.",
         ),
         row(
             ouallam_id,
-            "Ouallam, 2 Jun",
             AG,
             KILLED,
             official=[st(ouallam_id, "Niger defence ministry", OFF, "dozens", 12, None, [9])],
@@ -433,32 +425,27 @@ def _rows() -> dict[str, list[FigureRow]]:
             best=12,
             high=12,
             high_open=True,
-            basis="Vague official figure ('dozens').",
         ),
     ]
     tillaberi_id = "ner-tillaberi-2025-06-01"
     tillaberi = [
         row(
             tillaberi_id,
-            "Tillabéri, 1 Jun",
             CIV,
             KILLED,
             official=[st(tillaberi_id, "Niger defence ministry", OFF, "7", 7, 7, [9])],
             low=7,
             best=7,
             high=7,
-            basis="Official figure.",
         ),
         row(
             tillaberi_id,
-            "Tillabéri, 1 Jun",
             CIV,
             MISSING,
             official=[st(tillaberi_id, "Niger defence ministry", OFF, None, None, None, [9])],
             low=None,
             best=None,
             high=None,
-            basis="Officials mentioned missing people, no figure.",
             flags=[Flag.OFFICIAL_NO_FIGURE],
         ),
     ]
@@ -466,19 +453,16 @@ def _rows() -> dict[str, list[FigureRow]]:
     arbinda = [
         row(
             arbinda_id,
-            "Arbinda, 1 Jun",
             CIV,
             KILLED,
             independent=[st(arbinda_id, "local humanitarian source", IND, "20-25", 20, 25, [11])],
             low=20,
             best=20,
             high=25,
-            basis="Independent range; no official statement.",
             flags=[Flag.NO_OFFICIAL],
         ),
         row(
             arbinda_id,
-            "Arbinda, 1 Jun",
             CIV,
             WOUNDED,
             independent=[
@@ -487,12 +471,10 @@ def _rows() -> dict[str, list[FigureRow]]:
             low=40,
             best=40,
             high=40,
-            basis="Independent figure.",
             flags=[Flag.NO_OFFICIAL],
         ),
         row(
             arbinda_id,
-            "Arbinda, 1 Jun",
             SF,
             KILLED,
             official=[st(arbinda_id, "Burkina Faso army", OFF, "2", 2, 2, [12])],
@@ -502,14 +484,12 @@ def _rows() -> dict[str, list[FigureRow]]:
             low=2,
             best=2,
             high=9,
-            basis="Official figure, within the independent range.",
         ),
     ]
     fada_id = "bfa-fada-2025-06-02"
     fada = [
         row(
             fada_id,
-            "Fada N'Gourma, 2 Jun",
             AG,
             KILLED,
             official=[st(fada_id, "Burkina Faso army", OFF, "more than 50", 51, None, [12])],
@@ -517,11 +497,9 @@ def _rows() -> dict[str, list[FigureRow]]:
             best=51,
             high=51,
             high_open=True,
-            basis="Official figure.",
         ),
         row(
             fada_id,
-            "Fada N'Gourma, 2 Jun",
             SF,
             WOUNDED,
             official=[st(fada_id, "Burkina Faso army", OFF, None, None, None, [12])],
@@ -529,7 +507,6 @@ def _rows() -> dict[str, list[FigureRow]]:
             low=9,
             best=9,
             high=9,
-            basis="Independent figure; the army gave none.",
             flags=[Flag.OFFICIAL_NO_FIGURE],
         ),
     ]
@@ -537,7 +514,6 @@ def _rows() -> dict[str, list[FigureRow]]:
     gao = [
         row(
             gao_id,
-            "Gao, 2 Jun",
             CIV,
             KILLED,
             official=[st(gao_id, "Mali government spokesperson", OFF, "3", 3, 3, [13])],
@@ -545,18 +521,15 @@ def _rows() -> dict[str, list[FigureRow]]:
             low=3,
             best=4,
             high=4,
-            basis="Independent figure, close to the official one.",
         ),
         row(
             gao_id,
-            "Gao, 2 Jun",
             CIV,
             WOUNDED,
             independent=[st(gao_id, "OCHA", IND, "17", 17, 17, [14])],
             low=17,
             best=17,
             high=17,
-            basis="Independent figure.",
             flags=[Flag.NO_OFFICIAL],
         ),
     ]
@@ -564,7 +537,6 @@ def _rows() -> dict[str, list[FigureRow]]:
     segou = [
         row(
             segou_id,
-            "Ségou, 1 Jun",
             CIV,
             ABDUCTED,
             independent=[st(segou_id, "OCHA", IND, "about 30", 30, 30, [14])],
@@ -572,7 +544,6 @@ def _rows() -> dict[str, list[FigureRow]]:
             low=30,
             best=30,
             high=30,
-            basis="Independent figure; officials gave none.",
             flags=[Flag.OFFICIAL_NO_FIGURE],
         ),
     ]
@@ -601,7 +572,6 @@ def _incident(
     status: str,
     date: dt.date,
     country: str,
-    country_name: str,
     admin1: str,
     location: str,
     lat: float | None,
@@ -609,7 +579,6 @@ def _incident(
     event_type: EventType,
     sources: list[int],
     severity: Severity,
-    date_text: str | None = None,
     precision: DatePrecision = DatePrecision.DAY,
     **kw: Any,
 ) -> Incident:
@@ -619,9 +588,7 @@ def _incident(
         status=status,
         date=date,  # type: ignore[arg-type]
         date_precision=precision,
-        date_text=date_text or f"{date.day} {date.strftime('%B %Y')}",
         country=country,
-        country_name=country_name,
         admin1=admin1,
         location=location,
         latitude=lat,
@@ -649,7 +616,6 @@ def _incidents(rows: dict[str, list[FigureRow]]) -> list[Incident]:
             status="new",
             date=JUN1,
             country="MLI",
-            country_name="Mali",
             admin1="Mopti",
             admin2="Douentza",
             location="Boulkessi",
@@ -675,7 +641,6 @@ def _incidents(rows: dict[str, list[FigureRow]]) -> list[Incident]:
             status="new",
             date=JUN2,
             country="MLI",
-            country_name="Mali",
             admin1="Timbuktu",
             location="Timbuktu",
             aliases=["Tombouctou"],
@@ -700,7 +665,6 @@ def _incidents(rows: dict[str, list[FigureRow]]) -> list[Incident]:
             status="new",
             date=JUN1,
             country="MLI",
-            country_name="Mali",
             admin1="Ménaka",
             location="Ménaka",
             lat=15.92,
@@ -720,7 +684,6 @@ def _incidents(rows: dict[str, list[FigureRow]]) -> list[Incident]:
             status="new",
             date=JUN2,
             country="NER",
-            country_name="Niger",
             admin1="Tillabéri",
             location="Ouallam",
             lat=14.32,
@@ -741,7 +704,6 @@ def _incidents(rows: dict[str, list[FigureRow]]) -> list[Incident]:
             status="new",
             date=JUN1,
             country="NER",
-            country_name="Niger",
             admin1="Tillabéri",
             location="Tillabéri",
             lat=14.21,
@@ -759,7 +721,6 @@ def _incidents(rows: dict[str, list[FigureRow]]) -> list[Incident]:
             status="new",
             date=JUN1,
             country="BFA",
-            country_name="Burkina Faso",
             admin1="Sahel",
             location="Arbinda",
             lat=14.23,
@@ -779,7 +740,6 @@ def _incidents(rows: dict[str, list[FigureRow]]) -> list[Incident]:
             status="new",
             date=JUN2,
             country="BFA",
-            country_name="Burkina Faso",
             admin1="Est",
             location="Fada N'Gourma",
             lat=12.06,
@@ -798,7 +758,6 @@ def _incidents(rows: dict[str, list[FigureRow]]) -> list[Incident]:
             status="new",
             date=JUN2,
             country="MLI",
-            country_name="Mali",
             admin1="Gao",
             location="Gao",
             lat=16.27,
@@ -817,7 +776,6 @@ def _incidents(rows: dict[str, list[FigureRow]]) -> list[Incident]:
             status="new",
             date=JUN1,
             country="MLI",
-            country_name="Mali",
             admin1="Ségou",
             location="Ségou",
             lat=13.43,
@@ -837,7 +795,6 @@ def _incidents(rows: dict[str, list[FigureRow]]) -> list[Incident]:
             status="update",
             date=dt.date(2025, 5, 24),
             country="NER",
-            country_name="Niger",
             admin1="Tahoua",
             location="Tahoua region",
             lat=None,
@@ -857,7 +814,6 @@ def _incidents(rows: dict[str, list[FigureRow]]) -> list[Incident]:
             status="update",
             date=dt.date(2025, 5, 26),
             country="NER",
-            country_name="Niger",
             admin1="Dosso",
             location="Dosso region",
             lat=None,
@@ -873,10 +829,8 @@ def _incidents(rows: dict[str, list[FigureRow]]) -> list[Incident]:
             rows,
             status="update",
             date=dt.date(2025, 5, 15),
-            date_text="mid-May 2025",
             precision=DatePrecision.WEEK,
             country="BFA",
-            country_name="Burkina Faso",
             admin1="Sahel",
             admin2="Soum",
             location="Djibo",
@@ -896,7 +850,6 @@ def _incidents(rows: dict[str, list[FigureRow]]) -> list[Incident]:
             status="update",
             date=dt.date(2025, 5, 24),
             country="MLI",
-            country_name="Mali",
             admin1="Mopti",
             location="Dioura",
             lat=14.86,
@@ -914,7 +867,6 @@ def _incidents(rows: dict[str, list[FigureRow]]) -> list[Incident]:
             status="update",
             date=dt.date(2025, 5, 30),
             country="MLI",
-            country_name="Mali",
             admin1="Koulikoro",
             location="Sirakorola",
             lat=13.45,
@@ -933,7 +885,6 @@ def _incidents(rows: dict[str, list[FigureRow]]) -> list[Incident]:
             status="context",
             date=dt.date(2024, 9, 17),
             country="MLI",
-            country_name="Mali",
             admin1="Bamako",
             location="Bamako",
             lat=12.64,
@@ -955,9 +906,9 @@ def _total(
     best: int | None,
     high: int | None,
     high_open: bool,
-    text: str,
     incidents: int,
 ) -> Total:
+    """A killed total; its credible upper figure is its lower one (claims make the rest)."""
     return Total(
         country=country,
         group=group,
@@ -966,14 +917,29 @@ def _total(
         best=best,
         high=high,
         high_open=high_open,
-        text=text,
         incidents=incidents,
+        rows=incidents,
+        high_credible=low,
     )
+
+
+def _placed(rows: dict[str, list[FigureRow]]) -> dict[str, list[FigureRow]]:
+    """The rows with the place and date of each of their incidents (for their labels)."""
+    places = {
+        i.id: Place(location=i.location, date=i.date, date_precision=i.date_precision)
+        for i in _incidents({})
+    }
+    done: dict[int, FigureRow] = {}
+    for incident_rows in rows.values():
+        for r in incident_rows:
+            if id(r) not in done:
+                done[id(r)] = r.model_copy(update={"places": [places[i] for i in r.incidents]})
+    return {k: [done[id(r)] for r in v] for k, v in rows.items()}
 
 
 def sahel_report(**update: Any) -> Report:
     """The big factory report: 15 incidents, 24 table rows, 14 sources."""
-    rows = _rows()
+    rows = _placed(_rows())
     table: list[FigureRow] = []
     seen: set[int] = set()
     for incident_rows in rows.values():
@@ -982,19 +948,10 @@ def sahel_report(**update: Any) -> Report:
                 seen.add(id(r))
                 table.append(r)
     killed = [
-        _total(
-            None,
-            SF,
-            190,
-            190,
-            502,
-            True,
-            "at least 190 state forces killed; up to 502 or more including claims",
-            9,
-        ),
-        _total(None, AG, 76, 77, 77, True, "at least 76 armed group members killed", 3),
-        _total(None, CIV, 32, 33, 44, False, "32 to 44 civilians killed", 4),
-        _total(None, UNK, 1, None, 1, True, "at least 1 killed (group unknown)", 1),
+        _total(None, SF, 190, 190, 502, True, 9),
+        _total(None, AG, 76, 77, 77, True, 3),
+        _total(None, CIV, 32, 33, 44, False, 4),
+        _total(None, UNK, 1, None, 1, True, 1),
     ]
     report = Report(
         title="Sahel situation report",
@@ -1002,7 +959,6 @@ def sahel_report(**update: Any) -> Report:
             start=JUN1,
             end=JUN2,
             timezone="Africa/Bamako",
-            label="1–2 June 2025",
             context_start=dt.date(2025, 5, 3),
         ),
         generated_at=dt.datetime(2025, 6, 3, 6, 0, tzinfo=dt.UTC),
@@ -1012,33 +968,21 @@ def sahel_report(**update: Any) -> Report:
             updates=5,
             countries=["BFA", "MLI", "NER"],
             killed=killed,
-            killed_all=_total(
-                None,
-                None,
-                299,
-                300,
-                624,
-                True,
-                "at least 299 killed; up to 624 or more including claims",
-                14,
-            ),
+            killed_all=_total(None, None, 299, 300, 624, True, 14),
         ),
-        developments=[
-            "JNIM said it seized the army base at Boulkessi (Mopti, Mali) on 1 June; two "
-            "security sources said more than 30 soldiers were killed. The army gave no toll.",
-            "The Malian army said it repelled an attack on Timbuktu on 2 June; it put the "
-            "attackers' dead at 13 in one report and 14 in another.",
-            "In Niger, security sources said more than 100 soldiers were killed in two attacks "
-            "in the Tahoua and Dosso regions (24 and 26 May); no official toll has been published.",
-            "JNIM's claim of 200 soldiers killed around Djibo (Burkina Faso, mid-May) remains "
-            "unconfirmed.",
+        key_developments=[
+            Development(kind="overview"),
+            Development(kind="incident", incident=BOULKESSI),
+            Development(kind="incident", incident=TIMBUKTU, novel=True),
+            Development(kind="incident", incident=TAHOUA),
+            Development(kind="incident", incident=DJIBO),
         ],
         table=table,
         incidents=_incidents(rows),
         totals=[
-            _total("MLI", None, 142, 143, 321, True, "at least 142 killed in Mali", 7),
-            _total("BFA", None, 73, 73, 285, True, "at least 73 killed in Burkina Faso", 3),
-            _total("NER", None, 125, 125, 180, True, "at least 125 killed in Niger", 4),
+            _total("MLI", None, 142, 143, 321, True, 7),
+            _total("BFA", None, 73, 73, 285, True, 3),
+            _total("NER", None, 125, 125, 180, True, 4),
         ],
         trends=[
             Trend(
@@ -1065,7 +1009,7 @@ def sahel_report(**update: Any) -> Report:
         sources=_sources(),
         data_quality=DataQuality(
             problems=[
-                ProblemOut(
+                Problem(
                     file="mali/boulikessi-clashreport.yaml",
                     line=31,
                     record=None,
@@ -1073,7 +1017,7 @@ def sahel_report(**update: Any) -> Report:
                     message="'over thirty' is not a count (expected a whole number, or "
                     "text such as '30', 'more than 30')",
                 ),
-                ProblemOut(
+                Problem(
                     file="niger/tahoua-dosso.yaml",
                     line=None,
                     record=DOSSO,
@@ -1086,7 +1030,13 @@ def sahel_report(**update: Any) -> Report:
                 Merge(
                     incident=BOULKESSI,
                     records=[BOULKESSI, "mli-boulikessi-clashreport-2025-06-01"],
-                    reasons=["same day", "location alias 'Boulikessi'", "9 km apart"],
+                    links=[
+                        MergeLink(
+                            a="mli-boulikessi-clashreport-2025-06-01", b=BOULKESSI,
+                            rule="alias", place_a="Boulikessi", place_b="Boulkessi",
+                            day_a=JUN1, day_b=JUN1,
+                        )
+                    ],
                 ),
             ],
             records_loaded=17,
@@ -1097,13 +1047,13 @@ def sahel_report(**update: Any) -> Report:
 
 def empty_report() -> Report:
     """A report for a quiet day: no incidents, figures, sources or problems."""
-    zero = _total(None, None, 0, 0, 0, False, "no one reported killed", 0)
+    zero = _total(None, None, 0, 0, 0, False, 0)
     return sahel_report().model_copy(
         update={
             "key_figures": KeyFigures(
                 incidents=0, updates=0, countries=[], killed=[], killed_all=zero
             ),
-            "developments": [],
+            "key_developments": [],
             "table": [],
             "incidents": [],
             "totals": [],
@@ -1119,7 +1069,14 @@ def one_incident_report() -> Report:
     """Only Timbuktu: one incident, two rows."""
     base = sahel_report()
     timbuktu = next(i for i in base.incidents if i.id == TIMBUKTU)
-    return base.model_copy(update={"incidents": [timbuktu], "table": list(timbuktu.figures)})
+    developments = [Development(kind="incident", incident=TIMBUKTU)]
+    return base.model_copy(
+        update={
+            "incidents": [timbuktu],
+            "table": list(timbuktu.figures),
+            "key_developments": developments,
+        }
+    )
 
 
 EVIL = (
@@ -1151,13 +1108,12 @@ def hostile_report() -> Report:
         s.model_copy(update={"name": "Source " + EVIL}) if s.number == 1 else s
         for s in base.sources
     ]
-    problems = [ProblemOut(file="mali/evil.yaml", line=3, record="x", field="title", message=EVIL)]
+    problems = [Problem("mali/evil.yaml", 3, "x", "title", EVIL)]
     return base.model_copy(
         update={
             "incidents": incidents,
             "table": table,
             "sources": sources,
-            "developments": ["Development " + EVIL, *base.developments],
             "data_quality": base.data_quality.model_copy(update={"problems": problems}),
         }
     )

@@ -17,7 +17,8 @@ from factories import (
 
 from sitrep.model.report import Report
 from sitrep.render import charts, maps
-from sitrep.render.charts import Chart, draw_charts, value_text
+from sitrep.render.charts import Chart, draw_charts
+from sitrep.wording.charts import value_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 

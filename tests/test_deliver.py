@@ -104,7 +104,7 @@ def test_message_structure_and_headers(tmp_path: Path) -> None:
     text = aicha.get_body(("plain",))
     html = aicha.get_body(("html",))
     assert text is not None and html is not None
-    assert "Ménaka: armed men attacked a convoy" in text.get_content()
+    assert "armed men attacked a convoy in Ménaka" in text.get_content()
     assert "Killed: at least 30 killed" in text.get_content()
     assert "<li" in html.get_content() and "Ménaka" in html.get_content()
     assert "<img" not in html.get_content()  # readable with images blocked

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from delivery_fakes import FakeGenerator, write_project
+from reading import EN
 from smtp_server import SmtpTestServer, free_port, wait_until
 
 from sitrep.cli import main
@@ -380,4 +381,4 @@ def test_sitrep_run_end_to_end_on_the_example_data(tmp_path: Path) -> None:
     assert [a.get_filename() for a in amadou.iter_attachments()] == ["sitrep-2025-06-02.pdf"]
     text = desk.get_body(("plain",))
     assert text is not None and "KEY DEVELOPMENTS" in text.get_content()
-    assert report.developments[0][:40] in " ".join(text.get_content().split())
+    assert EN.developments(report)[0][:40] in " ".join(text.get_content().split())

@@ -218,11 +218,14 @@ def test_markdown_sources_and_data_quality(markdown: str) -> None:
     assert "- \\[3\\] ClashReport — published 2 Jun 2025 — https\\://clashreport" in sources
     quality = markdown.split("## Data quality")[1]
     assert (
-        "- mali/boulikessi-clashreport.yaml:31: claims\\[1\\].count: 'over thirty' is not a count"
-        in quality
+        "- mali/boulikessi-clashreport.yaml:31: field claims\\[1\\].count: 'over thirty' "
+        "is not a count" in quality
     )
     assert "niger/tahoua-dosso.yaml: record ner-dosso-2025-05-26: no coordinates" in quality
-    assert "same day; location alias 'Boulikessi'; 9 km apart" in quality
+    assert (
+        "mli-boulikessi-clashreport-2025-06-01 + mli-boulkessi-2025-06-01: place names match "
+        "by alias (Boulikessi / Boulkessi), same date" in quality
+    )
 
 
 # --- HTML -------------------------------------------------------------------------------------

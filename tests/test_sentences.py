@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from reading import EN, worded
 
 from sitrep.config import Config
 from sitrep.model.report import FigureRow, Report
@@ -25,8 +26,10 @@ NUMBER = re.compile(r"\d[\d,]*")
 def report(examples_dir: Path) -> Report:
     config = Config().with_overrides(data=examples_dir)
     loaded = load(config)
-    return build_report(
-        config, start=dt.date(2025, 6, 2), end=dt.date(2025, 6, 2), loaded=loaded, now=NOW
+    return worded(  # type: ignore[no-any-return]
+        build_report(
+            config, start=dt.date(2025, 6, 2), end=dt.date(2025, 6, 2), loaded=loaded, now=NOW
+        )
     )
 
 
@@ -174,7 +177,7 @@ def developments_for(records: list[dict[str, Any]]) -> list[str]:
     assert loaded.problems == []
     report = build_report(Config(), start=dt.date(2025, 6, 1), end=dt.date(2025, 6, 1),
                           loaded=loaded, now=NOW)
-    return report.developments
+    return EN.developments(report)
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from reading import EN
 
 from sitrep.config import load_config
 from sitrep.deliver.subscribers import (
-    describe_filter,
     editions,
     load_subscribers,
     subscriber_problems,
@@ -186,5 +186,5 @@ def test_unreadable_and_unknown_files(tmp_path: Path) -> None:
 def test_describe_filter() -> None:
     f = ReportFilter(countries=frozenset({"MLI", "NER"}), admin1=frozenset({"Ménaka"}),
                      min_severity=Severity.MAJOR)  # fmt: skip
-    assert describe_filter(f) == "Mali, Niger; Ménaka; major incidents and worse"
-    assert describe_filter(ReportFilter()) == ""
+    assert EN.describe_filter(f) == "Mali, Niger; Ménaka; major incidents and worse"
+    assert EN.describe_filter(ReportFilter()) == ""

@@ -10,10 +10,21 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reading import EN, date_text, short_label, worded
 
 from sitrep.config import Config
+from sitrep.model.counts import CountKind
 from sitrep.model.records import DatePrecision, Group, Outcome, Record, Stance
-from sitrep.model.report import Cell, FigureRow, Flag, Report, ReportFilter, Severity, Statement
+from sitrep.model.report import (
+    Basis,
+    Cell,
+    FigureRow,
+    Flag,
+    Report,
+    ReportFilter,
+    Severity,
+    Statement,
+)
 from sitrep.pipeline import build_report, load
 from sitrep.store import LoadResult, MemoryStore
 from sitrep.summarise import (
@@ -24,7 +35,6 @@ from sitrep.summarise import (
     make_period,
     trends,
 )
-from sitrep.summarise.period import date_text, short_label
 from sitrep.summarise.totals import total
 
 MakeRecord = Callable[..., dict[str, Any]]
@@ -51,8 +61,11 @@ def report_of(
 ) -> Report:
     loaded = records if isinstance(records, LoadResult) else MemoryStore(records).load()
     assert loaded.problems == [], loaded.problems
-    return build_report(
-        config or Config(), start=start, end=end or start, filters=filters, loaded=loaded, now=NOW
+    return worded(  # type: ignore[no-any-return]
+        build_report(
+            config or Config(), start=start, end=end or start, filters=filters, loaded=loaded,
+            now=NOW,
+        )
     )
 
 
@@ -108,7 +121,7 @@ def test_a_week_of_reports(example_loaded: LoadResult) -> None:
     report = report_of(example_loaded, start=dt.date(2025, 5, 27), end=JUN2)
     status = status_of(report)
     assert {k for k, v in status.items() if v == "new"} == {TIMBUKTU, BOULKESSI, SIRAKOROLA}
-    assert report.period.label == "27 May – 2 June 2025"
+    assert EN.period(report.period) == "27 May – 2 June 2025"
 
 
 @settings(max_examples=60, deadline=None)
@@ -291,12 +304,12 @@ def test_date_text_and_label(kw: dict[str, Any], text: str, label: str) -> None:
 
 def test_make_period() -> None:
     period = make_period(JUN2, JUN2, "Africa/Bamako", lookback_days=30)
-    assert (period.label, period.days, period.context_start) == (
+    assert (EN.period(period), period.days, period.context_start) == (
         "2 June 2025",
         1,
         dt.date(2025, 5, 3),
     )
-    assert make_period(dt.date(2024, 12, 30), dt.date(2025, 1, 2), "UTC").label == (
+    assert EN.period(make_period(dt.date(2024, 12, 30), dt.date(2025, 1, 2), "UTC")) == (
         "30 December 2024 – 2 January 2025"
     )
     with pytest.raises(ValueError, match="ends"):
@@ -304,7 +317,7 @@ def test_make_period() -> None:
 
 
 def test_slack_days_of_precisions() -> None:
-    assert [p.slack_days for p in DatePrecision] == [0, 3, 15]
+    assert [p.uncertainty_days for p in DatePrecision] == [0, 3, 15]
 
 
 # --- change levels and trends --------------------------------------------------------------
@@ -398,8 +411,8 @@ def _row(
                 record="a",
                 by="x",
                 stance=Stance.INDEPENDENT,
-                text=f"more than {open_low - 1}",
-                wording=None,
+                wording=f"more than {open_low - 1}",
+                kind=CountKind.MORE_THAN,
                 low=open_low,
                 high=None,
                 reported=None,
@@ -415,7 +428,6 @@ def _row(
     return FigureRow(
         incident=incidents[0],
         incidents=list(incidents),
-        label="x",
         group=group,
         outcome=Outcome.KILLED,
         official=silent,
@@ -425,35 +437,41 @@ def _row(
         best=best,
         high=high,
         high_open=high_open,
-        basis="test",
+        derivation=Basis(rule="credible"),
     )
 
 
 def test_total_of_credible_bounded_figures() -> None:
-    t = total([_row(5, 5, 5), _row(3, 3, 3, incidents=("b",))], Outcome.KILLED, None, None, 2)
+    rows = [_row(5, 5, 5), _row(3, 3, 3, incidents=("b",))]
+    t = worded(total(rows, Outcome.KILLED, None, None, 2))
     assert (t.low, t.best, t.high, t.high_open) == (8, 8, 8, False)
     assert t.text == "at least 8 killed"
 
 
 def test_total_with_claims_says_up_to() -> None:
-    t = total(
-        [_row(5, 5, 5), _row(None, None, 200, incidents=("b",))], Outcome.KILLED, None, None, 2
+    t = worded(
+        total([_row(5, 5, 5), _row(None, None, 200, incidents=("b",))], Outcome.KILLED, None,
+              None, 2)
     )
     assert (t.low, t.best, t.high, t.high_open) == (5, 5, 205, False)
     assert t.text == "at least 5 killed; up to 205 including claims"
 
 
 def test_total_with_open_ended_figures_never_invents_an_upper_figure() -> None:
-    t = total([_row(31, 31, None, high_open=True, open_low=31)], Outcome.KILLED, None, None, 1)
+    rows = [_row(31, 31, None, high_open=True, open_low=31)]
+    t = worded(total(rows, Outcome.KILLED, None, None, 1))
     # high is the sum of what was stated, flagged open: "31 or more", never "31 exactly"
     assert (t.low, t.high, t.high_open) == (31, 31, True)
     assert t.text == "at least 31 killed; no upper figure given"
-    t = total(
-        [_row(31, 31, None, high_open=True, open_low=31), _row(None, None, 200, incidents=("b",))],
-        Outcome.KILLED,
-        None,
-        None,
-        2,
+    t = worded(
+        total(
+            [_row(31, 31, None, high_open=True, open_low=31),
+             _row(None, None, 200, incidents=("b",))],
+            Outcome.KILLED,
+            None,
+            None,
+            2,
+        )
     )
     assert (t.low, t.high, t.high_open) == (31, 231, True)
     assert t.text == "at least 31 killed; 231 or more including claims"
@@ -461,7 +479,7 @@ def test_total_with_open_ended_figures_never_invents_an_upper_figure() -> None:
 
 
 def test_total_of_nothing() -> None:
-    t = total([], Outcome.KILLED, None, None, 0)
+    t = worded(total([], Outcome.KILLED, None, None, 0))
     assert (t.low, t.best, t.high, t.high_open, t.incidents) == (0, None, 0, False, 0)
     assert t.text == "no one reported killed"  # docs/methodology.md, Totals
 
@@ -814,7 +832,7 @@ def test_djibo_claim_coded_with_month_precision(
         assert [(i.id, i.status) for i in report.incidents if i.status == "new"] == []
     month = report_of([djibo], start=dt.date(2025, 5, 1), end=dt.date(2025, 5, 31))
     [incident] = month.incidents
-    assert (incident.status, incident.date_text) == ("new", "May 2025")
+    assert (incident.status, EN.incident_date(incident)) == ("new", "May 2025")
     [row] = month.table
     assert (row.low, row.best, row.high) == (None, None, 200)
     assert Flag.CLAIMED_ONLY in row.flags and Flag.NO_OFFICIAL in row.flags

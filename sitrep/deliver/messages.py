@@ -31,19 +31,14 @@ import jinja2
 
 from ..config import Config
 from ..errors import ConfigError, RenderError
-from ..model.records import country_name
 from ..model.report import Report
 from ..pipeline import output_stem
 from ..render.environment import make_environment
-from ..wording.labels import fmt_date
-from .subscribers import Subscriber, check_email, describe_filter
+from ..wording import words_for
+from ..wording.numbers import fmt_date
+from .subscribers import Subscriber, check_email
 
 POLICY = policy.SMTP.clone(cte_type="7bit", max_line_length=78)
-
-FRENCH_MONTHS = [
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-]  # fmt: skip
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 
@@ -54,10 +49,12 @@ def header_safe(value: object) -> str:
 
 
 def long_date(day: dt.date, language: str = "en") -> str:
-    """'2 June 2025' (or '2 juin 2025' for French; English for other languages)."""
-    if language.split("-")[0] == "fr":
-        return f"{day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
-    return fmt_date(day)
+    """'2 June 2025' in the language of the e-mail template ('2 juin 2025' in French); a
+    language the date library does not know gets English dates."""
+    try:
+        return fmt_date(day, locale=language.replace("-", "_"))
+    except (ValueError, LookupError):  # babel.UnknownLocaleError is a LookupError
+        return fmt_date(day)
 
 
 def period_label(report: Report, language: str = "en") -> str:
@@ -144,7 +141,7 @@ class Composer:
         self._html = make_environment("html", templates)
         for env in (self._text, self._html):
             env.filters["long_date"] = long_date
-            env.filters["country_name"] = country_name
+            env.filters["country_name"] = words_for().country
 
     def _template(
         self, env: jinja2.Environment, name: str, language: str
@@ -179,22 +176,23 @@ class Composer:
         """What the templates see; ``language`` is the template's (month names)."""
         lang = language
         figures = report.key_figures
+        words = words_for(report.language)
         return {
             "report": report,
             "subscriber": subscriber,
             "name": subscriber.name,
             "title": report.title,
             "date": period_label(report, lang),
-            "edition": describe_filter(report.filter),
+            "edition": words.describe_filter(report.filter),
             "figures": figures,
             "incidents": figures.incidents,
             "updates": figures.updates,
             # the killed figures cover new incidents and updates alike, so does the count
             "reported": figures.incidents + figures.updates,
             "killed_low": figures.killed_all.low,
-            "killed_text": figures.killed_all.text,
-            "countries": [country_name(c) for c in figures.countries],
-            "developments": list(report.developments),
+            "killed_text": words.total(figures.killed_all),
+            "countries": [words.country(c) for c in figures.countries],
+            "developments": words.developments(report),
             "attachments": [a.filename for a in attachments],
             "unsubscribe": self.unsubscribe(subscriber.email),
             "language": lang,

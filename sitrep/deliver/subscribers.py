@@ -25,7 +25,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import ConfigError, Problem
-from ..model.records import country_name, normalise_country
+from ..model.records import normalise_country
 from ..model.report import ReportFilter, Severity
 from ..store.directory import load_records
 
@@ -477,24 +477,6 @@ def editions(
         groups.setdefault(subscriber.filter.key, (subscriber.filter, []))[1].append(subscriber)
     return [Edition(f, tuple(subs)) for f, subs in groups.values()]
 
-
-def describe_filter(
-    report_filter: ReportFilter,
-    country_names: Mapping[str, str] | None = None,
-) -> str:
-    """The filter in words for the e-mail: 'Mali, Niger; Ménaka; major and worse' ('' if none)."""
-
-    parts: list[str] = []
-    if report_filter.countries:
-        names = country_names or {}
-        parts.append(
-            ", ".join(sorted(names.get(c) or country_name(c) for c in report_filter.countries))
-        )
-    if report_filter.admin1:
-        parts.append(", ".join(sorted(report_filter.admin1)))
-    if report_filter.min_severity is not Severity.MINOR:
-        parts.append(f"{report_filter.min_severity.value} incidents and worse")
-    return "; ".join(parts)
 
 
 def unknown_addresses(subscribers: Sequence[Subscriber], addresses: Iterable[str]) -> list[str]:

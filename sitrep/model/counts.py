@@ -83,31 +83,6 @@ class Count:
             return self.low
         return None
 
-    def display(self) -> str:
-        """The figure as a reader expects it: 'more than 30', '30 to 40', 'dozens'."""
-        match self.kind:
-            case CountKind.EXACT:
-                return str(self.low)
-            case CountKind.MORE_THAN:
-                return f"more than {self.low - 1}"
-            case CountKind.AT_LEAST:
-                return f"at least {self.low}"
-            case CountKind.FEWER_THAN:
-                return f"fewer than {(self.high or 0) + 1}"
-            case CountKind.ABOUT:
-                hedge = (
-                    "about" if self.approx in (None, "~", "approximately", "some") else self.approx
-                )
-                return f"{hedge} {self.low}"
-            case CountKind.RANGE:
-                return f"{self.low} to {self.high}"
-            case CountKind.VAGUE:
-                return self.text.strip().lower()
-        raise AssertionError(self.kind)  # pragma: no cover
-
-    def __str__(self) -> str:
-        return self.display()
-
 
 def _int(text: str) -> int:
     return int(text.replace(",", ""))

@@ -75,8 +75,9 @@ class DatePrecision(StrEnum):
     MONTH = "month"
 
     @property
-    def slack_days(self) -> int:
-        """Days either side of the stated date that the event may really fall on."""
+    def uncertainty_days(self) -> int:
+        """Days either side of the stated date that the event may really fall on (a
+        ``month``-precision event is placed in its calendar month, see summarise)."""
         return {"day": 0, "week": 3, "month": 15}[self.value]
 
 
@@ -253,10 +254,10 @@ class Claim(_Strict):
     covers: list[Ident] = Field(default_factory=list)
 
 
-class Record(_Strict):
-    """One incident as one analyst coded it."""
+class EventFields(_Strict):
+    """What an event is: when, where, what kind, by whom. The one declaration of these
+    fields: a :class:`Record` has them as coded, an incident as merged."""
 
-    id: Ident
     date: EventDate
     end_date: dt.date | None = None
     date_precision: DatePrecision = DatePrecision.DAY
@@ -278,10 +279,23 @@ class Record(_Strict):
     title: Text | None = None
     summary: Text | None = None
     tags: list[Text] = Field(default_factory=list)
+
+
+class _RecordId(_Strict):
+    id: Ident
+
+
+class Record(EventFields, _RecordId):
+    """One incident as one analyst coded it."""
+
     sources: list[Source] = Field(min_length=1)
     claims: list[Claim] = Field(default_factory=list)
     same_as: Ident | None = None
     not_same_as: list[Ident] = Field(default_factory=list)
+
+    def event(self) -> dict[str, Any]:
+        """The event fields as they are (for building an incident from its record)."""
+        return {name: getattr(self, name) for name in EventFields.model_fields}
 
     @property
     def day(self) -> dt.date:

@@ -1,9 +1,11 @@
 """The report's data model: what reconcile and summarise produce, and render consumes.
 
-The JSON output of ``sitrep generate`` is :class:`Report` serialised as is, so these
-classes are a public interface (documented in ``docs/report-json.md``). Figures keep
-their wording (``text``) and their bounds (``low``/``high``); ``high`` is ``null`` when
-the wording sets no upper bound.
+Numbers, codes and references only: every word a reader reads is written from these by
+:mod:`sitrep.wording`, in the edition's language. The JSON output of ``sitrep generate``
+is :class:`Report` serialised, with the worded fields of that language added where the
+JSON has always had them (``render/json.py``; documented in ``docs/report-json.md``).
+Figures keep the speaker's wording (``wording``) and their bounds (``low``/``high``);
+``high`` is ``null`` when the wording sets no upper bound.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .records import DatePrecision, EventType, Group, Outcome, Stance, SubEventType
+from ..errors import Problem
+from .counts import CountKind
+from .records import DatePrecision, EventFields, Group, Outcome, Stance
 
 
 class _Out(BaseModel):
@@ -83,13 +87,24 @@ class ReportFilter(_Out):
         return not self.countries and not self.admin1 and self.min_severity is Severity.MINOR
 
 
+class Figure(_Out):
+    """A figure as a speaker stated it: the words as coded and the bounds they support."""
+
+    wording: str = Field(description="The figure exactly as coded: 'more than 30'.")
+    kind: CountKind
+    low: int
+    high: int | None = Field(description="Null when the wording sets no upper bound.")
+    approx: str | None = Field(
+        default=None, description="The hedge of an 'about' figure as coded: 'nearly', '~'."
+    )
+
+
 class Statement(_Out):
     """One casualty statement as the report shows it."""
 
     record: str = Field(description="Id of the record the statement was coded in.")
     by: str
     stance: Stance
-    text: str | None = Field(description="The figure as a reader expects it; null: no figure.")
     wording: str | None = Field(description="The figure exactly as coded.")
     low: int | None
     high: int | None
@@ -99,10 +114,27 @@ class Statement(_Out):
     covers: list[str] = Field(
         default_factory=list, description="Other incidents this one figure also covers."
     )
-    revised_from: str | None = Field(
-        default=None, description="The speaker's earlier figure this statement replaced."
+    revised_on: dt.date | None = Field(
+        default=None, description="Set when this statement revised the speaker's earlier one."
     )
-    revised_on: dt.date | None = None
+    kind: CountKind | None = Field(
+        default=None, description="How the figure was stated (null: no figure)."
+    )
+    approx: str | None = Field(default=None, description="The hedge of an 'about' figure.")
+    previous: Figure | None = Field(
+        default=None,
+        description="The speaker's earlier figure this statement replaced (null with "
+        "revised_on set: the earlier statement gave no figure).",
+    )
+
+    @property
+    def figure(self) -> Figure | None:
+        """The statement's figure, or None when the speaker gave none."""
+        if self.kind is None or self.wording is None or self.low is None:
+            return None
+        return Figure(
+            wording=self.wording, kind=self.kind, low=self.low, high=self.high, approx=self.approx
+        )
 
 
 class Cell(_Out):
@@ -122,6 +154,32 @@ class Cell(_Out):
     )
 
 
+class Basis(_Out):
+    """How a row's low, best and high were chosen (docs/methodology.md)."""
+
+    rule: Literal["no_figure", "claimed_only", "credible"]
+    low_by: str | None = Field(default=None, description="Who stated the figure that sets low.")
+    low_from: Figure | None = Field(default=None, description="That figure, as stated.")
+    best_rule: Literal["point", "low", "no_point"] | None = Field(
+        default=None,
+        description="point: the highest credible point figure; low: best equals low; "
+        "no_point: no credible exact figure, best equals low.",
+    )
+    best_by: str | None = None
+    high_by: str | None = Field(
+        default=None, description="Who stated the largest figure (null: open-ended)."
+    )
+
+
+class Place(_Out):
+    """Where and when an incident of a row happened, for the row's label."""
+
+    location: str
+    date: dt.date
+    date_precision: DatePrecision
+    end_date: dt.date | None = None
+
+
 class FigureRow(_Out):
     """The reconciled figures for one incident, casualty group and outcome."""
 
@@ -129,7 +187,6 @@ class FigureRow(_Out):
     incidents: list[str] = Field(
         description="All incidents the row's figure covers (more than one for joint figures)."
     )
-    label: str = Field(description="Short place and date label: 'Boulkessi, 1 Jun'.")
     group: Group
     outcome: Outcome
     official: Cell
@@ -141,8 +198,26 @@ class FigureRow(_Out):
     high_open: bool = Field(
         default=False, description="The largest statement set no upper bound ('more than 30')."
     )
-    basis: str = Field(description="How low/best/high were chosen, in words.")
     flags: list[Flag] = Field(default_factory=list)
+    derivation: Basis = Field(description="How low, best and high were chosen.")
+    places: list[Place] = Field(
+        default_factory=list, description="Place and date of each of the row's incidents."
+    )
+
+    @property
+    def claimed_only(self) -> bool:
+        """Only the perpetrator gave a figure: no credible estimate exists."""
+        return self.best is None and (
+            Flag.CLAIMED_ONLY in self.flags
+            or (self.claimed.status == "figure" and self.low is None)
+        )
+
+    @property
+    def estimate_point(self) -> float:
+        """The size a row gives an incident's map marker: best, else low, else 0."""
+        if self.best is not None:
+            return float(self.best)
+        return float(self.low or 0)
 
 
 class Period(_Out):
@@ -151,7 +226,6 @@ class Period(_Out):
     start: dt.date
     end: dt.date = Field(description="Last day of the period, inclusive.")
     timezone: str
-    label: str
     context_start: dt.date = Field(description="First day of the look-back window.")
 
     @property
@@ -163,34 +237,23 @@ class Period(_Out):
 Status = Literal["new", "update", "context"]
 
 
-class Incident(_Out):
-    """One event, possibly merged from several records, with its reconciled figures."""
-
+class _IncidentHead(_Out):
     id: str
     records: list[str]
     status: Status = Field(
         description="new: happened in the period; update: older, with statements reported in "
         "the period; context: older, for background."
     )
-    date: dt.date
-    end_date: dt.date | None = None
-    date_precision: DatePrecision
-    date_text: str = Field(description="The date as a reader should see it: 'mid-May 2025'.")
-    country: str
-    country_name: str
-    admin1: str | None = None
-    admin2: str | None = None
-    location: str
-    aliases: list[str] = Field(default_factory=list)
-    latitude: float | None = None
-    longitude: float | None = None
-    event_type: EventType
-    sub_event_type: SubEventType | None = None
-    perpetrator: str | None = None
-    target: str | None = None
-    title: str | None = None
-    summary: str | None = None
-    tags: list[str] = Field(default_factory=list)
+
+
+class Incident(EventFields, _IncidentHead):
+    """One event, possibly merged from several records, with its reconciled figures.
+
+    Its event fields are those of :class:`~sitrep.model.records.EventFields`, as merged."""
+
+    # the JSON output adds worded fields (date_text, country_name): read back, they are ignored
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
     severity: Severity = Severity.MINOR
     sources: list[int] = Field(default_factory=list)
     figures: list[FigureRow] = Field(default_factory=list)
@@ -209,8 +272,20 @@ class Total(_Out):
         "their lower bound: then the total is 'high or more')."
     )
     high_open: bool = Field(description="Some figure in the sum has no upper bound.")
-    text: str = Field(description="'at least 45 killed; up to 260 including claims'.")
     incidents: int
+    rows: int = Field(default=0, description="Rows of figures added up (0: nobody reported).")
+    high_credible: int = Field(
+        default=0, description="Sum of the largest figures of officials and independent sources."
+    )
+
+
+class Change(StrEnum):
+    """ACLED's change levels (Trendfinder)."""
+
+    LARGE_INCREASE = "large increase"
+    MODERATE_INCREASE = "moderate increase"
+    LIMITED_CHANGE = "limited change"
+    LARGE_DECREASE = "large decrease"
 
 
 class Trend(_Out):
@@ -226,9 +301,9 @@ class Trend(_Out):
     previous: int
     average_7: float = Field(description="Average of the previous 7 periods.")
     average_30: float = Field(description="Average of the previous 30 periods.")
-    change_previous: str
-    change_7: str
-    change_30: str
+    change_previous: Change
+    change_7: Change
+    change_30: Change
 
 
 class SourceRef(_Out):
@@ -241,14 +316,19 @@ class SourceRef(_Out):
     records: list[str]
 
 
-class ProblemOut(_Out):
-    """A data problem as listed in the report's data-quality section."""
+class MergeLink(_Out):
+    """Why two records (or merged incidents) were taken as one event."""
 
-    file: str
-    line: int | None
-    record: str | None
-    field: str | None
-    message: str
+    a: str = Field(description="Id of the first record.")
+    b: str = Field(description="Id of the second record.")
+    rule: Literal["same_as", "same_name", "alias", "similar_name", "distance"]
+    place_a: str
+    place_b: str
+    day_a: dt.date
+    day_b: dt.date
+    score: float | None = Field(default=None, description="Name similarity (0-100).")
+    km: float | None = Field(default=None, description="Distance between the two places.")
+    radius_km: float | None = Field(default=None, description="The merge radius applied.")
 
 
 class Merge(_Out):
@@ -256,13 +336,13 @@ class Merge(_Out):
 
     incident: str
     records: list[str]
-    reasons: list[str]
+    links: list[MergeLink] = Field(default_factory=list)
 
 
 class DataQuality(_Out):
     """What the report's reader should know about the data behind it."""
 
-    problems: list[ProblemOut] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)
     skipped_records: list[str] = Field(default_factory=list)
     merges: list[Merge] = Field(default_factory=list)
     records_loaded: int = Field(
@@ -280,11 +360,25 @@ class KeyFigures(_Out):
     killed_all: Total
 
 
+class Development(_Out):
+    """One key development, as a fact the wording layer writes a sentence from."""
+
+    kind: Literal["quiet", "overview", "incident"] = Field(
+        description="quiet: nothing reported; overview: the count of incidents and the "
+        "killed total; incident: what happened in one incident and who said how many."
+    )
+    incident: str | None = None
+    novel: bool = Field(
+        default=False, description="The first incident in its admin1 region for a month."
+    )
+
+
 class Report(_Out):
     """A whole daily report: everything the templates and the JSON output show."""
 
     schema_version: Literal[1] = 1
     title: str
+    language: str = Field(default="en", description="The language of the edition's words.")
     filter: ReportFilter = ReportFilter()
     period: Period
     generated_at: dt.datetime
@@ -292,7 +386,9 @@ class Report(_Out):
         description="Latest statement or publication date in the data."
     )
     key_figures: KeyFigures
-    developments: list[str]
+    key_developments: list[Development] = Field(
+        description="The key developments, most important first, as facts."
+    )
     table: list[FigureRow] = Field(
         description="Official vs claimed rows for incidents and updates in the period."
     )
@@ -301,3 +397,7 @@ class Report(_Out):
     trends: list[Trend] = Field(default_factory=list)
     sources: list[SourceRef]
     data_quality: DataQuality
+
+    def incident(self, incident_id: str) -> Incident | None:
+        """The incident with this id, if the report holds it."""
+        return next((i for i in self.incidents if i.id == incident_id), None)

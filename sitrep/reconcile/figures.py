@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from ..model.counts import Count
 from ..model.records import Claim, Group, Outcome, Source, Stance
-from ..model.report import Cell, FigureRow, Flag, Statement
+from ..model.report import Basis, Cell, Figure, FigureRow, Flag, Place, Statement
 from .merge import MergedIncident
 from .names import normalise_name
 from .sources import SourceNumbers, source_key
@@ -79,7 +79,7 @@ def _cell(
     """What one side said, and the current figures (speaker, count) it gives."""
     # One statement carried by several outlets is shown once, with all its sources.
     grouped: dict[tuple[object, ...], list[RawStatement]] = defaultdict(list)
-    for r in raws:
+    for r in withdraws_nothing(raws):
         c = r.claim.count
         grouped[(r.speaker, None if c is None else (c.low, c.high, c.kind), r.reported)].append(r)
     by_speaker: dict[str, list[list[RawStatement]]] = defaultdict(list)
@@ -90,11 +90,6 @@ def _cell(
     figures: list[tuple[str, Count]] = []
     for versions in by_speaker.values():
         versions.sort(key=lambda v: (_date_key(v[0].reported), _show_key(v[0])))
-        # Speaking again without a figure does not withdraw the figure given before.
-        while len(versions) > 1 and versions[-1][0].claim.count is None and any(
-            v[0].claim.count is not None for v in versions
-        ):
-            versions.pop()
         latest_date = versions[-1][0].reported
         latest = [v for v in versions if v[0].reported == latest_date]
         older = [v for v in versions if v[0].reported != latest_date]
@@ -106,10 +101,7 @@ def _cell(
         for v in latest:
             revised = {}
             if prior is not None:
-                revised = {
-                    "revised_from": _text(prior.claim.count) or "no figure",
-                    "revised_on": v[0].reported,
-                }
+                revised = {"previous": _figure(prior.claim.count), "revised_on": v[0].reported}
             current.append(_statement(v, numbers, **revised))
             if v[0].claim.count is not None:
                 figures.append((v[0].claim.by, v[0].claim.count))
@@ -135,8 +127,28 @@ def _show_key(r: RawStatement) -> tuple[int, str]:
     return (-1 if c is None else c.low, r.record)
 
 
-def _text(count: Count | None) -> str | None:
-    return None if count is None else count.display()
+def withdraws_nothing(statements: Iterable[RawStatement]) -> list[RawStatement]:
+    """The statements less those a speaker made without a figure after giving one: speaking
+    again without a figure withdraws nothing, and is neither a revision nor news."""
+    by_speaker: dict[tuple[object, ...], list[RawStatement]] = defaultdict(list)
+    for s in statements:
+        by_speaker[(s.speaker, s.claim.stance, s.claim.group, s.claim.outcome)].append(s)
+    kept: list[RawStatement] = []
+    for same in by_speaker.values():
+        same.sort(key=lambda s: (_date_key(s.reported), _show_key(s)))
+        last = max((i for i, s in enumerate(same) if s.claim.count is not None), default=None)
+        kept += same if last is None else same[: last + 1] + [
+            s for s in same[last + 1 :] if s.claim.count is not None
+        ]
+    return kept
+
+
+def _figure(count: Count | None) -> Figure | None:
+    if count is None:
+        return None
+    return Figure.model_construct(
+        wording=count.text, kind=count.kind, low=count.low, high=count.high, approx=count.approx
+    )
 
 
 def _statement(same: list[RawStatement], numbers: SourceNumbers, **extra: object) -> Statement:
@@ -147,7 +159,6 @@ def _statement(same: list[RawStatement], numbers: SourceNumbers, **extra: object
         record=first.record,
         by=first.claim.by,
         stance=first.claim.stance,
-        text=_text(count),
         wording=None if count is None else count.text,
         low=None if count is None else count.low,
         high=None if count is None else count.high,
@@ -157,6 +168,8 @@ def _statement(same: list[RawStatement], numbers: SourceNumbers, **extra: object
         covers=[i for i in first.incidents if i != first.incidents[0]]
         if len(first.incidents) > 1
         else [],
+        kind=None if count is None else count.kind,
+        approx=None if count is None else count.approx,
         **extra,  # type: ignore[arg-type]
     )
 
@@ -169,7 +182,7 @@ class Bounds:
     best: int | None
     high: int | None
     high_open: bool
-    basis: str
+    derivation: Basis
 
 
 def bounds(current: Iterable[tuple[Stance, str, Count]]) -> Bounds:
@@ -179,7 +192,7 @@ def bounds(current: Iterable[tuple[Stance, str, Count]]) -> Bounds:
     items = list(current)
     credible = [(by, c) for stance, by, c in items if stance is not Stance.CLAIMED]
     if not items:
-        return Bounds(None, None, None, False, "no figure given")
+        return Bounds(None, None, None, False, Basis(rule="no_figure"))
     bounded = [c.high for _, _, c in items if c.high is not None]
     opened = [c.low for _, _, c in items if c.high is None]
     bounded_max = max(bounded) if bounded else None
@@ -189,9 +202,9 @@ def bounds(current: Iterable[tuple[Stance, str, Count]]) -> Bounds:
     else:
         high, high_open = bounded_max, False
     top = max(items, key=lambda x: (x[2].high if x[2].high is not None else x[2].low, x[2].low))
-    high_basis = "no upper figure stated" if high_open else f"high {high} from {top[1]}"
+    high_by = None if high_open else top[1]
     if not credible:
-        return Bounds(None, None, high, high_open, f"claimed only; {high_basis}")
+        return Bounds(None, None, high, high_open, Basis(rule="claimed_only", high_by=high_by))
     conflicting = any(
         not _overlap(a, b) for i, (_, a) in enumerate(credible) for _, b in credible[i + 1 :]
     )
@@ -201,21 +214,25 @@ def bounds(current: Iterable[tuple[Stance, str, Count]]) -> Bounds:
         low_by, low_count = max(credible, key=lambda x: (x[1].low, x[0]))
     low = low_count.low
     points = [(c.point, by) for by, c in credible if c.point is not None]
+    best_by: str | None = None
+    best_rule: Literal["point", "low", "no_point"] = "no_point"
     if points:
         point, point_by = max(points)
         best = max(low, point)
-        best_basis = f"best {best} from {point_by}" if best == point else "best = low"
+        best_rule, best_by = ("point", point_by) if best == point else ("low", None)
     else:
-        best, best_basis = low, "best = low (no exact credible figure)"
+        best = low
     if high is not None:
         best = min(best, high)
-    return Bounds(
-        low,
-        best,
-        high,
-        high_open,
-        f"low {low} from {low_by} ({low_count.display()}); {best_basis}; {high_basis}",
+    basis = Basis(
+        rule="credible",
+        low_by=low_by,
+        low_from=_figure(low_count),
+        best_rule=best_rule,
+        best_by=best_by,
+        high_by=high_by,
     )
+    return Bounds(low, best, high, high_open, basis)
 
 
 @dataclass(frozen=True)
@@ -228,11 +245,13 @@ class FigureRules:
 def figure_rows(
     statements: Sequence[RawStatement],
     numbers: SourceNumbers,
-    labels: dict[str, str],
     rules: FigureRules | None = None,
+    places: Mapping[str, Place] | None = None,
 ) -> list[FigureRow]:
-    """Rows of reconciled figures: one per incident (or joint set), group and outcome."""
+    """Rows of reconciled figures: one per incident (or joint set), group and outcome;
+    ``places`` gives each incident's place and date for the rows' labels."""
     rules = rules or FigureRules()
+    places = places or {}
     rows: dict[tuple[tuple[str, ...], Group, Outcome], list[RawStatement]] = defaultdict(list)
     for s in statements:
         rows[(s.incidents, s.claim.group, s.claim.outcome)].append(s)
@@ -264,12 +283,10 @@ def figure_rows(
                 flags.append(Flag.CLAIM_SPREAD)
         if any(cell.superseded for cell in cells.values()):
             flags.append(Flag.REVISED)
-        label = " + ".join(labels.get(i, i) for i in incidents)
         out.append(
             FigureRow.model_construct(
                 incident=incidents[0],
                 incidents=list(incidents),
-                label=label,
                 group=group,
                 outcome=outcome,
                 official=official,
@@ -279,8 +296,9 @@ def figure_rows(
                 best=b.best,
                 high=b.high,
                 high_open=b.high_open,
-                basis=b.basis,
                 flags=flags,
+                derivation=b.derivation,
+                places=[places[i] for i in incidents if i in places],
             )
         )
     group_order, outcome_order = list(Group), list(Outcome)

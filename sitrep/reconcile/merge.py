@@ -7,15 +7,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import Literal
 
 from rapidfuzz import fuzz
 
-from ..model.records import Claim, Record, Source
+from ..model.records import Claim, EventFields, Record, Source
+from ..model.report import MergeLink
 from .names import distance_km, normalise_name
 
-# Days either side of the stated date an event may fall on, for merging: the precision's
-# own uncertainty plus one day (reports of the same attack often differ by a day).
-MERGE_SLACK = {"day": 1, "week": 4, "month": 16}
+# Fields an incident takes from another of its records when its primary record lacks them.
+_GAPS = [name for name, f in EventFields.model_fields.items() if f.default is None]
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,9 @@ class MergeKeys:
     @classmethod
     def of(cls, record: Record) -> MergeKeys:
         """The keys of one record: its date window and its normalised place names."""
-        slack = dt.timedelta(days=MERGE_SLACK[record.date_precision.value])
+        # the precision's own uncertainty plus one day (reports of one attack often differ
+        # by a day)
+        slack = dt.timedelta(days=record.date_precision.uncertainty_days + 1)
         names = frozenset(
             n for n in (normalise_name(x) for x in [record.location, *record.aliases]) if n
         )
@@ -59,7 +62,8 @@ def _actors_compatible(a: str | None, b: str | None) -> bool:
     return na in nb or nb in na or fuzz.token_set_ratio(a.casefold(), b.casefold()) >= 80
 
 
-def _same(ka: MergeKeys, kb: MergeKeys, rules: MergeRules) -> str | None:
+def _same(ka: MergeKeys, kb: MergeKeys, rules: MergeRules) -> MergeLink | None:
+    """Why two records describe the same event, or None when they do not."""
     a, b = ka.record, kb.record
     if a.country != b.country or ka.first > kb.last or kb.first > ka.last:
         return None
@@ -72,19 +76,32 @@ def _same(ka: MergeKeys, kb: MergeKeys, rules: MergeRules) -> str | None:
         assert a.longitude is not None and b.longitude is not None
         km = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
     apart = km is not None and km > max(NAME_CONFLICT_KM, rules.radius_km)
-    when = "same date" if a.day == b.day else f"dates {a.day} and {b.day} within their precision"
     if ka.names & kb.names and not apart:
-        how = "same place name" if ka.location == kb.location else "place names match by alias"
-        return f"{how} ({a.location} / {b.location}), {when}"
+        return _link(a, b, "same_name" if ka.location == kb.location else "alias")
     if not apart and ka.names and kb.names:
         score = max(fuzz.ratio(x, y) for x in ka.names for y in kb.names)
         if score >= rules.name_score:
-            return f"similar place names ({a.location} / {b.location}, score {score:.0f}), {when}"
+            return _link(a, b, "similar_name", score=score)
     # Distance alone: nearby places that differ in name, only for the same kind of event
     # (two towns 11 km apart can each be attacked on the same day).
     if km is not None and km <= rules.radius_km and a.event_type is b.event_type:
-        return f"{km:.0f} km apart (within {rules.radius_km:g} km), {when}"
+        return _link(a, b, "distance", km=km, radius_km=rules.radius_km)
     return None
+
+
+def _link(
+    a: Record,
+    b: Record,
+    rule: Literal["same_as", "same_name", "alias", "similar_name", "distance"],
+    *,
+    score: float | None = None,
+    km: float | None = None,
+    radius_km: float | None = None,
+) -> MergeLink:
+    return MergeLink(
+        a=a.id, b=b.id, rule=rule, place_a=a.location, place_b=b.location, day_a=a.day,
+        day_b=b.day, score=score, km=km, radius_km=radius_km,
+    )  # fmt: skip
 
 
 @dataclass
@@ -92,7 +109,7 @@ class MergedIncident:
     """Records that describe one event; the first of ``records`` is the primary one."""
 
     records: list[Record]
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[MergeLink] = field(default_factory=list)
     apart: list[str] | None = None
     """Primary ids of the incidents this one must never merge with (set by
     :func:`merge_records`; ``not_same_as`` references mapped to the groups that hold them)."""
@@ -124,18 +141,7 @@ class MergedIncident:
             # incident, so that merging the merged records again keeps them apart
             return base.model_copy(update={"not_same_as": not_same_as})
         update: dict[str, object] = {}
-        for name in (
-            "admin1",
-            "admin2",
-            "latitude",
-            "longitude",
-            "sub_event_type",
-            "perpetrator",
-            "target",
-            "title",
-            "summary",
-            "end_date",
-        ):
+        for name in _GAPS:
             if getattr(base, name) is None:
                 for other in self.records[1:]:
                     if getattr(other, name) is not None:
@@ -204,7 +210,7 @@ def _merge_pass(units: Sequence[MergedIncident], rules: MergeRules) -> list[Merg
     keys = [MergeKeys.of(r) for r in ordered]
     index = {r.id: i for i, u in enumerate(units) for r in u.records}
     parent = list(range(len(ordered)))
-    reasons: dict[int, list[str]] = {i: list(u.reasons) for i, u in enumerate(units)}
+    reasons: dict[int, list[MergeLink]] = {i: list(u.reasons) for i, u in enumerate(units)}
     forbidden: dict[int, set[int]] = defaultdict(set)
     for i, r in enumerate(ordered):
         for other in r.not_same_as:
@@ -220,7 +226,7 @@ def _merge_pass(units: Sequence[MergedIncident], rules: MergeRules) -> list[Merg
 
     members: dict[int, set[int]] = {i: {i} for i in range(len(ordered))}
 
-    def union(i: int, j: int, why: str, force: bool = False) -> None:
+    def union(i: int, j: int, why: MergeLink, force: bool = False) -> None:
         ri, rj = find(i), find(j)
         if ri == rj:
             return
@@ -230,11 +236,12 @@ def _merge_pass(units: Sequence[MergedIncident], rules: MergeRules) -> list[Merg
         parent[child] = root
         members[root] |= members.pop(child)
         reasons[root] += reasons.pop(child, [])
-        reasons[root].append(f"{ordered[i].id} + {ordered[j].id}: {why}")
+        reasons[root].append(why)
 
     for i, r in enumerate(ordered):
         if r.same_as and r.same_as in index:
-            union(i, index[r.same_as], "same_as in the data", force=True)
+            link = _link(r, ordered[index[r.same_as]], "same_as")
+            union(i, index[r.same_as], link, force=True)
 
     # Only records of one country whose date windows overlap can match: sweep by date.
     by_country: dict[str, list[int]] = defaultdict(list)
@@ -260,7 +267,11 @@ def _merge_pass(units: Sequence[MergedIncident], rules: MergeRules) -> list[Merg
         apart = {primary_of[find(j)] for i in unit_ids for j in forbidden[i]}
         apart.discard(primary_of[root])
         groups.append(
-            MergedIncident(records_of(unit_ids), sorted(reasons.get(root, [])), sorted(apart))
+            MergedIncident(
+                records_of(unit_ids),
+                sorted(reasons.get(root, []), key=lambda x: (x.a, x.b)),
+                sorted(apart),
+            )
         )
     return groups
 

@@ -11,7 +11,6 @@ Colours: one per stance, the same as in ``templates/report.css`` (a test checks 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -19,18 +18,17 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 from ..model.records import Outcome, Stance
 from ..model.report import FigureRow, Report
+from ..wording import charts as chart_words
 from .maps import draw_map
 from .style import (
     ESTIMATE_COLOUR,
     ESTIMATE_SPAN_COLOUR,
-    GROUP_WORDS,
     INK,
     MUTED,
     STANCE_COLOURS,
     WIDTH_IN,
     Chart,
     figure_svg,
-    is_claimed_only,
     new_figure,
     svg_style,
 )
@@ -59,15 +57,6 @@ def draw_charts(report: Report) -> list[Chart]:
 # --- the casualty chart -----------------------------------------------------------------
 
 
-def row_label(row: FigureRow, report: Report) -> str:
-    """The row's place label; joint figures name every incident ('Tahoua + Dosso')."""
-    if len(row.incidents) > 1:
-        places = {i.id: i.location for i in report.incidents}
-        names = [places.get(i, i).removesuffix(" region") for i in row.incidents]
-        return "joint: " + " + ".join(names)
-    return row.label
-
-
 
 def _statements_with_figures(row: FigureRow) -> list[tuple[Stance, int, int | None]]:
     out = []
@@ -86,29 +75,6 @@ def charted_rows(report: Report) -> list[FigureRow]:
         if r.outcome is Outcome.KILLED
         and (r.low is not None or r.high is not None or _statements_with_figures(r))
     ]
-
-
-def value_text(row: FigureRow) -> str:
-    """The figure printed beside a bar: '31+', '13–14', '5 (claims up to 60)', '200 claimed'."""
-    plus = "+" if row.high_open else ""
-    if is_claimed_only(row):
-        return f"{row.high}{plus} claimed" if row.high is not None else "claimed"
-    low, best = row.low, row.best if row.best is not None else row.low
-    if low is None or best is None:
-        return ""
-    text = f"{low}" if low == best else f"{low}–{best}"
-    if row.high is not None and row.high > best:
-        return f"{text} (up to {row.high}{plus})"
-    return text + plus
-
-
-def casualty_alt(rows: Sequence[FigureRow], report: Report) -> str:
-    """A text description of the casualty chart for screen readers."""
-    parts = [
-        f"{row_label(r, report)}, {GROUP_WORDS[r.group]}: {value_text(r) or 'no figure'}"
-        for r in rows
-    ]
-    return "Bar chart of people killed per incident and group. " + "; ".join(parts) + "."
 
 
 def draw_casualty_chart(report: Report) -> Chart | None:
@@ -145,10 +111,10 @@ def _casualty_chart(rows: list[FigureRow], report: Report) -> Chart:
     ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
     ax.set_xlim(0, xmax)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_yticks(range(n), [f"{row_label(r, report)}\n{GROUP_WORDS[r.group]}" for r in rows])
+    ax.set_yticks(range(n), [chart_words.bar_label(r) for r in rows])
     ax.tick_params(axis="y", length=0, pad=6, labelsize=7.2)
     ax.tick_params(axis="x", labelsize=7)
-    ax.set_xlabel("people killed", color=MUTED, fontsize=7)
+    ax.set_xlabel(chart_words.CASUALTY_AXIS, color=MUTED, fontsize=7)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.grid(axis="x", color="#e3e6ea", linewidth=0.5)
@@ -159,16 +125,16 @@ def _casualty_chart(rows: list[FigureRow], report: Report) -> Chart:
     svg = figure_svg(fig)
     return Chart(
         name="casualties",
-        title="People killed per incident: credible estimate, highest figure and statements",
+        title=chart_words.CASUALTY_TITLE,
         svg=svg,
-        alt=casualty_alt(rows, report),
+        alt=chart_words.casualty_alt(rows),
     )
 
 
 def _draw_row(ax: Axes, y: int, r: FigureRow, xmax: float, offsets: dict[Stance, float]) -> None:
     bar_h = 0.5
     end: float
-    if is_claimed_only(r):
+    if r.claimed_only:
         end = float(r.high or 0)
         ax.barh(
             y,
@@ -244,9 +210,9 @@ def _draw_row(ax: Axes, y: int, r: FigureRow, xmax: float, offsets: dict[Stance,
             markeredgewidth=0.4,
             zorder=6,
         )
-    label = value_text(r)
+    label = chart_words.value_text(r)
     if label:
-        claimed = is_claimed_only(r)
+        claimed = r.claimed_only
         ax.text(
             end + xmax * 0.012,
             y,
@@ -275,14 +241,14 @@ def _casualty_legend(fig: Figure) -> None:
     from matplotlib.patches import Patch
 
     handles: list[Any] = [
-        Patch(facecolor=ESTIMATE_COLOUR, label="credible low"),
-        Patch(facecolor=ESTIMATE_SPAN_COLOUR, label="low to best"),
-        Line2D([], [], color=MUTED, linewidth=1.1, label="up to highest figure (→ open)"),
+        Patch(facecolor=ESTIMATE_COLOUR, label=chart_words.CASUALTY_LEGEND["low"]),
+        Patch(facecolor=ESTIMATE_SPAN_COLOUR, label=chart_words.CASUALTY_LEGEND["span"]),
+        Line2D([], [], color=MUTED, linewidth=1.1, label=chart_words.CASUALTY_LEGEND["high"]),
         Patch(
             facecolor="white",
             edgecolor=STANCE_COLOURS[Stance.CLAIMED],
             hatch="////",
-            label="claimed only",
+            label=chart_words.CASUALTY_LEGEND["claimed_only"],
         ),
     ]
     for stance in (Stance.OFFICIAL, Stance.CLAIMED, Stance.INDEPENDENT):
@@ -294,7 +260,7 @@ def _casualty_legend(fig: Figure) -> None:
                 linestyle="none",
                 markersize=4,
                 color=STANCE_COLOURS[stance],
-                label=stance.value,
+                label=chart_words.STANCES[stance],
             )
         )
     height = fig.get_figheight()

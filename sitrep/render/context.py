@@ -4,50 +4,41 @@ from __future__ import annotations
 
 import base64
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..model.report import FigureRow, Flag, Incident, Report
-from ..wording.labels import CONTRADICTION_MARK, FLAGS, NO_FIGURE, SILENT
+from ..wording import Words
 from .maps import unmapped_incidents
 from .style import Chart
+from .worded import Worded, unwrap, wrap
 
 logger = logging.getLogger(__name__)
 
 Kind = Literal["html", "md", "text"]
-
-def _strip_region(name: str) -> str:
-    return re.sub(r"\s+region$", "", name, flags=re.IGNORECASE)
-
 
 @dataclass
 class _Lookup:
     """Lookups the templates need across the report (incidents by id, ...)."""
 
     report: Report
+    words: Words
     incidents: dict[str, Incident] = field(init=False)
 
     def __post_init__(self) -> None:
         self.incidents = {i.id: i for i in self.report.incidents}
 
-    def joint_label(self, row: FigureRow) -> str:
+    def joint_label(self, row: FigureRow | Worded) -> str:
         """'joint: Tahoua + Dosso' for a figure covering several incidents; '' otherwise."""
-        if len(row.incidents) < 2:
-            return ""
-        names = [
-            _strip_region(self.incidents[i].location) if i in self.incidents else i
-            for i in row.incidents
-        ]
-        return "joint: " + " + ".join(names)
+        return self.words.joint_label(unwrap(row))
 
     def place(self, incident_id: str) -> str:
         """'Boulkessi (Mopti, Mali)' for an incident id, or the id if unknown."""
         inc = self.incidents.get(incident_id)
         if inc is None:
             return incident_id
-        where = ", ".join(x for x in (inc.admin1, inc.country_name) if x)
+        where = ", ".join(x for x in (inc.admin1, self.words.country(inc.country)) if x)
         return f"{inc.location} ({where})"
 
 
@@ -65,18 +56,14 @@ def table_groups(rows: Sequence[FigureRow]) -> list[tuple[FigureRow, bool]]:
 def used_flags(rows: Iterable[FigureRow]) -> list[Flag]:
     """Flags that occur in the rows, in legend order."""
     present = {f for r in rows for f in r.flags}
-    return [f for f in FLAGS if f in present]
+    return [f for f in Flag if f in present]
 
 
-def statuses(report: Report) -> list[tuple[str, str, list[Incident]]]:
+def statuses(report: Report, words: Words) -> list[tuple[str, str, list[Incident]]]:
     """The incident log's groups: (status, heading, incidents), every group listed."""
-    names = {
-        "new": "New in the period",
-        "update": "Updates on earlier incidents",
-        "context": "Context",
-    }
     return [
-        (s, heading, [i for i in report.incidents if i.status == s]) for s, heading in names.items()
+        (s, heading, [i for i in report.incidents if i.status == s])
+        for s, heading in words.status_headings.items()
     ]
 
 
@@ -86,33 +73,36 @@ def chart_data_url(chart: Chart) -> str:
     return f"data:image/svg+xml;base64,{payload}"
 
 
-def _context(report: Report, charts: Sequence[Chart], **extra: Any) -> dict[str, Any]:
-    lookup = _Lookup(report)
+def report_context(
+    report: Report, charts: Sequence[Chart], words: Words, **extra: Any
+) -> dict[str, Any]:
+    """What report templates receive (documented in the templates' headers): the report as
+    :class:`~sitrep.render.worded.Worded` views, charts, lookups, flags and marks."""
     the_map = next((c for c in charts if c.name == "map"), None)
-
     return {
-        "report": report,
+        "report": wrap(report, words),
+        "words": words,
         "charts": [c for c in charts if c.name != "map"],
         "map_chart": the_map,
-        "unmapped": unmapped_incidents(report),
-        "lookup": lookup,
-        "flags": FLAGS,
+        "unmapped": wrap(unmapped_incidents(report), words),
+        "lookup": _Lookup(report, words),
+        "flags": words.flags,
         "used_flags": used_flags(report.table),
-        "table_rows": table_groups(report.table),
-        "log_groups": statuses(report),
-        "contradiction_mark": CONTRADICTION_MARK,
-        "no_figure": NO_FIGURE,
-        "silent": SILENT,
+        "table_rows": [(wrap(r, words), first) for r, first in table_groups(report.table)],
+        "log_groups": [(s, h, wrap(items, words)) for s, h, items in statuses(report, words)],
+        "contradiction_mark": words.contradiction_mark,
+        "no_figure": words.no_figure,
+        "silent": words.silent,
         **extra,
     }
 
 
-def where(inc: Incident) -> str:
+def where(inc: Incident, words: Words) -> str:
     """District, region and country of an incident, each once: 'Douentza, Mopti, Mali'
     (Timbuktu in Timbuktu region is 'Timbuktu, Mali', not 'Timbuktu, Timbuktu, Mali')."""
     seen = {inc.location.casefold()}
     parts = []
-    for name in (inc.admin2, inc.admin1, inc.country_name):
+    for name in (inc.admin2, inc.admin1, words.country(inc.country)):
         if name and name.casefold() not in seen:
             seen.add(name.casefold())
             parts.append(name)

@@ -13,21 +13,31 @@ from markupsafe import Markup
 
 from ..errors import RenderError
 from ..model.report import Report
-from .context import _context
-from .environment import MdSafe, _environment, _render, load_css
+from ..wording import Words, words_for
+from .context import report_context
+from .environment import MdSafe, _render, load_css, report_environment
 from .style import Chart
+from .worded import json_data, json_schema
 
 logger = logging.getLogger(__name__)
 
 Kind = Literal["html", "md", "text"]
 
 def render_markdown(
-    report: Report, charts: Sequence[Chart], *, stem: str, templates: Path | None = None
+    report: Report,
+    charts: Sequence[Chart],
+    *,
+    stem: str,
+    templates: Path | None = None,
+    words: Words | None = None,
 ) -> str:
-    """The report as Markdown; charts are linked as ``{stem}-{chart.name}.svg`` beside it."""
-    env = _environment("md", templates)
+    """The report as Markdown; charts are linked as ``{stem}-{chart.name}.svg`` beside it.
+    The words are those of the report's language unless ``words`` is given."""
+    words = words or words_for(report.language)
+    env = report_environment("md", templates, words)
     links = {c.name: MdSafe(quote(f"{stem}-{c.name}.svg")) for c in charts}
-    return _render(env, "report.md.j2", _context(report, charts, chart_files=links, stem=stem))
+    context = report_context(report, charts, words, chart_files=links, stem=stem)
+    return _render(env, "report.md.j2", context)
 
 
 def render_html(
@@ -36,23 +46,26 @@ def render_html(
     *,
     templates: Path | None = None,
     for_pdf: bool = False,
+    words: Words | None = None,
 ) -> str:
     """The report as one standalone HTML page (CSS inlined, charts as ``data:`` images).
 
     ``for_pdf`` marks the page for print (running header, page numbers): the HTML that
     :class:`WeasyPrintRenderer` turns into the PDF.
     """
-    env = _environment("html", templates)
+    words = words or words_for(report.language)
+    env = report_environment("html", templates, words)
     css = load_css(templates)
     if "</style" in css.lower():
         raise RenderError("report.css contains '</style': remove it (CSS cannot contain it)")
-    context = _context(report, charts, css=Markup(css), for_pdf=for_pdf)
+    context = report_context(report, charts, words, css=Markup(css), for_pdf=for_pdf)
     return _render(env, "report.html.j2", context)
 
 
-def render_json(report: Report) -> str:
-    """The report as JSON: :class:`Report` serialised as is, with sets sorted (stable)."""
-    data = report.model_dump(mode="json")
+def render_json(report: Report, words: Words | None = None) -> str:
+    """The report as JSON: :class:`Report` serialised with its words in the report's
+    language (docs/report-json.md), sets sorted (stable)."""
+    data = json_data(report, words or words_for(report.language))
     for key in ("countries", "admin1"):
         data["filter"][key] = sorted(data["filter"][key])
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -60,7 +73,7 @@ def render_json(report: Report) -> str:
 
 def report_json_schema() -> dict[str, Any]:
     """The JSON Schema of the JSON report (``docs/report.schema.json``)."""
-    schema = Report.model_json_schema(mode="serialization")
+    schema = json_schema(Report.model_json_schema(mode="serialization"))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://github.com/sitrep/sitrep/docs/report.schema.json",

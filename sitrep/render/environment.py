@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -11,21 +12,9 @@ from typing import Any, Literal
 import jinja2
 
 from ..errors import RenderError
-from ..model.records import country_name
-from ..wording.labels import (
-    estimate_text,
-    fmt_date,
-    fmt_datetime,
-    fmt_high,
-    fmt_num,
-    fmt_range,
-    label,
-    problem_line,
-    refs,
-    statement_text,
-    words,
-)
+from ..wording import Words
 from .context import chart_data_url, where
+from .worded import unwrapping
 
 logger = logging.getLogger(__name__)
 
@@ -85,30 +74,35 @@ def make_environment(kind: Kind, user_templates: Path | None = None) -> jinja2.E
     return env
 
 
-def _environment(kind: Kind, templates: Path | None) -> jinja2.Environment:
+def report_environment(
+    kind: Kind, templates: Path | None, words: Words
+) -> jinja2.Environment:
+    """The environment of the report templates: filters write in the language of ``words``
+    (they take model objects or their :class:`~sitrep.render.worded.Worded` views)."""
     if templates is not None and not templates.is_dir():
         raise RenderError(
             f"template folder {templates} does not exist (fix report.templates in sitrep.toml "
             "or create the folder)"
         )
     env = make_environment(kind, templates)
-    env.filters.update(
-        label=label,
-        words=words,
-        date=fmt_date,
-        date_short=lambda d: fmt_date(d, short=True),
-        num=fmt_num,
-        range=lambda t: fmt_range(t.low, t.high, t.high_open),
-        high=fmt_high,
-        estimate=estimate_text,
-        refs=refs,
-        figure=statement_text,
-        problem=problem_line,
-        country=country_name,
-        data_url=chart_data_url,
-        where=where,
-    )
-    env.globals.update(fmt_datetime=fmt_datetime, fmt_range=fmt_range)
+    filters: dict[str, Callable[..., Any]] = {
+        "label": words.label,
+        "words": words.words,
+        "date": words.date,
+        "date_short": lambda d: words.date(d, short=True),
+        "num": words.num,
+        "range": lambda t: words.range(t.low, t.high, t.high_open),
+        "high": words.high,
+        "estimate": words.estimate,
+        "refs": words.refs,
+        "figure": words.statement_or_none,
+        "problem": words.problem,
+        "country": words.country,
+        "data_url": chart_data_url,
+        "where": lambda inc: where(inc, words),
+    }
+    env.filters.update({name: unwrapping(f) for name, f in filters.items()})
+    env.globals.update(fmt_datetime=words.datetime, fmt_range=words.range)
     return env
 
 

@@ -21,17 +21,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-from ..model.records import Outcome, Stance, country_name
+from ..model.records import Outcome, Stance
 from ..model.report import Incident, Report
+from ..wording import charts as chart_words
 from .style import (
     INK,
     MUTED,
     STANCE_COLOURS,
     WIDTH_IN,
     Chart,
-    estimate_point,
     figure_svg,
-    is_claimed_only,
     new_figure,
     svg_style,
 )
@@ -131,10 +130,10 @@ def unmapped_incidents(report: Report) -> list[Incident]:
 def killed_value(incident: Incident) -> tuple[float, bool]:
     """The marker's figure: summed credible killed figures; or the claim, if only claims."""
     rows = [r for r in incident.figures if r.outcome is Outcome.KILLED]
-    credible = sum(estimate_point(r) for r in rows if not is_claimed_only(r))
+    credible = sum(r.estimate_point for r in rows if not r.claimed_only)
     if credible > 0 or not rows:
         return credible, False
-    claimed = sum(float(r.high or 0) for r in rows if is_claimed_only(r))
+    claimed = sum(float(r.high or 0) for r in rows if r.claimed_only)
     return claimed, claimed > 0
 
 
@@ -219,18 +218,12 @@ def _draw_map(report: Report, incidents: list[Incident]) -> Chart:
     _country_labels(ax, shapes, {c.code for c in focus}, placer)
     _map_legend(fig)
     missing = unmapped_incidents(report)
-    alt = "Map of incidents: " + "; ".join(
-        f"{i.location} ({i.country_name}, {i.date_text})" for i in incidents
-    )
-    if missing:
-        alt += ". Not on the map (no coordinates): " + ", ".join(i.location for i in missing)
-    if not shapes:
-        alt += ". Country outlines are missing: gridlines only."
+    alt = chart_words.map_alt(incidents, missing, outlines=bool(shapes))
     return Chart(
         name="map",
-        title="Incidents in the period, sized by people killed (credible estimate)",
+        title=chart_words.MAP_TITLE,
         svg=figure_svg(fig),
-        alt=alt + ".",
+        alt=alt,
     )
 
 
@@ -448,8 +441,7 @@ def _country_labels(
     for c in sorted(shapes.values(), key=lambda c: (c.code not in focus, c.code)):
         is_focus = c.code in focus
         fs = 8.0 if is_focus else 6.5
-        name = country_name(c.code) if not c.code.startswith("~") else c.name
-        text = name.upper()
+        text = chart_words.country_label(c.code) if not c.code.startswith("~") else c.name.upper()
         tw, th = _text_size(text, fs)
         tw *= 1.08 if is_focus else 1.0
         px, py = placer.to_points(*c.label)
@@ -493,7 +485,7 @@ def _scale_bar(
     ax.text(
         bx + deg / 2,
         by + (y1 - y0) * 0.02,
-        f"{length_km} km",
+        chart_words.km(length_km),
         ha="center",
         va="bottom",
         fontsize=6.5,
@@ -518,7 +510,7 @@ def _map_legend(fig: Figure) -> None:
             markerfacecolor=MARKER,
             markeredgecolor=MARKER,
             alpha=0.85,
-            label="new in period",
+            label=chart_words.MAP_LEGEND["new"],
         ),
         Line2D(
             [],
@@ -529,7 +521,7 @@ def _map_legend(fig: Figure) -> None:
             markerfacecolor=UPDATE,
             markeredgecolor=MARKER,
             markeredgewidth=1.2,
-            label="update",
+            label=chart_words.MAP_LEGEND["update"],
         ),
         Line2D(
             [],
@@ -540,7 +532,7 @@ def _map_legend(fig: Figure) -> None:
             markerfacecolor="none",
             markeredgecolor=STANCE_COLOURS[Stance.CLAIMED],
             markeredgewidth=1.2,
-            label="claimed figure only",
+            label=chart_words.MAP_LEGEND["claimed"],
         ),
     ]
     for value in (1, 10, 50):
@@ -554,7 +546,7 @@ def _map_legend(fig: Figure) -> None:
                 markerfacecolor="none",
                 markeredgecolor=MUTED,
                 markeredgewidth=0.6,
-                label=f"{value} killed",
+                label=chart_words.killed_legend(value),
             )
         )
     fig.legend(

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-from ..model.records import Group, Stance
-from ..model.report import FigureRow, Flag
+from ..model.records import Stance
 
 logger = logging.getLogger(__name__)
 
@@ -28,14 +27,6 @@ INK = "#2b2f36"
 MUTED = "#6b7480"
 FONT = ["DejaVu Sans"]  # ships with matplotlib: same glyphs on every machine
 WIDTH_IN = 7.0  # A4 text width (180 mm) is 7.09 in
-
-GROUP_WORDS: dict[Group, str] = {
-    Group.STATE_FORCES: "state forces",
-    Group.ARMED_GROUP: "armed group",
-    Group.CIVILIANS: "civilians",
-    Group.FOREIGN_FORCES: "foreign forces",
-    Group.UNKNOWN: "group unknown",
-}
 
 
 @dataclass(frozen=True)
@@ -94,16 +85,3 @@ def figure_svg(fig: Figure) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "sitrep"})
     return buf.getvalue().decode("utf-8")
-
-def is_claimed_only(row: FigureRow) -> bool:
-    """Only the perpetrator gave a figure: no credible estimate exists."""
-    return row.best is None and (
-        Flag.CLAIMED_ONLY in row.flags or (row.claimed.status == "figure" and row.low is None)
-    )
-
-
-def estimate_point(row: FigureRow) -> float:
-    """The size a row gives an incident's map marker: best, else low, else 0."""
-    if row.best is not None:
-        return float(row.best)
-    return float(row.low or 0)

@@ -17,11 +17,13 @@ def _passes_filter(country: str, admin1: str | None, grade: Severity, flt: Repor
     return grade.rank >= flt.min_severity.rank
 
 
-def _record_passes(rec: Record, rows: Sequence[FigureRow], flt: ReportFilter) -> bool:
+def record_passes(rec: Record, rows: Sequence[FigureRow], flt: ReportFilter) -> bool:
+    """Whether an (earlier) event passes an edition's filter, its severity from ``rows``."""
     return _passes_filter(rec.country, rec.admin1, severity(rec, rows), flt)
 
 
-def _passes(inc: Incident, flt: ReportFilter) -> bool:
+def passes(inc: Incident, flt: ReportFilter) -> bool:
+    """Whether an incident of the report passes an edition's filter."""
     return _passes_filter(inc.country, inc.admin1, inc.severity, flt)
 
 

@@ -1,8 +1,9 @@
 """Totals: adding up reconciled figures without inventing precision.
 
-"at least 146 killed; 347 or more including claims": the conservative figure sums what
-credible sources support, the upper one what anyone stated; open-ended figures keep the
-total open, and a joint figure is never added to the separate figures it overlaps.
+The conservative figure sums what credible sources support, the upper one what anyone
+stated (and the credible upper one what officials and independent sources stated);
+open-ended figures keep the total open, and a joint figure is never added to the separate
+figures it overlaps. The words ("at least 146 killed; ...") are wording's.
 """
 
 from __future__ import annotations
@@ -39,34 +40,20 @@ def total(
         tops = _pick(cluster, _high_of)
         high += sum(_high_of(r) for r in tops)
         high_open = high_open or any(r.high is None and r.high_open for r in tops)
-    best = best_sum if any_best else None
-    noun = outcome.value
     credible_high = sum(
         _credible_high(r) for cluster in _overlapping(chosen) for r in _pick(cluster, _high_of)
     )
-    claims = " including claims" if high > credible_high else ""
-    if not chosen:
-        text = f"no one reported {noun}"
-    elif high == 0 and best is None:
-        text = "no figure given"
-    elif low == 0 and best is None and high:
-        text = f"no credible figure; claims of {high}{' or more' if high_open else ''} {noun}"
-    else:
-        text = f"at least {low} {noun}"
-        if high_open:
-            text += f"; {high} or more{claims}" if high > low else "; no upper figure given"
-        elif high > low:
-            text += f"; up to {high}{claims}"
     return Total(
         country=country,
         group=group,
         outcome=outcome,
         low=low,
-        best=best,
+        best=best_sum if any_best else None,
         high=high,
         high_open=high_open,
-        text=text,
         incidents=incidents,
+        rows=len(chosen),
+        high_credible=credible_high,
     )
 
 
@@ -77,7 +64,7 @@ def _credible_high(row: FigureRow) -> int:
             s.high if s.high is not None else (s.low or 0)
             for cell in (row.official, row.independent)
             for s in cell.statements
-            if s.text
+            if s.kind is not None
         ),
         default=0,
     )
@@ -123,7 +110,7 @@ def _open_low(row: FigureRow) -> int:
     return max(lows, default=0)
 
 
-def _totals(
+def period_totals(
     table: Sequence[FigureRow], log: Sequence[Incident], country_of: dict[str, str] | None = None
 ) -> list[Total]:
     """Totals for all countries and per country. ``country_of`` gives the country of every

@@ -8,16 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model.records import Outcome
-from ..model.report import FigureRow, Period, ReportFilter, Trend
+from ..model.report import Change, FigureRow, Period, ReportFilter, Trend
 from ..reconcile.figures import FigureRules, collect_statements, figure_rows
 from ..reconcile.merge import MergedIncident
 from ..reconcile.sources import number_sources
-from .filters import _record_passes
+from .filters import record_passes
 from .period import in_period
 from .totals import total
 
 
-def _killed_low(rows: Sequence[FigureRow], incident_ids: set[str]) -> int:
+def killed_low(rows: Sequence[FigureRow], incident_ids: set[str]) -> int:
     """Conservative killed figure of some incidents, added up as the totals are."""
     mine = [r for r in rows if incident_ids.intersection(r.incidents)]
     return total(mine, Outcome.KILLED, None, None, 0).low
@@ -40,38 +40,38 @@ def history(
     ]
     statements = collect_statements(relevant, as_of=period.end)
     numbers = number_sources(s.source for s in statements)  # not shown: any order will do
-    rows = figure_rows(statements, numbers, {}, rules)
+    rows = figure_rows(statements, numbers, rules)
     if flt and not flt.is_empty:
         rows_of: dict[str, list[FigureRow]] = defaultdict(list)
         for row in rows:
             for i in row.incidents:
                 rows_of[i].append(row)
-        relevant = [inc for inc in relevant if _record_passes(inc.record, rows_of[inc.id], flt)]
+        relevant = [inc for inc in relevant if record_passes(inc.record, rows_of[inc.id], flt)]
     out = []
     for k in range(1, periods + 1):
         start = period.start - dt.timedelta(days=days * k)
         end = start + dt.timedelta(days=days - 1)
         ids = {inc.id for inc in relevant if in_period(inc.record, start, end)}
-        out.append(PeriodCount(len(ids), _killed_low(rows, ids)))
+        out.append(PeriodCount(len(ids), killed_low(rows, ids)))
     return out
 
 
-def change_level(current: float, baseline: float, low_activity: bool = False) -> str:
+def change_level(current: float, baseline: float, low_activity: bool = False) -> Change:
     """ACLED's change levels (Trendfinder) for a value against its baseline: more than 25%
     up 'large increase', 10-25% up 'moderate increase', from 25% down to 10% up 'limited
     change', more than 25% down 'large decrease'. Low activity is 'limited change'."""
     if low_activity or current == baseline:
-        return "limited change"
+        return Change.LIMITED_CHANGE
     if baseline == 0:
-        return "large increase"
+        return Change.LARGE_INCREASE
     change = (current - baseline) / baseline
     if change > 0.25:
-        return "large increase"
+        return Change.LARGE_INCREASE
     if change >= 0.10:
-        return "moderate increase"
+        return Change.MODERATE_INCREASE
     if change >= -0.25:
-        return "limited change"
-    return "large decrease"
+        return Change.LIMITED_CHANGE
+    return Change.LARGE_DECREASE
 
 
 def low_activity(current_incidents: float, baseline_incidents: float) -> bool:

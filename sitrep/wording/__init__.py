@@ -1,1 +1,22 @@
-"""wording"""
+"""Everything a reader reads: figures, totals, dates, labels, flags and sentences.
+
+The report model (:mod:`sitrep.model.report`) holds numbers, codes and references;
+:class:`Words` turns them into the words of one language, and :data:`WORDED` says which
+worded fields the JSON output and the templates see on which part of the model.
+"""
+
+from __future__ import annotations
+
+from .fields import WORDED, WordedField, worded
+from .words import DEFAULT_LANGUAGE, LANGUAGES, Words, has_words, words_for
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "WORDED",
+    "WordedField",
+    "Words",
+    "has_words",
+    "worded",
+    "words_for",
+]

@@ -1,24 +1,14 @@
-"""Words and numbers as the report shows them."""
+"""Codes as words, flags, marks, and the figures of the official-vs-claimed table."""
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
-from zoneinfo import ZoneInfo
 
-from ..model.report import FigureRow, Flag, ProblemOut, Statement
-
-logger = logging.getLogger(__name__)
-
-Kind = Literal["html", "md", "text"]
-
-# --- words and numbers as the report shows them ---------------------------------------
-
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]  # fmt: skip
+from ..model.records import Group, country_name
+from ..model.report import FigureRow, Flag, Statement
+from . import counts
+from .numbers import SILENT, fmt_num
 
 _LABELS: dict[str, str] = {
     "state_forces": "State forces",
@@ -61,7 +51,6 @@ FLAGS: dict[Flag, FlagInfo] = {
 
 CONTRADICTION_MARK = "⚠"
 NO_FIGURE = "no toll given"
-SILENT = "—"
 
 
 def label(value: object) -> str:
@@ -76,40 +65,16 @@ def words(value: object) -> str:
     return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
-def fmt_date(value: dt.date | None, short: bool = False) -> str:
-    """'2 June 2025' (or '2 Jun 2025'); empty for None. No locale involved."""
-    if value is None:
-        return ""
-    month = MONTHS[value.month - 1]
-    return f"{value.day} {month[:3] if short else month} {value.year}"
-
-
-def fmt_datetime(value: dt.datetime | None, timezone: str) -> str:
-    """'3 June 2025, 06:00 GMT' in the report's time zone; empty for None."""
-    if value is None:
-        return ""
-    zone = ZoneInfo(timezone)  # validated with the configuration
-    local = value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
-    return f"{fmt_date(local.date())}, {local:%H:%M} {local.tzname() or timezone}"
-
-
-def fmt_num(value: int | float | None) -> str:
-    """'1,234'; an em dash for None."""
-    if value is None:
-        return SILENT
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
-
-
 def fmt_range(low: int | None, high: int | None, high_open: bool = False) -> str:
     """'31', '13–14', '190–502+', '31+' ('+': some figure set no upper bound)."""
     plus = "+" if high_open else ""
     if low is None and high is None:
         return SILENT
     if low is None:
-        return f"up to {high:,}{plus}"
+        return f"up to {fmt_num(high)}{plus}"
     if high is None or high == low:
-        return f"{low:,}{plus}"
-    return f"{low:,}–{high:,}{plus}"
+        return f"{fmt_num(low)}{plus}"
+    return f"{fmt_num(low)}–{fmt_num(high)}{plus}"
 
 
 def fmt_high(row: FigureRow) -> str:
@@ -120,7 +85,7 @@ def fmt_high(row: FigureRow) -> str:
     """
     plus = "+" if row.high_open else ""
     if row.high is not None:
-        return f"{row.high:,}{plus}"
+        return f"{fmt_num(row.high)}{plus}"
     if not row.high_open:
         return SILENT
     lows = [
@@ -129,7 +94,7 @@ def fmt_high(row: FigureRow) -> str:
         for s in c.statements
         if s.low is not None
     ]
-    return f"{max(lows):,}+" if lows else "open"
+    return f"{fmt_num(max(lows))}+" if lows else "open"
 
 
 def estimate_text(row: FigureRow) -> str:
@@ -152,16 +117,24 @@ def refs(numbers: Iterable[int]) -> str:
 
 def statement_text(s: Statement) -> str:
     """The figure of a statement, or 'no toll given'."""
-    return s.text if s.text is not None else NO_FIGURE
+    text = counts.statement(s)
+    return text if text is not None else NO_FIGURE
 
 
-def problem_line(p: ProblemOut) -> str:
-    """'file:line: record id: field: message', leaving out what is unknown."""
-    parts = [f"{p.file}:{p.line}" if p.line else p.file]
-    if p.record:
-        parts.append(f"record {p.record}")
-    if p.field:
-        parts.append(p.field)
-    return ": ".join([*parts, p.message])
+STATUS_HEADINGS: dict[str, str] = {
+    "new": "New in the period",
+    "update": "Updates on earlier incidents",
+    "context": "Context",
+}
 
 
+def group_words(group: Group) -> str:
+    """'state forces', 'group unknown': a casualty group inside a sentence or a chart."""
+    return words(group)
+
+
+
+
+def country(code: str) -> str:
+    """A country's English short name ('Mali' for MLI), as in sitrep/countries.tsv."""
+    return country_name(code)

@@ -12,7 +12,10 @@ from collections.abc import Sequence
 
 from ..model.counts import VAGUE_WORDS
 from ..model.records import EventType, Group, Outcome, SubEventType
-from ..model.report import Cell, FigureRow, Incident, KeyFigures, Period, Statement
+from ..model.report import Cell, Development, FigureRow, Incident, Report, Statement
+from . import counts, figures
+from .labels import country
+from .numbers import day_month
 
 _NOUNS: dict[Group, tuple[str, str]] = {
     Group.STATE_FORCES: ("soldier", "soldiers"),
@@ -35,7 +38,7 @@ _VERBS: dict[SubEventType, str] = {
 }
 
 
-def people(count_text: str, low: int | None, high: int | None, group: Group) -> str:
+def people(count_text: str, group: Group) -> str:
     """'1 soldier', '2 soldiers', 'more than 30 soldiers', 'dozens of soldiers'."""
     one, many = _NOUNS[group]
     word = count_text.lower()
@@ -57,24 +60,25 @@ def singular(count_text: str) -> bool:
     return last is not None and last.group(1) == "1" and not _RANGE.search(count_text)
 
 
-def _be(statement: Statement) -> str:
-    return "was" if statement.text is not None and singular(statement.text) else "were"
+def _be(text: str | None) -> str:
+    return "was" if text is not None and singular(text) else "were"
 
 
 def _said(s: Statement, group: Group, outcome: Outcome) -> str:
     """One speaker's statement, attributed: 'two security sources said more than 30 ...'."""
-    if s.text is None:
+    text = counts.statement(s)
+    if text is None:
         return f"{s.by} gave no toll"
     claimed = s.stance.value == "claimed" and outcome is not Outcome.ARRESTED
     own = claimed and group is Group.ARMED_GROUP
     many = "its fighters" if own else _NOUNS[group][1]
-    if s.text.lower() == "heavy":  # a degree, not a number: no noun agreement to make
+    if text.lower() == "heavy":  # a degree, not a number: no noun agreement to make
         if claimed and not own:
             return f"{s.by} said it inflicted heavy casualties on {many}"
         return f"{s.by} reported heavy casualties among {many}"
     if own:
-        figure = people(s.text, s.low, s.high, Group.ARMED_GROUP).replace("assailant", "fighter")
-        return f"{s.by} said {figure} of its own {_be(s)} {outcome.value}"
+        figure = people(text, Group.ARMED_GROUP).replace("assailant", "fighter")
+        return f"{s.by} said {figure} of its own {_be(text)} {outcome.value}"
     if claimed:
         verb = {
             "killed": "killed",
@@ -82,8 +86,8 @@ def _said(s: Statement, group: Group, outcome: Outcome) -> str:
             "missing": "left missing",
             "abducted": "abducted",
         }[outcome.value]
-        return f"{s.by} said it {verb} {people(s.text, s.low, s.high, group)}"
-    return f"{s.by} said {people(s.text, s.low, s.high, group)} {_be(s)} {outcome.value}"
+        return f"{s.by} said it {verb} {people(text, group)}"
+    return f"{s.by} said {people(text, group)} {_be(text)} {outcome.value}"
 
 
 def _cell_clauses(cell: Cell, group: Group, outcome: Outcome) -> list[str]:
@@ -91,9 +95,8 @@ def _cell_clauses(cell: Cell, group: Group, outcome: Outcome) -> list[str]:
         return []
     if cell.contradiction:
         by = {s.by for s in cell.statements}
-        figures = " and ".join(
-            f"{people(s.text, s.low, s.high, group)}" for s in cell.statements if s.text
-        )
+        texts = [counts.statement(s) for s in cell.statements]
+        stated = " and ".join(people(text, group) for text in texts if text)
         who = (
             next(iter(by)) + " was quoted as giving"
             if len(by) == 1
@@ -101,12 +104,12 @@ def _cell_clauses(cell: Cell, group: Group, outcome: Outcome) -> list[str]:
             if cell.stance.value == "official"
             else "sources gave"
         )
-        return [f"{who} conflicting figures of {figures} {outcome.value}"]
+        return [f"{who} conflicting figures of {stated} {outcome.value}"]
     clauses = []
     for s in cell.statements:
         clause = _said(s, group, outcome)
-        if s.revised_from and s.revised_on:
-            clause += f" (revised from {s.revised_from} on {s.revised_on.day} {s.revised_on:%B})"
+        if s.revised_on:
+            clause += f" (revised from {counts.revised_from(s)} on {day_month(s.revised_on)})"
         clauses.append(clause)
     return clauses
 
@@ -121,8 +124,7 @@ def row_clauses(row: FigureRow, officials_spoke: bool) -> list[str]:
         clauses.append("there was no official toll")
     independent = _cell_clauses(row.independent, row.group, row.outcome)
     if len(row.incidents) > 1 and independent + clauses:
-        places = " and ".join(part.rsplit(",", 1)[0] for part in row.label.split(" + "))
-        joint = f"(one figure for {places} together)"
+        joint = f"(one figure for {figures.joint_places(row)} together)"
         clauses = [
             c if c.startswith("there was") or "gave no toll" in c else f"{c} {joint}"
             for c in clauses
@@ -132,13 +134,16 @@ def row_clauses(row: FigureRow, officials_spoke: bool) -> list[str]:
 
 
 def _place(inc: Incident) -> str:
-    where = ", ".join(x for x in (inc.admin1, inc.country_name) if x and x != inc.location)
+    where = ", ".join(
+        x for x in (inc.admin1, country(inc.country)) if x and x != inc.location
+    )
     return f"{inc.location} ({where})" if where else inc.location
 
 
 def opening(inc: Incident) -> str:
     """'On 1 June 2025, JNIM overran FAMa positions in Boulkessi (Mopti, Mali)'."""
-    when = f"On {inc.date_text}" if inc.date_precision.value == "day" else f"In {inc.date_text}"
+    text = figures.date_text(inc.date, inc.date_precision, inc.end_date)
+    when = f"On {text}" if inc.date_precision.value == "day" else f"In {text}"
     who = inc.perpetrator or "unidentified attackers"
     if inc.event_type is EventType.STRATEGIC_DEVELOPMENTS and inc.sub_event_type not in _VERBS:
         return f"{when}, {inc.title or 'a strategic development was reported'} ({_place(inc)})"
@@ -174,64 +179,29 @@ def incident_sentence(inc: Incident, rows: Sequence[FigureRow], novel: bool = Fa
     return text[0].upper() + text[1:] + "."
 
 
-def _on_base_or_town(inc: Incident) -> bool:
-    words = {t.casefold() for t in inc.tags}
-    return bool(words & {"base", "camp", "town", "city", "military-base"}) or (
-        inc.sub_event_type is SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY
-    )
-
-
-def _rank(inc: Incident, period: Period, novel: bool) -> tuple[int, int, int, int, str]:
-    """Most severe first (severity already weighs the killed figure and territory taken);
-    events of the period and first incidents in a region for a month rank up, events days
-    old rank down; then the killed figure, attacks on bases or towns, the claimed toll."""
-    killed = max(
-        (
-            r.best if r.best is not None else (r.low or 0)
-            for r in inc.figures
-            if r.outcome is Outcome.KILLED
-        ),
-        default=0,
-    )
-    claimed = max(
-        (
-            s.low or 0
-            for r in inc.figures
-            if r.outcome is Outcome.KILLED
-            for s in r.claimed.statements
-        ),
-        default=0,
-    )
-    recency = 1 if inc.status == "new" else (-1 if (period.start - inc.date).days > 2 else 0)
-    weight = inc.severity.rank + recency + (1 if novel else 0)
-    return (-weight, -killed, -int(_on_base_or_town(inc)), -claimed, inc.id)
-
-
-def developments(
-    log: Sequence[Incident],
-    table: Sequence[FigureRow],
-    key: KeyFigures,
-    period: Period,
-    novel: frozenset[str] = frozenset(),
-) -> list[str]:
-    """The key developments of the period, most important first; ``novel`` holds the ids of
-    incidents that are the first in their admin1 region for a month."""
-    current = [i for i in log if i.status in ("new", "update")]
-    if not current:
-        return [f"No incidents were reported for {period.label}."]
+def developments(report: Report) -> list[str]:
+    """The key developments of the report as sentences, in the order summarise chose."""
     out = []
-    if len(current) > 1:
-        places = sorted({i.country_name for i in current})
-        total = key.killed_all.text
-        out.append(
+    for fact in report.key_developments:
+        out.append(development(fact, report))
+    return out
+
+
+def development(fact: Development, report: Report) -> str:
+    """One key development in words."""
+    if fact.kind == "quiet":
+        return f"No incidents were reported for {figures.period_label(report.period)}."
+    key = report.key_figures
+    current = [i for i in report.incidents if i.status in ("new", "update")]
+    if fact.kind == "overview":
+        places = sorted({country(i.country) for i in current})
+        return (
             f"{len(current)} incidents were reported in {', '.join(places)} "
             f"({key.incidents} in the period, {key.updates} with new statements on earlier "
-            f"events): {total}."
+            f"events): {figures.total_text(key.killed_all)}."
         )
-    covered_elsewhere = {i for r in table for i in r.incidents[1:]}
-    for inc in sorted(current, key=lambda i: _rank(i, period, i.id in novel)):
-        rows = [r for r in table if r.incident == inc.id]
-        if not rows and inc.id in covered_elsewhere:
-            continue  # its only figures are joint ones, told with the first incident
-        out.append(incident_sentence(inc, rows, inc.id in novel))
-    return out
+    inc = report.incident(fact.incident or "")
+    if inc is None:
+        raise ValueError(f"key development about {fact.incident!r}, not in the report")
+    rows = [r for r in report.table if r.incident == inc.id]
+    return incident_sentence(inc, rows, fact.novel)

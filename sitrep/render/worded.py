@@ -1,0 +1,108 @@
+"""The report as readers see it: model objects with their worded fields (wording/fields.py).
+
+Templates get :class:`Worded` views, so ``report.period.label`` or ``row.basis`` read as
+they always have, in the edition's language; the JSON output gets the same fields,
+inserted where the JSON has always had them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..model.report import Report
+from ..wording import WORDED, Words, worded
+
+
+class Worded:
+    """A model object as a template sees it: its fields, wrapped in turn, and its worded
+    fields, written by ``words``."""
+
+    __slots__ = ("_obj", "_words")
+
+    def __init__(self, obj: BaseModel, words: Words) -> None:
+        self._obj = obj
+        self._words = words
+
+    def __getattr__(self, name: str) -> Any:
+        field = worded(self._obj, name)
+        if field is not None:
+            return field.write(self._obj, self._words)
+        return wrap(getattr(self._obj, name), self._words)
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._obj == unwrap(other))
+
+    def __hash__(self) -> int:
+        return hash(self._obj)
+
+    def __repr__(self) -> str:
+        return f"Worded({self._obj!r})"
+
+
+def wrap(value: Any, words: Words) -> Any:
+    """Model objects (alone or in a list) as :class:`Worded` views; anything else as is."""
+    if isinstance(value, BaseModel):
+        return Worded(value, words)
+    if isinstance(value, list) and value and isinstance(value[0], BaseModel):
+        return [Worded(v, words) for v in value]
+    return value
+
+
+def unwrap(value: Any) -> Any:
+    """The model object behind a :class:`Worded` view (anything else as is)."""
+    return value._obj if isinstance(value, Worded) else value
+
+
+def unwrapping(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` taking model objects where a template passes :class:`Worded` views."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return function(*(unwrap(a) for a in args), **{k: unwrap(v) for k, v in kwargs.items()})
+
+    call.__name__ = getattr(function, "__name__", "filter")
+    call.__doc__ = function.__doc__
+    return call
+
+
+def _with_words(obj: Any, data: Any, words: Words) -> Any:
+    """``data`` (``obj`` dumped to JSON) with the worded fields of every model inserted."""
+    if isinstance(obj, BaseModel) and isinstance(data, dict):
+        extra = WORDED.get(type(obj), ())
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            out[key] = _with_words(getattr(obj, key, None), value, words)
+            for field in extra:
+                if field.after == key:
+                    out[field.name] = field.write(obj, words)
+        return out
+    if isinstance(obj, list) and isinstance(data, list):
+        return [_with_words(o, d, words) for o, d in zip(obj, data, strict=True)]
+    return data
+
+
+def json_data(report: Report, words: Words) -> dict[str, Any]:
+    """The report as JSON data, with its words in the language of ``words``."""
+    data: dict[str, Any] = _with_words(report, report.model_dump(mode="json"), words)
+    return data
+
+
+def json_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A report JSON Schema with the worded fields added to each model's properties."""
+    by_name = {cls.__name__: fields for cls, fields in WORDED.items()}
+    targets = [(schema, by_name.get(Report.__name__, ()))] + [
+        (defn, by_name.get(name, ())) for name, defn in schema.get("$defs", {}).items()
+    ]
+    for target, fields in targets:
+        properties = target.get("properties", {})
+        out: dict[str, Any] = {}
+        for key, value in properties.items():
+            out[key] = value
+            for field in fields:
+                if field.after == key:
+                    out[field.name] = {**field.schema, "description": field.description}
+                    target.setdefault("required", []).append(field.name)
+        target["properties"] = out
+    return schema

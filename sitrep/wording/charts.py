@@ -1,0 +1,85 @@
+"""The words of the casualty chart and the map: titles, legends, labels, alt text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model.records import Stance
+from ..model.report import FigureRow, Incident
+from . import figures
+from .labels import country, group_words
+
+CASUALTY_TITLE = "People killed per incident: credible estimate, highest figure and statements"
+CASUALTY_AXIS = "people killed"
+CASUALTY_LEGEND = {
+    "low": "credible low",
+    "span": "low to best",
+    "high": "up to highest figure (→ open)",
+    "claimed_only": "claimed only",
+}
+STANCES = {s: s.value for s in Stance}
+MAP_TITLE = "Incidents in the period, sized by people killed (credible estimate)"
+MAP_LEGEND = {"new": "new in period", "update": "update", "claimed": "claimed figure only"}
+
+
+def row_label(row: FigureRow) -> str:
+    """The row's place label; joint figures name every incident ('joint: Tahoua + Dosso')."""
+    return figures.joint_label(row) or figures.row_label(row)
+
+
+def bar_label(row: FigureRow) -> str:
+    """A bar's label: its place, then its casualty group on a second line."""
+    return f"{row_label(row)}\n{group_words(row.group)}"
+
+
+def value_text(row: FigureRow) -> str:
+    """The figure printed beside a bar: '31+', '13–14', '5 (claims up to 60)', '200 claimed'."""
+    plus = "+" if row.high_open else ""
+    if row.claimed_only:
+        return f"{row.high}{plus} claimed" if row.high is not None else "claimed"
+    low, best = row.low, row.best if row.best is not None else row.low
+    if low is None or best is None:
+        return ""
+    text = f"{low}" if low == best else f"{low}–{best}"
+    if row.high is not None and row.high > best:
+        return f"{text} (up to {row.high}{plus})"
+    return text + plus
+
+
+def casualty_alt(rows: Sequence[FigureRow]) -> str:
+    """A text description of the casualty chart for screen readers."""
+    parts = [
+        f"{row_label(r)}, {group_words(r.group)}: {value_text(r) or 'no figure'}" for r in rows
+    ]
+    return "Bar chart of people killed per incident and group. " + "; ".join(parts) + "."
+
+
+def killed_legend(value: int) -> str:
+    """A size-legend entry of the map: '10 killed'."""
+    return f"{value} killed"
+
+
+def km(length: int) -> str:
+    """The scale bar's label: '500 km'."""
+    return f"{length} km"
+
+
+def country_label(code: str) -> str:
+    """A country's name as the map prints it: 'MALI'."""
+    return country(code).upper()
+
+
+def map_alt(
+    incidents: Sequence[Incident], missing: Sequence[Incident], outlines: bool
+) -> str:
+    """A text description of the map for screen readers."""
+    alt = "Map of incidents: " + "; ".join(
+        f"{i.location} ({country(i.country)}, "
+        f"{figures.date_text(i.date, i.date_precision, i.end_date)})"
+        for i in incidents
+    )
+    if missing:
+        alt += ". Not on the map (no coordinates): " + ", ".join(i.location for i in missing)
+    if not outlines:
+        alt += ". Country outlines are missing: gridlines only."
+    return alt + "."

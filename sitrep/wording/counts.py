@@ -1,0 +1,53 @@
+"""Figures as a reader expects them: 'more than 30', '30 to 40', 'dozens'."""
+
+from __future__ import annotations
+
+from ..model.counts import Count, CountKind
+from ..model.report import Figure, Statement
+
+# Hedges shown as "about": the symbol, the long word and "some 30".
+_ABOUT = (None, "~", "approximately", "some")
+
+
+def count_text(
+    kind: CountKind, low: int, high: int | None, wording: str, approx: str | None
+) -> str:
+    """The figure in words, from its kind and bounds; vague words are the speaker's own."""
+    match kind:
+        case CountKind.EXACT:
+            return str(low)
+        case CountKind.MORE_THAN:
+            return f"more than {low - 1}"
+        case CountKind.AT_LEAST:
+            return f"at least {low}"
+        case CountKind.FEWER_THAN:
+            return f"fewer than {(high or 0) + 1}"
+        case CountKind.ABOUT:
+            return f"{'about' if approx in _ABOUT else approx} {low}"
+        case CountKind.RANGE:
+            return f"{low} to {high}"
+        case CountKind.VAGUE:
+            return wording.strip().lower()
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def count(c: Count) -> str:
+    """A parsed count in words."""
+    return count_text(c.kind, c.low, c.high, c.text, c.approx)
+
+
+def figure(f: Figure | None) -> str | None:
+    """A stated figure in words; None for no figure."""
+    return None if f is None else count_text(f.kind, f.low, f.high, f.wording, f.approx)
+
+
+def statement(s: Statement) -> str | None:
+    """A statement's figure in words; None when the speaker gave none."""
+    return figure(s.figure)
+
+
+def revised_from(s: Statement) -> str | None:
+    """The figure a revision replaced ('no figure' when the earlier statement had none)."""
+    if s.revised_on is None:
+        return None
+    return figure(s.previous) or "no figure"

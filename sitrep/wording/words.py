@@ -1,0 +1,183 @@
+"""``Words``: everything a reader reads, in one language.
+
+Render and deliver ask a :class:`Words` for every word they show: figures, totals, dates,
+labels, flags, sentences. English is the language written here; another language is a
+subclass (its grammar) with its catalogue, registered in :data:`LANGUAGES`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from ..errors import Problem, UsageError
+from ..model.records import Group
+from ..model.report import (
+    FigureRow,
+    Flag,
+    Incident,
+    Merge,
+    MergeLink,
+    Period,
+    Report,
+    ReportFilter,
+    Severity,
+    Statement,
+    Total,
+)
+from . import counts, figures, labels, numbers, sentences
+
+DEFAULT_LANGUAGE = "en"
+
+
+class Words:
+    """The English words of a report (the base every language builds on)."""
+
+    language = "en"
+    locale = "en"
+    silent = numbers.SILENT
+    no_figure = labels.NO_FIGURE
+    contradiction_mark = labels.CONTRADICTION_MARK
+    flags: dict[Flag, labels.FlagInfo] = labels.FLAGS
+    status_headings: dict[str, str] = labels.STATUS_HEADINGS
+
+    # --- numbers and dates --------------------------------------------------------------
+
+    def num(self, value: int | float | None) -> str:
+        """'1,234'; an em dash for None."""
+        return numbers.fmt_num(value, self.locale)
+
+    def date(self, value: dt.date | None, short: bool = False) -> str:
+        """'2 June 2025' ('2 Jun 2025'); empty for None."""
+        return numbers.fmt_date(value, short, self.locale)
+
+    def datetime(self, value: dt.datetime | None, timezone: str) -> str:
+        """'3 June 2025, 06:00 UTC' in ``timezone``."""
+        return numbers.fmt_datetime(value, timezone, self.locale)
+
+    def range(self, low: int | None, high: int | None, high_open: bool = False) -> str:
+        """'13–14', '31+'."""
+        return labels.fmt_range(low, high, high_open)
+
+    def refs(self, numbers_: Iterable[int]) -> str:
+        """'[1, 5]'."""
+        return labels.refs(numbers_)
+
+    # --- codes --------------------------------------------------------------------------
+
+    def label(self, code: object) -> str:
+        """'State forces', 'Battles'."""
+        return labels.label(code)
+
+    def words(self, code: object) -> str:
+        """'state forces' (inside a sentence)."""
+        return labels.words(code)
+
+    def group(self, group: Group) -> str:
+        """'state forces', 'group unknown'."""
+        return labels.group_words(group)
+
+    def country(self, code: str) -> str:
+        """'Mali' for MLI."""
+        return labels.country(code)
+
+    def describe_filter(self, flt: ReportFilter) -> str:
+        """'Mali, Niger; Ménaka; major incidents and worse' ('' for no filter)."""
+        parts: list[str] = []
+        if flt.countries:
+            parts.append(", ".join(sorted(self.country(c) for c in flt.countries)))
+        if flt.admin1:
+            parts.append(", ".join(sorted(flt.admin1)))
+        if flt.min_severity is not Severity.MINOR:
+            parts.append(f"{flt.min_severity.value} incidents and worse")
+        return "; ".join(parts)
+
+    # --- figures ------------------------------------------------------------------------
+
+    def statement(self, s: Statement) -> str | None:
+        """A statement's figure ('more than 30'); None when it gave none."""
+        return counts.statement(s)
+
+    def statement_or_none(self, s: Statement) -> str:
+        """A statement's figure, or 'no toll given'."""
+        return labels.statement_text(s)
+
+    def revised_from(self, s: Statement) -> str | None:
+        """The figure a revision replaced."""
+        return counts.revised_from(s)
+
+    def high(self, row: FigureRow) -> str:
+        """The row's high column: '31+'."""
+        return labels.fmt_high(row)
+
+    def estimate(self, row: FigureRow) -> str:
+        """'low 13 · best 14 · high 14'."""
+        return labels.estimate_text(row)
+
+    def basis(self, row: FigureRow) -> str:
+        """How low/best/high were chosen."""
+        return figures.basis_text(row)
+
+    def row_label(self, row: FigureRow) -> str:
+        """'Boulkessi, 1 Jun'."""
+        return figures.row_label(row, self.locale)
+
+    def joint_label(self, row: FigureRow) -> str:
+        """'joint: Tahoua + Dosso' ('' for a single incident)."""
+        return figures.joint_label(row)
+
+    def total(self, t: Total) -> str:
+        """'at least 146 killed; 347 or more including claims'."""
+        return figures.total_text(t)
+
+    def period(self, p: Period) -> str:
+        """'27 May – 2 June 2025'."""
+        return figures.period_label(p, self.locale)
+
+    def long_period(self, p: Period) -> str:
+        """'27 May 2025 – 2 June 2025'."""
+        return figures.long_period(p, self.locale)
+
+    def incident_date(self, inc: Incident) -> str:
+        """'mid-May 2025'."""
+        return figures.date_text(inc.date, inc.date_precision, inc.end_date, self.locale)
+
+    def incident_country(self, inc: Incident) -> str:
+        """The incident's country name."""
+        return self.country(inc.country)
+
+    def merge_reason(self, link: MergeLink) -> str:
+        """'a + b: same place name (Boulkessi / Boulkessi), same date'."""
+        return figures.merge_reason(link)
+
+    def merge_reasons(self, merge: Merge) -> list[str]:
+        """Why each pair of a merge's records was merged."""
+        return [self.merge_reason(link) for link in merge.links]
+
+    def problem(self, p: Problem) -> str:
+        """'file:line: record id: field f: message' (messages are English diagnostics)."""
+        return str(p)
+
+    # --- sentences ----------------------------------------------------------------------
+
+    def developments(self, report: Report) -> list[str]:
+        """The key developments as sentences."""
+        return sentences.developments(report)
+
+
+LANGUAGES: dict[str, type[Words]] = {"en": Words}
+"""The languages with words, by code."""
+
+
+def words_for(language: str = DEFAULT_LANGUAGE) -> Words:
+    """The words of a language ('en', 'fr-CA' -> 'fr' if only 'fr' exists)."""
+    for code in (language, language.split("-")[0]):
+        if code in LANGUAGES:
+            return LANGUAGES[code]()
+    known = ", ".join(sorted(LANGUAGES))
+    raise UsageError(f"no words for the language {language!r} (available: {known})")
+
+
+def has_words(language: str) -> bool:
+    """Whether reports can be written in ``language``."""
+    return language in LANGUAGES or language.split("-")[0] in LANGUAGES
