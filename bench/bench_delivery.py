@@ -66,34 +66,26 @@ def main() -> int:
             config = load_config(root)
             subscribers = load_subscribers(config, strict=True)
             spent = {"generate": 0.0}
+            from sitrep.pipeline import EditionBuilder, make_plan
+
             if args.fake:
-                fake = FakeGenerator(padding=90_000)
+                build: Any = FakeGenerator(padding=90_000).for_run(config, DAY)
                 source = "fake generator (one-page PDF padded to ~90 kB)"
-            else:
+            else:  # what `sitrep run` calls: one load and merge, then each edition
+                build = EditionBuilder(make_plan(config, start=DAY))
                 source = "real pipeline on examples/sahel-2025-06"
-            from sitrep import pipeline
 
-            real = {"generate": pipeline.generate, "load": pipeline.load}
-
-            def timed(name: str) -> Any:
-                def call(*a: Any, **kw: Any) -> Any:
-                    t0 = time.perf_counter()
-                    try:
-                        if args.fake:
-                            return fake(*a, **kw) if name == "generate" else None
-                        return real[name](*a, **kw)
-                    finally:
-                        spent["generate"] += time.perf_counter() - t0
-
-                return call
-
-            # Time what `sitrep run` calls: the pipeline's load (once) and generate.
-            pipeline.generate = timed("generate")
-            pipeline.load = timed("load")
+            def timed(edition: Any, formats: Any) -> Any:
+                t0 = time.perf_counter()
+                try:
+                    return build(edition, formats)
+                finally:
+                    spent["generate"] += time.perf_counter() - t0
 
             start = time.perf_counter()
             with Ledger.for_config(config) as ledger, SmtpMailer(config.smtp) as mailer:
-                result = deliver(config, subscribers, start=DAY, mailer=mailer, ledger=ledger)
+                result = deliver(config, subscribers, start=DAY, mailer=mailer, ledger=ledger,
+                                 build=timed)  # fmt: skip
             total = time.perf_counter() - start
             received = Counter(str(m["X-Test-Envelope-To"]) for m in server.messages())
             size = sum(p.stat().st_size for p in server.files())
@@ -101,7 +93,7 @@ def main() -> int:
     sent = result.count(Outcome.SENT)
     send_time = total - spent["generate"]
     print(f"delivery benchmark: {args.subscribers} subscribers in "
-          f"{len(editions(subscribers))} filter groups; generation: {source}")  # fmt: skip
+          f"{len(editions(subscribers))} editions; generation: {source}")  # fmt: skip
     print(f"  reports generated      {result.editions_generated}")
     print(f"  messages sent          {sent} (received {sum(received.values())}, "
           f"{len(received)} distinct recipients, {connections} SMTP connection(s), "

@@ -45,12 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"sitrep.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"sitrep.commands.{name}":
-                raise
-            continue
+        module = importlib.import_module(f"sitrep.commands.{name}")
         cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         module.add_arguments(cmd)
         cmd.set_defaults(_run=module.run)

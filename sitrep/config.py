@@ -51,7 +51,16 @@ class ReportConfig(_Section):
         default=None, description="A folder whose templates override the shipped ones."
     )
     timezone: str = "UTC"
-    formats: list[Literal["md", "pdf", "html", "json"]] = ["md", "pdf", "html", "json"]
+    formats: list[str] = Field(
+        default=["md", "pdf", "html", "json"],
+        description="Output formats; checked against the format registry (sitrep.render) "
+        "when a report is planned.",
+    )
+    language: str = Field(
+        default="en",
+        description="The language of the report and of subscribers who name none; checked "
+        "against the languages with wording when a report is planned (only en for now).",
+    )
     lookback_days: int = Field(default=30, ge=1, le=366)
     claim_spread_factor: float = Field(
         default=3.0, gt=1, description="Flag claims more than this many times the credible figure."

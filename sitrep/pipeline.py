@@ -1,9 +1,14 @@
-"""The daily run, stage by stage:
+"""The one orchestrator: plan once, then load -> merge -> summarise -> render -> write.
 
-load -> validate -> reconcile -> summarise -> chart -> render -> write (-> deliver).
+:func:`make_plan` decides once what a run needs (the period, the data window, the merge
+and figure rules, the formats, the editions, the time); then the records are loaded once
+(:func:`load`, through the configured store) and merged once (:func:`merge`), and each
+edition is summarised, rendered and written from that one merge
+(:class:`EditionBuilder`). ``sitrep generate`` (:func:`generate`), ``sitrep run``
+(:mod:`sitrep.daily`), ``sitrep explain`` (:func:`explain`) and the web app all call it.
 
-Nothing is written until every output is rendered in memory, and each file is then
-written atomically, so a failed run leaves the previous report untouched.
+Nothing is written until every output of an edition is rendered in memory, and each file
+is then written atomically, so a failed run leaves the previous report untouched.
 """
 
 from __future__ import annotations
@@ -12,23 +17,26 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from .config import Config
-from .errors import ConfigError, DataError, UsageError
+from .errors import ConfigError, DataError, SitrepError, UsageError
 from .ingest.raw import Window
-from .model.report import Report, ReportFilter
-from .reconcile.figures import FigureRules
-from .reconcile.merge import MergeRules, merge_records
+from .model.edition import DEFAULT_LANGUAGE, Edition
+from .model.records import Record
+from .model.report import FigureRow, Period, Report, ReportFilter
+from .reconcile.figures import FigureRules, collect_statements, figure_rows
+from .reconcile.merge import MergedIncident, MergeRules, merge_records
+from .reconcile.sources import number_sources
+from .render.formats import FORMATS, Content, RenderJob, unknown_formats
 from .store.base import IncidentStore, LoadResult
-from .store.directory import DirectoryStore
+from .store.open import open_store
 from .summarise.period import make_period
 from .summarise.summary import SummaryInputs, summarise
 from .summarise.trends import history
-from .wording import words_for
+from .wording import LANGUAGES, has_words, words_for
 from .writers import write_all
 
 if TYPE_CHECKING:
@@ -36,18 +44,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("md", "pdf", "html", "json")
+# --- the plan ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Generated:
-    """A report and the files it was written to ("pdf", "md", "html", "json" -> path)."""
-
-    report: Report
-    files: dict[str, Path]
-
-
-def now_in(zone: ZoneInfo) -> dt.datetime:
+def now_in(zone: dt.tzinfo) -> dt.datetime:
     """The current time, or SOURCE_DATE_EPOCH when set (reproducible outputs)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if not epoch:
@@ -66,12 +66,115 @@ def previous_day(config: Config, now: dt.datetime | None = None) -> dt.date:
     return now.astimezone(config.report.zone).date() - dt.timedelta(days=1)
 
 
+@dataclass(frozen=True)
+class Rules:
+    """How records are merged and figures reconciled (from ``[report]``)."""
+
+    merge: MergeRules
+    figures: FigureRules
+
+    @classmethod
+    def from_config(cls, config: Config) -> Rules:
+        """The configured rules."""
+        rc = config.report
+        return cls(
+            MergeRules(rc.merge_name_score, rc.merge_radius_km),
+            FigureRules(rc.claim_spread_factor),
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything one report decides once, for all its editions."""
+
+    config: Config
+    period: Period
+    window: Window
+    """The dates of the records the report reads (:func:`data_window`)."""
+    rules: Rules
+    formats: tuple[str, ...]
+    editions: tuple[Edition, ...]
+    generated_at: dt.datetime
+
+    @property
+    def out_dir(self) -> Path:
+        """Where the files are written."""
+        return self.config.path(self.config.report.output)
+
+
+def _window(period: Period) -> Window:
+    earliest = min(period.context_start, period.start - dt.timedelta(days=30 * period.days))
+    return earliest - dt.timedelta(days=31), period.end + dt.timedelta(days=31)
+
+
+def _period(config: Config, start: dt.date, end: dt.date) -> Period:
+    return make_period(start, end, config.report.timezone, config.report.lookback_days)
+
+
 def data_window(config: Config, start: dt.date, end: dt.date) -> Window:
     """The dates of the records a report on ``start``..``end`` looks at: its look-back, the
     30 earlier periods of its trends, and a month of slack for imprecise and multi-day events."""
-    period = make_period(start, end, config.report.timezone, config.report.lookback_days)
-    earliest = min(period.context_start, start - dt.timedelta(days=30 * period.days))
-    return earliest - dt.timedelta(days=31), end + dt.timedelta(days=31)
+    return _window(_period(config, start, end))
+
+
+def check_formats(formats: Sequence[str], where: str) -> tuple[str, ...]:
+    """The formats, checked against the registry; ``where`` names the setting or option."""
+    unknown = unknown_formats(formats)
+    if not unknown:
+        return tuple(formats)
+    message = f"unknown format(s) {', '.join(unknown)} (expected: {', '.join(FORMATS)})"
+    if where.startswith("--"):
+        raise UsageError(f"{where}: {message}")
+    raise ConfigError(f"{where}: {message}")
+
+
+def check_language(language: str, where: str = "report.language") -> str:
+    """A language the report has wording in, or a ConfigError naming the setting."""
+    if not has_words(language):
+        raise ConfigError(
+            f"{where} = {language!r}: the report has no wording in that language yet "
+            f"(expected one of: {', '.join(LANGUAGES)})"
+        )
+    return language
+
+
+def wording_for(edition: Edition) -> str:
+    """The language an edition is worded in: its own, else the default one (English)
+    until its wording exists (the edition keeps its own key and files)."""
+    return edition.language if has_words(edition.language) else DEFAULT_LANGUAGE
+
+
+def make_plan(
+    config: Config,
+    *,
+    start: dt.date,
+    end: dt.date | None = None,
+    formats: Sequence[str] | None = None,
+    editions: Sequence[Edition] | None = None,
+    now: dt.datetime | None = None,
+) -> Plan:
+    """Plan the report of ``start``..``end``: the configuration's formats (or ``formats``,
+    from ``--format``) are checked against the registry, the language against the wording."""
+    rc = config.report
+    checked = (
+        check_formats(rc.formats, "report.formats")
+        if formats is None
+        else check_formats(formats, "--format")
+    )
+    language = check_language(rc.language)
+    period = _period(config, start, end or start)
+    return Plan(
+        config=config,
+        period=period,
+        window=_window(period),
+        rules=Rules.from_config(config),
+        formats=checked,
+        editions=tuple(editions or (Edition(language=language),)),
+        generated_at=(now or now_in(rc.zone)).replace(microsecond=0),
+    )
+
+
+# --- the stages -------------------------------------------------------------------------
 
 
 def load(
@@ -81,10 +184,9 @@ def load(
     strict: bool = False,
     window: Window | None = None,
 ) -> LoadResult:
-    """Load and validate the records (those in ``window``, if given); problems are logged,
-    or raised when ``strict``."""
-    store = store or DirectoryStore(config.path(config.report.data))
-    result = store.load(window)
+    """Load and validate the records (those in ``window``, if given) from ``store``, by
+    default the configured one; problems are logged, or raised when ``strict``."""
+    result = (store or open_store(config)).load(window)
     for problem in result.problems:
         logger.warning("%s", problem)
     if result.problems and strict:
@@ -97,6 +199,43 @@ def load(
     return result
 
 
+@dataclass(frozen=True)
+class Merged:
+    """The loaded records of a plan, merged into incidents once for every edition."""
+
+    loaded: LoadResult
+    incidents: list[MergedIncident]
+
+
+def merge(plan: Plan, loaded: LoadResult) -> Merged:
+    """Merge the records the plan's period reads into incidents."""
+    lo, _ = plan.window
+    end = plan.period.end
+    records = [r for r in loaded.records if r.day <= end and r.last_day >= lo]
+    return Merged(loaded, merge_records(records, plan.rules.merge))
+
+
+def report_for(plan: Plan, merged: Merged, edition: Edition | None = None) -> Report:
+    """Summarise the merged incidents into the report of one edition."""
+    edition = edition or plan.editions[0]
+    flt = edition.filter
+    rc = plan.config.report
+    inputs = SummaryInputs(
+        title=rc.title,
+        period=plan.period,
+        generated_at=plan.generated_at,
+        filter=flt,
+        problems=merged.loaded.problems,
+        skipped=merged.loaded.invalid,
+        records_loaded=len(merged.loaded.records),
+        rules=plan.rules.figures,
+        language=wording_for(edition),
+    )
+    incidents = merged.incidents
+    trend = history(incidents, plan.period, plan.rules.figures, flt=flt)
+    return summarise(incidents, inputs, trend)
+
+
 def build_report(
     config: Config,
     *,
@@ -106,70 +245,108 @@ def build_report(
     loaded: LoadResult,
     now: dt.datetime | None = None,
 ) -> Report:
-    """Reconcile and summarise loaded records into the report of one period."""
-    rc = config.report
-    period = make_period(start, end, rc.timezone, rc.lookback_days)
-    lo, _ = data_window(config, start, end)
-    records = [r for r in loaded.records if r.day <= end and r.last_day >= lo]
-    incidents = merge_records(records, MergeRules(rc.merge_name_score, rc.merge_radius_km))
-    rules = FigureRules(rc.claim_spread_factor)
-    inputs = SummaryInputs(
-        title=rc.title,
-        period=period,
-        generated_at=(now or now_in(rc.zone)).replace(microsecond=0),
-        filter=filters or ReportFilter(),
-        problems=loaded.problems,
-        skipped=loaded.invalid,
-        records_loaded=len(loaded.records),
-        rules=rules,
-    )
-    return summarise(incidents, inputs, history(incidents, period, rules, flt=inputs.filter))
+    """Merge and summarise loaded records into the report of one period (one edition)."""
+    plan = make_plan(config, start=start, end=end, now=now,
+                     editions=[Edition(filters or ReportFilter())])  # fmt: skip
+    return report_for(plan, merge(plan, loaded))
 
 
-def output_stem(report: Report) -> str:
-    """'sitrep-2025-06-02', 'sitrep-2025-05-27_2025-06-02', plus '-<filter>' for editions."""
-    p = report.period
-    stem = f"sitrep-{p.start}" if p.start == p.end else f"sitrep-{p.start}_{p.end}"
-    return stem if report.filter.is_empty else f"{stem}-{report.filter.key}"
-
-
-def render_outputs(
-    config: Config,
+def render_edition(
+    plan: Plan,
     report: Report,
-    formats: Sequence[str],
-    out_dir: Path,
+    edition: Edition,
+    formats: Sequence[str] | None = None,
     pdf_renderer: PdfRenderer | None = None,
-) -> dict[Path, bytes | str]:
-    """Chart and render every requested format in memory, keyed by the path to write."""
-
-    stem = output_stem(report)
-    templates = config.user_templates
-    from . import render  # imported here: commands that render nothing should not pay for it
-
-    files: dict[Path, bytes | str] = {}
+) -> dict[Path, Content]:
+    """Chart (if a format needs it) and render every format in memory, keyed by the path
+    to write."""
+    wanted = [FORMATS[name] for name in (plan.formats if formats is None else formats)]
     charts = []
-    if {"md", "html", "pdf"} & set(formats):
-
-        from .render.charts import draw_charts
+    if any(f.charts for f in wanted):
+        from .render.charts import draw_charts  # matplotlib: only when a chart is drawn
 
         charts = draw_charts(report)
-    if "md" in formats:
-        files[out_dir / f"{stem}.md"] = render.render_markdown(
-            report, charts, stem=stem, templates=templates
-        )
-        for chart in charts:
-            files[out_dir / f"{stem}-{chart.name}.svg"] = chart.svg
-    if "html" in formats:
-        files[out_dir / f"{stem}.html"] = render.render_html(report, charts, templates=templates)
-    if "pdf" in formats:
-        renderer = pdf_renderer or render.WeasyPrintRenderer(
-            [p for p in (templates, render.shipped_templates()) if p]
-        )
-        html = render.render_html(report, charts, templates=templates, for_pdf=True)
-        files[out_dir / f"{stem}.pdf"] = renderer.render(html)
-    if "json" in formats:
-        files[out_dir / f"{stem}.json"] = render.render_json(report)
+    job = RenderJob(report, edition.stem(plan.period.start, plan.period.end), charts,
+                    plan.config.user_templates, pdf_renderer)  # fmt: skip
+    files: dict[Path, Content] = {}
+    for fmt in wanted:
+        files.update({plan.out_dir / name: data for name, data in fmt.render(job).items()})
     return files
+
+
+@dataclass(frozen=True)
+class Generated:
+    """An edition's report and the files it was written to ("pdf", "md", ... -> path)."""
+
+    report: Report
+    files: dict[str, Path]
+    edition: Edition = field(default_factory=Edition)
+
+
+class EditionBuilder:
+    """Builds the editions of one plan from one load and one merge.
+
+    The first edition asked for loads (unless ``loaded`` is given) and merges; the others
+    reuse both. Bad data under ``strict`` fails every edition with the same error, loaded
+    once. Call it with an edition and its formats (default: the plan's).
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        store: IncidentStore | None = None,
+        strict: bool = False,
+        loaded: LoadResult | None = None,
+        pdf_renderer: PdfRenderer | None = None,
+    ) -> None:
+        self.plan = plan
+        self.store = store
+        self.strict = strict
+        self.pdf_renderer = pdf_renderer
+        self._loaded = loaded
+        self._merged: Merged | SitrepError | None = None
+        self._fallbacks: set[str] = set()
+
+    def merged(self) -> Merged:
+        """The plan's records, loaded and merged on first use."""
+        if self._merged is None:
+            try:
+                loaded = self._loaded or load(
+                    self.plan.config, self.store, strict=self.strict, window=self.plan.window
+                )
+            except SitrepError as exc:
+                self._merged = exc
+                raise
+            self._merged = merge(self.plan, loaded)
+        if isinstance(self._merged, SitrepError):
+            raise self._merged
+        return self._merged
+
+    def __call__(self, edition: Edition, formats: Sequence[str] | None = None) -> Generated:
+        """Summarise, render and write one edition."""
+        if wording_for(edition) != edition.language and edition.language not in self._fallbacks:
+            self._fallbacks.add(edition.language)
+            logger.info("no %s wording yet: the %s edition is in English", edition.language,
+                        edition.key)  # fmt: skip
+        plan = self.plan
+        formats = plan.formats if formats is None else check_formats(formats, "--format")
+        report = report_for(plan, self.merged(), edition)
+        written = write_all(render_edition(plan, report, edition, formats, self.pdf_renderer))
+        stem = edition.stem(plan.period.start, plan.period.end)
+        files = {name: plan.out_dir / FORMATS[name].file_name(stem) for name in formats}
+        logger.info(
+            "wrote %s: %d incident(s), %d update(s), %s",
+            ", ".join(str(p) for p in written if p in files.values()),
+            report.key_figures.incidents,
+            report.key_figures.updates,
+            words_for(report.language).total(report.key_figures.killed_all),
+        )
+        return Generated(report, files, edition)
+
+    def all(self) -> list[Generated]:
+        """Every edition of the plan."""
+        return [self(edition) for edition in self.plan.editions]
 
 
 def generate(
@@ -178,6 +355,7 @@ def generate(
     start: dt.date,
     end: dt.date | None = None,
     filters: ReportFilter | None = None,
+    language: str | None = None,
     strict: bool = False,
     formats: Sequence[str] | None = None,
     store: IncidentStore | None = None,
@@ -185,23 +363,37 @@ def generate(
     loaded: LoadResult | None = None,
     now: dt.datetime | None = None,
 ) -> Generated:
-    """Load, reconcile, summarise, render and write the report of a period."""
-    formats = list(formats or config.report.formats)
-    unknown = sorted(set(formats) - set(FORMATS))
-    if unknown:
-        raise UsageError(f"unknown format(s) {', '.join(unknown)} (expected: {', '.join(FORMATS)})")
-    end = end or start
-    loaded = loaded or load(config, store, strict=strict, window=data_window(config, start, end))
-    report = build_report(config, start=start, end=end, filters=filters, loaded=loaded, now=now)
-    out_dir = config.path(config.report.output)
-    contents = render_outputs(config, report, formats, out_dir, pdf_renderer)
-    written = write_all(contents)
-    files = {p.suffix.lstrip("."): p for p in written if p.suffix != ".svg"}
-    logger.info(
-        "wrote %s: %d incident(s), %d update(s), %s",
-        ", ".join(str(p) for p in files.values()),
-        report.key_figures.incidents,
-        report.key_figures.updates,
-        words_for(report.language).total(report.key_figures.killed_all),
-    )
-    return Generated(report, files)
+    """Load, merge, summarise, render and write the report of a period (one edition)."""
+    edition = Edition(filters or ReportFilter(), language or config.report.language)
+    plan = make_plan(config, start=start, end=end, formats=formats, editions=[edition], now=now)
+    builder = EditionBuilder(plan, store=store, strict=strict, loaded=loaded,
+                             pdf_renderer=pdf_renderer)  # fmt: skip
+    return builder(edition)
+
+
+# --- explain ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One incident as the pipeline merged it, and its rows of reconciled figures."""
+
+    incident: MergedIncident
+    rows: list[FigureRow]
+
+
+def explain(
+    config: Config, records: Sequence[Record], wanted: str, *, as_of: dt.date | None = None
+) -> Explanation:
+    """How the incident holding record ``wanted`` was merged and its figures reconciled,
+    with the configured rules, from every statement reported up to ``as_of``."""
+    rules = Rules.from_config(config)
+    incidents = merge_records(records, rules.merge)
+    inc = next((i for i in incidents if wanted in {r.id for r in i.records}), None)
+    if inc is None:
+        raise UsageError(f"no record with id {wanted!r} (see `sitrep validate` for the ids)")
+    statements = collect_statements(incidents, as_of=as_of)
+    own = [src for r in inc.records for src in r.sources]  # the incident's own sources first
+    numbers = number_sources([*own, *(raw.source for raw in statements)])
+    mine = [s for s in statements if inc.id in s.incidents]
+    return Explanation(inc, figure_rows(mine, numbers, rules.figures))

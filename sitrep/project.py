@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .config import CONFIG_NAME
 from .errors import UsageError
+from .render.formats import FORMATS
 
 EXAMPLE = "sahel-2025-06"
 
@@ -25,7 +26,8 @@ data = "data"                 # folder of incident records (YAML, JSON, JSONL), 
 output = "output"             # where reports are written
 # templates = "templates"     # a folder whose templates override the shipped ones
 timezone = "UTC"              # the report day is a calendar day in this IANA time zone
-formats = ["md", "pdf", "html", "json"]
+formats = [{formats}]
+language = "en"               # the report's language, and subscribers' who name none (only en yet)
 lookback_days = 30            # older incidents shown for context
 claim_spread_factor = 3.0     # flag claims more than this many times the credible figure
 merge_radius_km = 10.0        # differently named places this close, same kind of event, may be one
@@ -44,7 +46,7 @@ sender = "sitrep <sitrep@localhost>"
 [schedule]
 time = "06:00"                # local time of the daily run for `sitrep schedule`
 # timezone = "Africa/Bamako"  # defaults to report.timezone
-"""
+""".replace("{formats}", ", ".join(f'"{name}"' for name in FORMATS))
 
 
 def example_data() -> Path:

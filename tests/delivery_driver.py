@@ -8,14 +8,21 @@ crash tests run in a fraction of a second per report.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from delivery_fakes import FakeGenerator
 
-import sitrep.pipeline
+import sitrep.daily
 from sitrep.cli import main
+from sitrep.pipeline import Plan
 
-sitrep.pipeline.generate = FakeGenerator()
-sitrep.pipeline.load = lambda config, store=None, *, strict=False, window=None: None  # no data
+
+def fake_builder(plan: Plan, strict: bool = False) -> Any:
+    """In place of ``EditionBuilder``: `sitrep run` builds its editions with the fake."""
+    return FakeGenerator().for_plan(plan)
+
+
+sitrep.daily.EditionBuilder = fake_builder  # type: ignore[misc]
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -1,15 +1,16 @@
 """Test doubles for the delivery tests: a generator that writes a real small PDF.
 
-:class:`FakeGenerator` has the signature of :func:`sitrep.pipeline.generate` and writes a
-valid one-page PDF (built by hand, readable by pypdf) and a Markdown file per edition,
-atomically, into the configured output folder; it counts its calls so tests can check
-that each edition is generated once, not once per subscriber.
+:class:`FakeGenerator` builds editions as :class:`sitrep.pipeline.EditionBuilder` does
+(``for_run`` and ``for_plan`` give the ``build(edition, formats)`` function that delivery
+calls) and writes a valid one-page PDF (built by hand, readable by pypdf) and a Markdown
+file per edition, atomically, into the configured output folder; it counts its calls so
+tests can check that each edition is generated once, not once per subscriber.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from reading import EN
 
 from sitrep.config import Config
+from sitrep.model.edition import Edition
 from sitrep.model.records import EventType, Group, Outcome, SubEventType
 from sitrep.model.report import (
     DataQuality,
@@ -28,6 +30,7 @@ from sitrep.model.report import (
     ReportFilter,
     Total,
 )
+from sitrep.pipeline import Plan
 from sitrep.writers import write_atomic
 
 
@@ -114,10 +117,21 @@ class FakeGenerator:
     """Writes a real PDF and Markdown per edition; records every call."""
 
     padding: int = 0
-    calls: list[tuple[dt.date, dt.date, ReportFilter, tuple[str, ...]]] = field(
+    calls: list[tuple[dt.date, dt.date, Edition, tuple[str, ...]]] = field(
         default_factory=list
     )
     fail: Exception | None = None
+
+    def for_run(
+        self, config: Config, start: dt.date, end: dt.date | None = None
+    ) -> Callable[[Edition, Sequence[str]], FakeGenerated]:
+        """The ``build(edition, formats)`` function of one report."""
+        return lambda edition, formats: self(config, start=start, end=end, edition=edition,
+                                             formats=formats)  # fmt: skip
+
+    def for_plan(self, plan: Plan) -> Callable[[Edition, Sequence[str]], FakeGenerated]:
+        """In place of ``EditionBuilder(plan)`` (``run_daily(build=...)``)."""
+        return self.for_run(plan.config, plan.period.start, plan.period.end)
 
     def __call__(
         self,
@@ -125,20 +139,19 @@ class FakeGenerator:
         *,
         start: dt.date,
         end: dt.date | None = None,
-        filters: ReportFilter | None = None,
-        strict: bool = False,
+        edition: Edition | None = None,
         formats: Sequence[str] | None = None,
-        loaded: object = None,
     ) -> FakeGenerated:
         """Generate the report of one edition."""
         end = end or start
-        filters = filters or ReportFilter()
-        self.calls.append((start, end, filters, tuple(formats or ())))
+        edition = edition or Edition()
+        filters = edition.filter
+        self.calls.append((start, end, edition, tuple(formats or ())))
         if self.fail is not None:
             raise self.fail
         report = make_report(start, end, filters, title=config.report.title)
         out = config.path(config.report.output)
-        stem = f"sitrep-{end}" + ("" if filters.is_empty else f"-{filters.key}")
+        stem = edition.stem(start, end)
         files: dict[str, Path] = {}
         for kind in formats or ("pdf", "md"):
             if kind == "pdf":

@@ -364,3 +364,66 @@ def test_a_bad_source_date_epoch_is_a_clean_failure(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1.7e9")
     assert _generate_json(examples_dir, tmp_path / "out") == 1
     assert "SOURCE_DATE_EPOCH='1.7e9' is not a whole number" in capsys.readouterr().err
+
+
+# --- one store, one format registry, a cheap --help ------------------------------------------
+
+
+def test_validate_reads_the_records_through_open_store(
+    tmp_path: Path, make_record: MakeRecord, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import sitrep.store.open
+    from sitrep.store import MemoryStore
+
+    asked: list[Path | None] = []
+
+    def memory_store(config: object, data: Path | None = None) -> MemoryStore:
+        asked.append(data)
+        return MemoryStore([make_record(id="held-in-memory")])
+
+    monkeypatch.setattr(sitrep.store.open, "open_store", memory_store)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "sitrep.toml").write_text('[report]\ndata = "nowhere"\n', encoding="utf-8")
+    assert run("validate", "--config", str(project)) == 0
+    assert "ok: 1 record(s) in 0 file(s)" in capsys.readouterr().err
+    assert run("validate", str(tmp_path / "given")) == 0
+    assert asked == [None, tmp_path / "given"]
+
+
+def test_a_configured_format_outside_the_registry_is_named(
+    examples_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "sitrep.toml").write_text('[report]\nformats = ["md", "docx"]\n', encoding="utf-8")
+    code = run("generate", "--config", str(project), "--data", str(examples_dir),
+               "--date", "2025-06-02", "--out", str(tmp_path / "out"))  # fmt: skip
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "report.formats: unknown format(s) docx (expected: md, pdf, html, json)" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_help_imports_no_renderer_and_no_delivery() -> None:
+    code = (
+        "import sys, sitrep.cli\n"
+        "sitrep.cli.build_parser()\n"
+        "heavy = ('jinja2', 'matplotlib', 'weasyprint', 'smtplib', 'schedule', 'rapidfuzz',\n"
+        "         'sitrep.pipeline', 'sitrep.render.documents', 'sitrep.deliver.delivery')\n"
+        "print([m for m in heavy if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60).stdout  # fmt: skip
+    assert out.strip() == "[]"
+
+
+def test_a_command_module_that_fails_to_import_is_an_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sitrep.cli
+
+    monkeypatch.setattr(sitrep.cli, "COMMANDS", [*sitrep.cli.COMMANDS, "no_such_command"])
+    with pytest.raises(ModuleNotFoundError, match=r"sitrep\.commands\.no_such_command"):
+        sitrep.cli.build_parser()

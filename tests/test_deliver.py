@@ -6,6 +6,9 @@ import datetime as dt
 import email
 import email.policy
 import json
+import logging
+import subprocess
+import sys
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,8 @@ import pytest
 from delivery_fakes import FakeGenerator, write_project
 
 from sitrep.config import Config, load_config
-from sitrep.deliver.delivery import DeliveryReport, Outcome, RateLimiter, deliver, run_daily
+from sitrep.daily import run_daily
+from sitrep.deliver.delivery import DeliveryReport, Outcome, RateLimiter, deliver
 from sitrep.deliver.ledger import Ledger, RunLock, Status
 from sitrep.deliver.mailers import EmlMailer, MemoryMailer, PermanentFailure, TemporaryFailure
 from sitrep.deliver.messages import Composer, attachment_name, header_safe, long_date
@@ -52,7 +56,8 @@ def run(config: Config, mailer: MemoryMailer, gen: FakeGenerator | None = None,
     with Ledger.for_config(config) as ledger:
         return deliver(
             config, load_subscribers(config), start=DAY, mailer=mailer, ledger=ledger,
-            generate=gen or FakeGenerator(), sleep=sleep or Sleeps(), **kwargs,
+            build=(gen or FakeGenerator()).for_run(config, DAY), sleep=sleep or Sleeps(),
+            **kwargs,
         )  # fmt: skip
 
 
@@ -139,7 +144,8 @@ def test_header_values_from_data_cannot_inject_headers(tmp_path: Path) -> None:
     )  # fmt: skip
     mailer = MemoryMailer()
     with Ledger.for_config(config) as ledger:
-        deliver(config, [evil], start=DAY, mailer=mailer, ledger=ledger, generate=FakeGenerator())
+        deliver(config, [evil], start=DAY, mailer=mailer, ledger=ledger,
+                build=FakeGenerator().for_run(config, DAY))
     raw = mailer.sent[0].message
     msg = parse(raw)
     assert msg["Bcc"] is None and msg["X-Evil"] is None
@@ -261,7 +267,7 @@ def test_interrupted_deliveries_found_by_the_next_run(tmp_path: Path) -> None:
 def test_dry_run_writes_eml_files_and_leaves_the_ledger_alone(tmp_path: Path) -> None:
     config = setup(tmp_path)
     outbox = tmp_path / "outbox"
-    result = run_daily(config, day=DAY, dry_run=True, outbox=outbox, generate=FakeGenerator())
+    result = run_daily(config, day=DAY, dry_run=True, outbox=outbox, build=FakeGenerator().for_plan)
     assert result.ok and result.count(Outcome.WRITTEN) == 4
     files = sorted(p.name for p in outbox.iterdir())
     assert files == ["aicha@example.org.eml", "bram@example.org.eml", "chloe@example.org.eml",
@@ -291,8 +297,8 @@ def test_rate_limit_spaces_the_sends() -> None:
 def test_the_run_lock_keeps_a_second_run_out(tmp_path: Path) -> None:
     config = setup(tmp_path)
     with RunLock.for_config(config), pytest.raises(LockError, match=r"another sitrep run .*pid"):
-        run_daily(config, day=DAY, mailer=MemoryMailer(), generate=FakeGenerator())
-    assert run_daily(config, day=DAY, mailer=MemoryMailer(), generate=FakeGenerator()).ok
+        run_daily(config, day=DAY, mailer=MemoryMailer(), build=FakeGenerator().for_plan)
+    assert run_daily(config, day=DAY, mailer=MemoryMailer(), build=FakeGenerator().for_plan).ok
 
 
 def test_dates_and_names() -> None:
@@ -334,7 +340,7 @@ def test_an_invalid_subscriber_entry_fails_the_run_but_not_the_others(tmp_path: 
     people: list[dict[str, Any]] = [{"email": "ok@example.org"}, {"email": "not-an-address"}]
     config = load_config(write_project(tmp_path, people))
     mailer = MemoryMailer()
-    result = run_daily(config, day=DAY, mailer=mailer, generate=FakeGenerator())
+    result = run_daily(config, day=DAY, mailer=mailer, build=FakeGenerator().for_plan)
     assert [s.recipient for s in mailer.sent] == ["ok@example.org"]
     assert not result.ok and len(result.invalid) == 1
     assert "1 invalid subscriber entry skipped (see sitrep validate)" in result.summary()
@@ -361,3 +367,67 @@ def test_the_deliveries_command(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["deliveries", "--config", str(tmp_path), "--date", "2025-06-01"]) == 0
     assert "no deliveries recorded for 2025-06-01" in capsys.readouterr().out
     assert main(["deliveries", "--config", str(tmp_path), "--date", "yesterday"]) == 2
+
+
+def test_editions_are_split_by_language_and_fall_back_to_english(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    examples = Path(__file__).resolve().parents[1] / "examples" / "sahel-2025-06"
+    people: list[dict[str, Any]] = [
+        {"name": "Amadou", "email": "amadou@example.org", "receive": ["md"]},
+        {"name": "Aïcha", "email": "aicha@example.org", "language": "fr", "receive": ["md"]},
+        {"name": "Fanta", "email": "fanta@example.org", "language": "fr", "countries": ["Mali"],
+         "receive": ["md"]},
+    ]  # fmt: skip
+    config = load_config(write_project(tmp_path, people, report={"data": str(examples)}))
+    mailer = MemoryMailer()
+    with caplog.at_level(logging.INFO):
+        result = run_daily(config, day=DAY, mailer=mailer)  # the real pipeline
+    assert result.ok and result.editions_generated == 3
+    assert [(r.recipient, r.edition) for r in result.results] == [
+        ("amadou@example.org", "all"), ("aicha@example.org", "all.fr"),
+        ("fanta@example.org", "MLI.fr"),
+    ]  # fmt: skip
+    out = tmp_path / "output"
+    english = (out / "sitrep-2025-06-02.md").read_text(encoding="utf-8")
+    french = (out / "sitrep-2025-06-02.fr.md").read_text(encoding="utf-8")
+    # No French wording yet: the English report under the edition's own name (chart links too).
+    assert french.replace("sitrep-2025-06-02.fr-", "sitrep-2025-06-02-") == english
+    assert (out / "sitrep-2025-06-02-MLI.fr.md").is_file()
+    amadou, aicha, fanta = (parse(s.message) for s in mailer.sent)
+    assert [a.get_filename() for a in amadou.iter_attachments()] == ["sitrep-2025-06-02.md"]
+    assert [a.get_filename() for a in aicha.iter_attachments()] == ["sitrep-2025-06-02.fr.md"]
+    assert [a.get_filename() for a in fanta.iter_attachments()] == ["sitrep-2025-06-02-MLI.fr.md"]
+    assert amadou["Message-ID"].startswith("<sitrep.2025-06-02.all.")
+    assert aicha["Message-ID"].startswith("<sitrep.2025-06-02.all.fr.")
+    with Ledger.for_config(config) as ledger:
+        assert {e.recipient: e.edition for e in ledger.entries()} == {
+            "amadou@example.org": "all", "aicha@example.org": "all.fr",
+            "fanta@example.org": "MLI.fr",
+        }  # fmt: skip
+    messages = [r.getMessage() for r in caplog.records]
+    assert len([m for m in messages if m.startswith("no fr wording yet")]) == 1  # logged once
+    loads = [m for m in messages if m.startswith("loaded ") and "valid record(s)" in m]
+    assert len(loads) == 1  # three editions, one load
+
+
+def test_delivery_does_not_import_the_pipeline() -> None:
+    code = (
+        "import sys\n"
+        "import sitrep.deliver.delivery, sitrep.deliver.scheduling, sitrep.deliver.planning\n"
+        "print([m for m in ('sitrep.pipeline', 'sitrep.daily') if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60).stdout  # fmt: skip
+    assert out.strip() == "[]"
+
+
+def test_outcome_and_ledger_status_are_one_enum(tmp_path: Path) -> None:
+    assert Outcome is Status
+    config = setup(tmp_path, subscribers=SUBSCRIBERS[2:3])
+    run(config, MemoryMailer())
+    with Ledger.for_config(config) as ledger:
+        [entry] = ledger.entries()
+        assert entry.status is Outcome.SENT
+        with pytest.raises(ValueError, match="not the outcome of an attempt"):
+            ledger.finish("2025-06-02", entry.recipient, Outcome.ALREADY)

@@ -60,7 +60,8 @@ def send(
     with Ledger.for_config(config) as ledger, mailer:
         return deliver(
             config, load_subscribers(config), start=DAY, mailer=mailer, ledger=ledger,
-            generate=FakeGenerator(), sleep=sleep or (lambda s: None), **kwargs,
+            build=FakeGenerator().for_run(config, DAY), sleep=sleep or (lambda s: None),
+            **kwargs,
         )  # fmt: skip
 
 

@@ -10,9 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.config import Config
-from sitrep.errors import OutputError, RenderError
-from sitrep.pipeline import generate
+from sitrep.config import Config, load_config
+from sitrep.errors import ConfigError, OutputError, RenderError, UsageError
+from sitrep.ingest.raw import Window
+from sitrep.model.edition import Edition
+from sitrep.model.report import ReportFilter
+from sitrep.pipeline import EditionBuilder, generate, make_plan
+from sitrep.project import init_project
+from sitrep.render.formats import FORMATS
+from sitrep.store import LoadResult, open_store
 from sitrep.writers import write_atomic
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "sahel-2025-06"
@@ -65,3 +71,56 @@ def test_reports_are_readable_by_others(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+class CountingStore:
+    """The example folder, counting its loads."""
+
+    def __init__(self) -> None:
+        self.store = open_store(Config(), EXAMPLES)
+        self.loads = 0
+
+    def load(self, window: Window | None = None) -> LoadResult:
+        self.loads += 1
+        return self.store.load(window)
+
+
+def test_every_edition_is_built_from_one_load_and_one_merge(tmp_path: Path) -> None:
+    config = config_for(tmp_path / "output")
+    mali = Edition(ReportFilter(countries=frozenset({"MLI"})))
+    plan = make_plan(config, start=DAY, formats=["json"], editions=[Edition(), mali])
+    store = CountingStore()
+    builder = EditionBuilder(plan, store=store)
+    everything, mali_only = builder.all()
+    assert store.loads == 1 and builder.merged() is builder.merged()
+    assert [p.name for p in everything.files.values()] == ["sitrep-2025-06-02.json"]
+    assert [p.name for p in mali_only.files.values()] == ["sitrep-2025-06-02-MLI.json"]
+    assert everything.report.generated_at == mali_only.report.generated_at  # planned once
+    assert mali_only.report.key_figures.countries == ["MLI"]
+    assert len(everything.report.key_figures.countries) > 1
+    # the same report as one edition built on its own
+    alone = generate(config, start=DAY, filters=mali.filter, formats=["json"],
+                     now=plan.generated_at)  # fmt: skip
+    assert alone.report == mali_only.report
+
+
+def test_the_format_registry_checks_the_configured_formats(tmp_path: Path) -> None:
+    config = config_for(tmp_path / "output").with_overrides(formats=["md", "docx"])
+    with pytest.raises(ConfigError, match=r"report\.formats: unknown format\(s\) docx"):
+        make_plan(config, start=DAY)
+    with pytest.raises(UsageError, match=r"--format: unknown format\(s\) odt \(expected: md,"):
+        generate(config, start=DAY, formats=["odt"])
+    assert make_plan(config, start=DAY, formats=["json"]).formats == ("json",)
+    assert not (tmp_path / "output").exists()
+
+
+def test_the_report_language_must_have_wording() -> None:
+    config = Config().with_overrides(language="fr")
+    with pytest.raises(ConfigError, match=r"report\.language = 'fr': the report has no wording"):
+        make_plan(config, start=DAY)
+
+
+def test_the_config_template_lists_the_registry(tmp_path: Path) -> None:
+    config = load_config(init_project(tmp_path / "p", example=False)[0])
+    assert config.report.formats == list(FORMATS)
+    assert config.report.language == "en"

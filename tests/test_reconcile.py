@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from reading import EN, worded
 
 from sitrep.config import Config
-from sitrep.explain import explain_incident
 from sitrep.model.counts import parse_count
 from sitrep.model.records import Group, Outcome, Record, Stance
 from sitrep.model.report import FigureRow, Flag
+from sitrep.pipeline import explain
 from sitrep.reconcile import (
     FigureRules,
     MergedIncident,
@@ -35,6 +35,7 @@ from sitrep.reconcile import (
     source_key,
 )
 from sitrep.store import load_records
+from sitrep.wording.explain import explanation
 
 MakeRecord = Callable[..., dict[str, Any]]
 MakeClaim = Callable[..., dict[str, Any]]
@@ -501,7 +502,8 @@ def test_bounds_policy(
 
 
 def test_explain_prints_merge_reasons_and_basis(example_records: list[Record]) -> None:
-    text = explain_incident(example_records, BOULIKESSI, Config())
+    found = explain(Config(), example_records, BOULIKESSI)
+    text = explanation(found.incident, found.rows)
     assert text.startswith(f"incident {BOULKESSI}: Boulkessi, MLI, 2025-06-01")
     assert "merged:" in text and "alias" in text
     assert "basis: low 31" in text

@@ -17,11 +17,11 @@ import pytest
 from delivery_fakes import write_project
 from smtp_server import wait_until
 
+from sitrep.commands.schedule import config_job
 from sitrep.config import load_config
 from sitrep.deliver.scheduling import (
     DailyScheduler,
     ScheduleState,
-    config_job,
     latest_slot,
     next_slot,
     slot_on,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from sitrep.deliver.subscribers import (
 )
 from sitrep.errors import ConfigError
 from sitrep.model.report import ReportFilter, Severity
+
+DAY = dt.date(2025, 6, 2)
 
 
 def project(tmp_path: Path, toml: str, files: dict[str, str] | None = None) -> Path:
@@ -188,3 +191,50 @@ def test_describe_filter() -> None:
                      min_severity=Severity.MAJOR)  # fmt: skip
     assert EN.describe_filter(f) == "Mali, Niger; Ménaka; major incidents and worse"
     assert EN.describe_filter(ReportFilter()) == ""
+
+
+def test_admin1_check_says_so_when_the_data_cannot_be_read(tmp_path: Path) -> None:
+    toml = """\
+        [report]
+        data = "no-such-folder"
+
+        [[subscribers]]
+        email = "a@example.org"
+        admin1 = ["Ménaka"]
+        """
+    [problem] = subscriber_problems(load_config(project(tmp_path, toml)))
+    assert problem.field == "admin1" and problem.file.endswith("no-such-folder")
+    assert "admin1 names not checked: the incident data cannot be read" in problem.message
+    assert "no such folder" in problem.message and "check report.data" in problem.message
+    # without admin1 filters the data is not read at all
+    without = toml.replace('admin1 = ["Ménaka"]', 'countries = ["Mali"]')
+    assert subscriber_problems(load_config(project(tmp_path, without))) == []
+
+
+def test_editions_are_keyed_by_filter_and_language(tmp_path: Path) -> None:
+    toml = """\
+        [[subscribers]]
+        email = "en@example.org"
+
+        [[subscribers]]
+        email = "fr@example.org"
+        language = "fr"
+
+        [[subscribers]]
+        email = "fr-mali@example.org"
+        language = "fr"
+        countries = ["Mali"]
+
+        [[subscribers]]
+        email = "also-fr@example.org"
+        language = "fr"
+        """
+    eds = editions(load_subscribers(load_config(project(tmp_path, toml)), strict=True))
+    assert [e.key for e in eds] == ["all", "all.fr", "MLI.fr"]
+    assert [[s.email for s in e.subscribers] for e in eds][1] == [
+        "fr@example.org", "also-fr@example.org",
+    ]  # fmt: skip
+    assert [e.edition.stem(DAY, DAY) for e in eds] == [
+        "sitrep-2025-06-02", "sitrep-2025-06-02.fr", "sitrep-2025-06-02-MLI.fr",
+    ]  # fmt: skip
+    assert eds[2].filter == ReportFilter(countries=frozenset({"MLI"}))

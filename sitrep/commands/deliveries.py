@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from ..deliver.ledger import Entry, Ledger
 from ._common import add_config_option, config_from, parse_date
 
 NAME = "deliveries"
 HELP = "show who was sent which report, and what failed (the delivery ledger)"
+
+if TYPE_CHECKING:
+    from ..deliver.ledger import Entry
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,6 +37,8 @@ def _row(e: Entry) -> dict[str, object]:
 
 def run(args: argparse.Namespace) -> int:
     """Print the ledger; exit 1 when some delivery of the shown reports is not done."""
+    from ..deliver.ledger import Ledger
+
     config = config_from(args)
     with Ledger.for_config(config) as ledger:
         reports = ledger.reports()

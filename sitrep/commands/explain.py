@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..explain import explain_incident
-from ..pipeline import load
 from ._common import add_config_option, config_from, parse_date
 
 NAME = "explain"
@@ -23,8 +21,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the explanation; exit 2 when no record has that id."""
+    from ..pipeline import explain, load
+    from ..wording.explain import explanation
+
     config = config_from(args).with_overrides(data=args.data and args.data.resolve())
-    loaded = load(config)
     as_of = parse_date(args.as_of, "--as-of") if args.as_of else None
-    print(explain_incident(loaded.records, args.incident, config, as_of=as_of))
+    loaded = load(config)
+    found = explain(config, loaded.records, args.incident, as_of=as_of)
+    print(explanation(found.incident, found.rows))
     return 0

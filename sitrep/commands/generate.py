@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import UsageError
-from ..pipeline import FORMATS, generate, previous_day
+from ..render.formats import FORMATS
 from ._common import add_config_option, add_period_options, config_from, period_from
 
 NAME = "generate"
@@ -29,6 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Generate the report; exit 0 when written."""
+    from ..pipeline import generate, previous_day
+
     config = config_from(args).with_overrides(
         data=args.data and args.data.resolve(),
         output=args.out and args.out.resolve(),
@@ -40,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format is not None:
         formats = [f.strip() for f in args.format.split(",") if f.strip()]
         if not formats:
-            raise UsageError("--format needs at least one of md, pdf, html, json")
+            raise UsageError(f"--format needs at least one of {', '.join(FORMATS)}")
     result = generate(config, start=start, end=end, strict=args.strict, formats=formats)
     for path in result.files.values():
         print(path)

@@ -6,7 +6,6 @@ import argparse
 import logging
 from pathlib import Path
 
-from ..deliver.delivery import run_daily
 from ._common import add_config_option, config_from, parse_date
 
 NAME = "run"
@@ -47,6 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 when every subscriber has the report, 1 when something failed."""
+    from ..daily import run_daily
+
     config = config_from(args).with_overrides(
         data=args.data and args.data.resolve(), output=args.out and args.out.resolve()
     )

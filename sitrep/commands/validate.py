@@ -6,9 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..deliver.subscribers import subscriber_problems
 from ..errors import Problem
-from ..store.directory import load_records
 from ._common import add_config_option, config_from
 
 NAME = "validate"
@@ -23,11 +21,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print problems one per line on stdout; exit 1 when there is any."""
+    from ..deliver.subscribers import subscriber_problems
+    from ..store.open import open_store
+
     config = config_from(args)
-    data = args.data or config.path(config.report.data)
-    result = load_records(data)
+    result = open_store(config, args.data).load()
     problems: list[Problem] = list(result.problems)
-    problems += subscriber_problems(config)
+    # Subscribers' admin1 names are checked against the records just loaded (if any has one).
+    admin1 = {r.admin1 for r in result.records if r.admin1} or None
+    problems += subscriber_problems(config, admin1_names=admin1, check_admin1=bool(admin1))
     for problem in problems:
         print(problem)
     n = len(result.records)

@@ -55,13 +55,20 @@ def utcnow() -> dt.datetime:
 
 
 class Status(StrEnum):
-    """Where one delivery stands (see the module documentation)."""
+    """Where one delivery stands, in the ledger and in a run's results (one enum for both).
 
-    SENDING = "sending"
-    UNCONFIRMED = "unconfirmed"
+    A ledger row is in one of the five states of the module documentation (its CHECK
+    constraint); a run's results may also say ``already sent`` (nothing to do) and
+    ``written`` (``--dry-run``). Listed in the order the summary line gives them.
+    """
+
     SENT = "sent"
+    ALREADY = "already sent"
+    WRITTEN = "written"
+    UNCONFIRMED = "unconfirmed"
     DEFERRED = "deferred"
     FAILED = "failed"
+    SENDING = "sending"
 
 
 @dataclass(frozen=True)
@@ -317,8 +324,8 @@ class Ledger:
         detail: str | None = None,
     ) -> None:
         """Record the outcome of the current attempt, and add it to the history."""
-        if status in (Status.SENDING, Status.UNCONFIRMED):
-            raise ValueError(f"{status} is not an outcome")
+        if status not in (Status.SENT, Status.DEFERRED, Status.FAILED):
+            raise ValueError(f"{status} is not the outcome of an attempt")
         now = self._now()
         with self._tx() as db:
             db.execute(

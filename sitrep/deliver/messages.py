@@ -31,9 +31,10 @@ import jinja2
 
 from ..config import Config
 from ..errors import ConfigError, RenderError
+from ..model.edition import DEFAULT_LANGUAGE, Edition
 from ..model.report import Report
-from ..pipeline import output_stem
 from ..render.environment import make_environment
+from ..render.formats import ATTACHABLE, FORMATS
 from ..wording import words_for
 from ..wording.numbers import fmt_date
 from .subscribers import Subscriber, check_email
@@ -71,10 +72,10 @@ def ascii_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", folded).strip("-") or "report"
 
 
-def attachment_name(report: Report, extension: str) -> str:
-    """The stable file name of an attachment: 'sitrep-2025-06-02.pdf', '...-MLI.pdf'."""
-
-    return f"{ascii_name(output_stem(report))}.{extension}"
+def attachment_name(report: Report, extension: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The stable file name of an attachment: 'sitrep-2025-06-02.pdf', '...-MLI.fr.pdf'."""
+    stem = Edition(report.filter, language).stem(report.period.start, report.period.end)
+    return f"{ascii_name(stem)}.{extension.lstrip('.')}"
 
 
 def report_id(start: dt.date, end: dt.date) -> str:
@@ -87,6 +88,8 @@ def message_id(report: str, edition: str, recipient: str, generation: int, domai
 
     Retries after a failure or an interruption reuse it, so a mail client that gets the
     message twice shows it once; ``--resend`` raises ``generation`` to make a new one.
+    ``edition`` is the edition's key, language included ('MLI.fr'), so another language's
+    edition of the same report is another message.
     """
     digest = hashlib.sha256(f"{recipient.lower()}\n{generation}".encode()).hexdigest()[:20]
     return f"<sitrep.{ascii_name(report)}.{ascii_name(edition)}.{digest}@{domain}>"
@@ -102,17 +105,18 @@ class Attachment:
     subtype: str
 
 
-MIME_TYPES = {"pdf": ("application", "pdf"), "md": ("text", "markdown")}
-
-
-def read_attachments(report: Report, files: Mapping[str, Path]) -> dict[str, Attachment]:
-    """The generated files that can be attached, read once per edition."""
+def read_attachments(
+    report: Report, files: Mapping[str, Path], language: str = DEFAULT_LANGUAGE
+) -> dict[str, Attachment]:
+    """The generated files that can be attached (the registry's attachable formats), read
+    once per edition."""
     out: dict[str, Attachment] = {}
-    for kind, (maintype, subtype) in MIME_TYPES.items():
+    for kind in ATTACHABLE:
         path = files.get(kind)
         if path is not None:
-            out[kind] = Attachment(attachment_name(report, kind), path.read_bytes(), maintype,
-                                   subtype)  # fmt: skip
+            fmt = FORMATS[kind]
+            out[kind] = Attachment(attachment_name(report, fmt.suffix, language),
+                                   path.read_bytes(), *fmt.mime)  # fmt: skip
     return out
 
 

@@ -37,10 +37,9 @@ from zoneinfo import ZoneInfo
 
 import schedule
 
-from ..config import Config, load_config
+from ..config import Config
 from ..errors import SitrepError
 from ..writers import write_atomic
-from .delivery import run_daily
 from .ledger import Clock, utcnow
 
 logger = logging.getLogger(__name__)
@@ -282,18 +281,3 @@ class DailyScheduler:
             self._sleep(min(max(wait, 0.0), self.heartbeat_seconds))
         self.beat()
         logger.info("scheduler stopped")
-
-
-def config_job(config_path: Path | None) -> Job:
-    """The production job: re-read the configuration, then ``sitrep run`` for the slot."""
-
-    def job(slot: dt.datetime) -> bool:
-
-        config = load_config(config_path)
-        result = run_daily(config, now=slot)
-        logger.info("%s", result.summary())
-        for problem in result.problems():
-            logger.warning("%s: %s: %s", problem.recipient, problem.outcome, problem.detail)
-        return result.ok
-
-    return job

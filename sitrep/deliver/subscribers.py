@@ -6,33 +6,33 @@ one subscriber a row); both may be used together. The format is documented in
 ``docs/delivery.md``. Every problem is reported with the file and line it is on, by
 :func:`subscriber_problems` (called by ``sitrep validate``).
 
-Subscribers whose filters are the same share one edition: :func:`editions` groups the
-active subscribers by :class:`~sitrep.report.ReportFilter`, so the report is generated
-once per distinct filter set, not once per person.
+Subscribers who share a filter set and a language share one edition: :func:`editions`
+groups the active subscribers by :class:`~sitrep.model.edition.Edition`, so the report is
+generated once per edition, not once per person. A subscriber who names no language gets
+``report.language``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import re
-import tomllib
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..errors import ConfigError, Problem
+from ..errors import ConfigError, Problem, SitrepError
+from ..model.edition import DEFAULT_LANGUAGE, Edition
 from ..model.records import normalise_country
 from ..model.report import ReportFilter, Severity
-from ..store.directory import load_records
+from ..render.formats import ATTACHABLE
+from ..store.open import open_store
+from .sources import RawEntry, raw_entries
 
 logger = logging.getLogger(__name__)
 
-RECEIVE = ("pdf", "html", "md")
-"""What a subscriber can receive: PDF attachment, HTML body, Markdown attachment."""
+RECEIVE = ("html", *ATTACHABLE)
+"""What a subscriber can receive: the HTML body, and the formats that can be attached."""
 
 DEFAULT_RECEIVE = frozenset({"pdf", "html"})
 FIELDS = ("name", "email", "language", "receive", "countries", "admin1", "min_severity", "active")
@@ -53,7 +53,7 @@ class Subscriber:
 
     email: str
     name: str = ""
-    language: str = "en"
+    language: str = DEFAULT_LANGUAGE
     receive: frozenset[str] = DEFAULT_RECEIVE
     filter: ReportFilter = field(default_factory=ReportFilter)
     active: bool = True
@@ -67,15 +67,30 @@ class Subscriber:
     @property
     def attachments(self) -> frozenset[str]:
         """The report formats attached to the message ("pdf", "md")."""
-        return self.receive & {"pdf", "md"}
+        return self.receive & frozenset(ATTACHABLE)
+
+    @property
+    def edition(self) -> Edition:
+        """The edition this subscriber receives: their filter set in their language."""
+        return Edition(self.filter, self.language)
 
 
 @dataclass(frozen=True)
-class Edition:
-    """One filter set and the active subscribers who receive it."""
+class Audience:
+    """One edition and the active subscribers who receive it."""
 
-    filter: ReportFilter
+    edition: Edition
     subscribers: tuple[Subscriber, ...]
+
+    @property
+    def filter(self) -> ReportFilter:
+        """The edition's filter set."""
+        return self.edition.filter
+
+    @property
+    def key(self) -> str:
+        """The edition's key ('all', 'MLI', 'MLI.fr')."""
+        return self.edition.key
 
 
 # --- parsing ---------------------------------------------------------------------------
@@ -174,18 +189,8 @@ def _parse_field(name: str, value: Any, admin1_names: Collection[str] | None) ->
     raise ValueError(f"unknown field (expected one of: {', '.join(FIELDS)})")
 
 
-@dataclass(frozen=True)
-class _Raw:
-    """One subscriber entry as written, with where each field is."""
-
-    file: str
-    line: int | None
-    data: Mapping[str, Any]
-    field_lines: Mapping[str, int]
-
-
 def _parse(
-    raw: _Raw, admin1_names: Collection[str] | None
+    raw: RawEntry, admin1_names: Collection[str] | None, language: str
 ) -> tuple[Subscriber | None, list[Problem]]:
     problems: list[Problem] = []
     values: dict[str, Any] = {}
@@ -203,7 +208,7 @@ def _parse(
     subscriber = Subscriber(
         email=values["email"],
         name=values.get("name", ""),
-        language=values.get("language", "en"),
+        language=values.get("language", language),
         receive=values.get("receive", DEFAULT_RECEIVE),
         filter=ReportFilter(
             countries=values.get("countries", frozenset()),
@@ -216,173 +221,14 @@ def _parse(
     return subscriber, []
 
 
-# --- reading the sources ---------------------------------------------------------------
-
-_HEADER = re.compile(r"^\s*\[")
-_SUBSCRIBERS_HEADER = re.compile(r"""^\s*\[\[\s*["']?subscribers["']?\s*\]\]""")
-_KEY = re.compile(r"""^\s*["']?([A-Za-z0-9_-]+)["']?\s*=""")
-
-
-def _toml_locations(text: str) -> list[tuple[int, dict[str, int]]]:
-    """For each ``[[subscribers]]`` table: its header line and the line of each key."""
-    blocks: list[tuple[int, dict[str, int]]] = []
-    current: dict[str, int] | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if _SUBSCRIBERS_HEADER.match(line):
-            current = {}
-            blocks.append((number, current))
-        elif _HEADER.match(line):
-            current = None
-        elif current is not None and (m := _KEY.match(line)):
-            current.setdefault(m.group(1), number)
-    return blocks
-
-
-def _raws_from_toml(entries: Any, text: str, display: str) -> tuple[list[_Raw], list[Problem]]:
-    if not isinstance(entries, list):
-        return [], [
-            Problem(
-                display,
-                None,
-                None,
-                "subscribers",
-                "is not a list of tables (expected [[subscribers]] sections, see docs/delivery.md)",
-            )
-        ]
-    blocks = _toml_locations(text)
-    whole = next(
-        (i for i, ln in enumerate(text.splitlines(), 1) if re.match(r"\s*subscribers\s*=", ln)),
-        None,
-    )
-    raws: list[_Raw] = []
-    problems: list[Problem] = []
-    for i, entry in enumerate(entries):
-        line, fields = blocks[i] if i < len(blocks) else (whole, {})
-        if not isinstance(entry, dict):
-            problems.append(
-                Problem(
-                    display,
-                    line,
-                    f"#{i + 1}",
-                    None,
-                    "is not a table (expected name = ..., email = ...)",
-                )
-            )
-            continue
-        raws.append(_Raw(display, line, entry, fields))
-    return raws, problems
-
-
-def _raws_from_csv(text: str, display: str) -> tuple[list[_Raw], list[Problem]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""), skipinitialspace=True)
-    if not reader.fieldnames or "email" not in [f.strip().lower() for f in reader.fieldnames]:
-        return [], [
-            Problem(
-                display,
-                1,
-                None,
-                None,
-                "has no 'email' column (expected a header row "
-                "such as name,email,language,receive,countries,admin1,min_severity,active)",
-            )
-        ]
-    raws: list[_Raw] = []
-    problems: list[Problem] = []
-    for row in reader:
-        line = reader.line_num
-        if None in row:
-            problems.append(
-                Problem(display, line, None, None, "has more cells than the header has columns")
-            )
-            continue
-        data = {
-            k.strip().lower(): v.strip()
-            for k, v in row.items()
-            if k and v is not None and v.strip() != ""
-        }
-        if not data or all(k.startswith("#") for k in data):
-            continue
-        raws.append(_Raw(display, line, data, {}))
-    return raws, problems
-
-
-def _display(config: Config, path: Path) -> str:
-    try:
-        return str(path.relative_to(config.root))
-    except ValueError:
-        return str(path)
-
-
-def _raw_entries(config: Config) -> tuple[list[_Raw], list[Problem]]:
-    raws: list[_Raw] = []
-    problems: list[Problem] = []
-    if config.subscribers:
-        file = config.file
-        display = _display(config, file) if file else "sitrep.toml"
-        text = file.read_text(encoding="utf-8") if file and file.exists() else ""
-        r, p = _raws_from_toml(list(config.subscribers), text, display)
-        raws += r
-        problems += p
-    if config.subscribers_file is not None:
-        path = config.path(config.subscribers_file)
-        display = _display(config, path)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            why = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
-            problems.append(
-                Problem(
-                    display,
-                    None,
-                    None,
-                    None,
-                    f"cannot be read: {why} (check subscribers_file in sitrep.toml; "
-                    "save CSV files from spreadsheets as 'CSV UTF-8')",
-                )
-            )
-            return raws, problems
-        if path.suffix.lower() == ".csv":
-            r, p = _raws_from_csv(text, display)
-        elif path.suffix.lower() == ".toml":
-            try:
-                document = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as exc:
-                return raws, [
-                    *problems,
-                    Problem(display, None, None, None, f"is not valid TOML: {exc}"),
-                ]
-            for key in sorted(set(document) - {"subscribers"}):
-                line = next(
-                    (n for n, ln in enumerate(text.splitlines(), 1) if key in ln), None
-                )
-                problems.append(
-                    Problem(display, line, None, key, "unknown table (expected [[subscribers]])")
-                )
-            r, p = _raws_from_toml(document.get("subscribers", []), text, display)
-        else:
-            return raws, [
-                *problems,
-                Problem(
-                    display,
-                    None,
-                    None,
-                    None,
-                    "has an unknown format (expected a .toml or .csv file)",
-                ),
-            ]
-        raws += r
-        problems += p
-    return raws, problems
-
-
 def _parse_all(
     config: Config, admin1_names: Collection[str] | None
 ) -> tuple[list[Subscriber], list[Problem]]:
-    raws, problems = _raw_entries(config)
+    raws, problems = raw_entries(config)
     subscribers: list[Subscriber] = []
     seen: dict[str, str] = {}
     for raw in raws:
-        subscriber, found = _parse(raw, admin1_names)
+        subscriber, found = _parse(raw, admin1_names, config.report.language)
         problems += found
         email = raw.data.get("email")
         email = email.strip() if isinstance(email, str) else ""
@@ -401,17 +247,21 @@ def _parse_all(
     return subscribers, problems
 
 
-def _admin1_in_data(config: Config) -> set[str] | None:
-    """The admin1 names in the incident data, or None when the data cannot be read."""
+def admin1_in_data(config: Config) -> tuple[set[str] | None, list[Problem]]:
+    """The admin1 names in the incident data (None when it has none), or the problem that
+    kept the data from being read. The records' own problems are ``sitrep validate``'s."""
+    data = config.path(config.report.data)
     try:
-
-        result = load_records(config.path(config.report.data))
-    except Exception as exc:  # the data's own problems are validate's business
-        logger.debug("admin1 names not checked: %s", exc)
-        return None
-    if not result.records:
-        return None
-    return {r.admin1 for r in result.records if r.admin1}
+        result = open_store(config).load()
+    except (SitrepError, OSError) as exc:
+        why = " ".join(str(exc).split())
+        return None, [Problem(
+            str(data), None, None, "admin1",
+            f"subscribers' admin1 names not checked: the incident data cannot be read ({why}); "
+            "check report.data in sitrep.toml",
+        )]  # fmt: skip
+    names = {r.admin1 for r in result.records if r.admin1}
+    return names or None, []
 
 
 def subscriber_problems(
@@ -420,17 +270,17 @@ def subscriber_problems(
     """Every problem in the subscriber list, each with its file and line.
 
     Invalid addresses, unknown fields, countries, severities and formats are reported;
-    admin1 names are checked against ``admin1_names``, by default the names in the data.
+    admin1 names are checked against ``admin1_names``, by default the names in the data
+    (a problem says so when the data cannot be read).
     """
+    trouble: list[Problem] = []
     if admin1_names is None and check_admin1 and _has_admin1_filters(config):
-        admin1_names = _admin1_in_data(config)
-    return _parse_all(config, admin1_names)[1]
+        admin1_names, trouble = admin1_in_data(config)
+    return [*trouble, *_parse_all(config, admin1_names)[1]]
 
 
 def _has_admin1_filters(config: Config) -> bool:
-    if any(s.get("admin1") for s in config.subscribers if isinstance(s, dict)):
-        return True
-    return config.subscribers_file is not None
+    return any(raw.data.get("admin1") for raw in raw_entries(config)[0])
 
 
 def read_subscribers(config: Config) -> tuple[list[Subscriber], list[Problem]]:
@@ -462,20 +312,22 @@ def load_subscribers(config: Config, *, strict: bool = False) -> list[Subscriber
 
 def editions(
     subscribers: Iterable[Subscriber], only: Collection[str] | None = None
-) -> list[Edition]:
-    """Active subscribers grouped by filter set, in order of first appearance.
+) -> list[Audience]:
+    """Active subscribers grouped by edition (filter set and language), in order of first
+    appearance.
 
-    Filters with the same key (admin1 names differing only in case) are one edition: the key
+    Editions with the same key (admin1 names differing only in case) are one: the key
     names its files, so two editions must never share it. ``only`` limits the result to
     these addresses (case-insensitive).
     """
     wanted = {a.lower() for a in only} if only is not None else None
-    groups: dict[str, tuple[ReportFilter, list[Subscriber]]] = {}
+    groups: dict[str, tuple[Edition, list[Subscriber]]] = {}
     for subscriber in subscribers:
         if not subscriber.active or (wanted is not None and subscriber.key not in wanted):
             continue
-        groups.setdefault(subscriber.filter.key, (subscriber.filter, []))[1].append(subscriber)
-    return [Edition(f, tuple(subs)) for f, subs in groups.values()]
+        edition = subscriber.edition
+        groups.setdefault(edition.key, (edition, []))[1].append(subscriber)
+    return [Audience(e, tuple(subs)) for e, subs in groups.values()]
 
 
 

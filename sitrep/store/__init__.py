@@ -5,5 +5,13 @@ from __future__ import annotations
 from .base import IncidentStore, LoadResult
 from .directory import DirectoryStore, load_records
 from .memory import MemoryStore
+from .open import open_store
 
-__all__ = ["DirectoryStore", "IncidentStore", "LoadResult", "MemoryStore", "load_records"]
+__all__ = [
+    "DirectoryStore",
+    "IncidentStore",
+    "LoadResult",
+    "MemoryStore",
+    "load_records",
+    "open_store",
+]

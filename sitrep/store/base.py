@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import DataError, Problem
+from ..errors import Problem
 from ..ingest.raw import Window
 from ..model.records import Record
 
@@ -22,13 +22,6 @@ class LoadResult:
     files: list[Path]
     invalid: list[str] = field(default_factory=list)
     """Ids (or file:line) of the records skipped because of problems."""
-
-    def raise_if_problems(self) -> None:
-        """Raise :class:`DataError` listing every problem, if there is any."""
-        if self.problems:
-            raise DataError(self.problems)
-
-
 
 
 class IncidentStore(Protocol):

@@ -7,8 +7,9 @@ worded fields the JSON output and the templates see on which part of the model.
 
 from __future__ import annotations
 
+from ..model.edition import DEFAULT_LANGUAGE
 from .fields import WORDED, WordedField, worded
-from .words import DEFAULT_LANGUAGE, LANGUAGES, Words, has_words, words_for
+from .words import LANGUAGES, Words, has_words, words_for
 
 __all__ = [
     "DEFAULT_LANGUAGE",

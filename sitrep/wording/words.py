@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from ..errors import Problem, UsageError
+from ..model.edition import DEFAULT_LANGUAGE
 from ..model.records import Group
 from ..model.report import (
     FigureRow,
@@ -26,8 +27,6 @@ from ..model.report import (
     Total,
 )
 from . import counts, figures, labels, numbers, sentences
-
-DEFAULT_LANGUAGE = "en"
 
 
 class Words:

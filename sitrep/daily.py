@@ -1,0 +1,75 @@
+"""``sitrep run``: the day's report, every edition built once from one load, e-mailed.
+
+The pipeline plans the report and builds its editions (:class:`~sitrep.pipeline.EditionBuilder`:
+the records are loaded and merged once, on the first edition that someone still needs);
+:func:`sitrep.deliver.delivery.deliver` plans from the ledger and sends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Collection
+from pathlib import Path
+
+from .config import Config
+from .deliver.delivery import BuildFn, DeliveryReport, deliver
+from .deliver.ledger import Ledger, RunLock
+from .deliver.mailers import EmlMailer, Mailer, SmtpMailer
+from .deliver.subscribers import read_subscribers, unknown_addresses
+from .errors import UsageError
+from .pipeline import EditionBuilder, Plan, make_plan, previous_day
+
+logger = logging.getLogger(__name__)
+
+
+def run_daily(
+    config: Config,
+    *,
+    day: dt.date | None = None,
+    now: dt.datetime | None = None,
+    dry_run: bool = False,
+    outbox: Path | None = None,
+    resend: bool = False,
+    resend_unconfirmed: bool = False,
+    only: Collection[str] | None = None,
+    strict: bool = False,
+    mailer: Mailer | None = None,
+    build: Callable[[Plan], BuildFn] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DeliveryReport:
+    """The report of ``day`` (default: the day before ``now``, in the report's time zone)
+    to every subscriber that lacks it.
+
+    Holds the project's run lock throughout, so overlapping runs cannot both send.
+    ``build`` makes the edition builder from the plan (default: the pipeline's, loading
+    the configured store once).
+    """
+    with RunLock.for_config(config):
+        day = day or previous_day(config, now)
+        plan = make_plan(config, start=day)
+        subscribers, invalid = read_subscribers(config)
+        for problem in invalid:
+            logger.warning("subscriber skipped: %s", problem)
+        if only:
+            unknown = unknown_addresses(subscribers, only)
+            if unknown:
+                raise UsageError(
+                    f"--only {', '.join(unknown)}: not an active subscriber "
+                    "(check the address against the subscriber list)"
+                )
+        if mailer is None:
+            if dry_run:
+                mailer = EmlMailer(outbox or plan.out_dir / "outbox" / str(day))
+            else:
+                mailer = SmtpMailer(config.smtp)
+        builder = build(plan) if build else EditionBuilder(plan, strict=strict)
+        with Ledger.for_config(config) as ledger, mailer:
+            result = deliver(
+                config, subscribers, start=day, mailer=mailer, ledger=ledger, build=builder,
+                dry_run=dry_run, resend=resend, resend_unconfirmed=resend_unconfirmed,
+                only=only, sleep=sleep,
+            )  # fmt: skip
+    result.invalid = [str(p) for p in invalid]
+    return result

@@ -1,0 +1,102 @@
+"""The registry of output formats: the one place that says what a format is.
+
+Each :class:`Format` has a name (what ``report.formats`` and ``--format`` list), the file
+suffix, the MIME type, whether it can be attached to an e-mail, whether it needs the
+charts, and the function that renders it. The pipeline renders every requested format
+through this table, the configuration is checked against it, and delivery takes the
+attachable formats and their MIME types from it. Adding a format is one entry here.
+
+This module imports nothing heavy: each render function imports its renderer when called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..model.report import Report
+    from .pdf import PdfRenderer
+    from .style import Chart
+
+Content = bytes | str
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What a format's render function gets: the report, its file stem, its charts."""
+
+    report: Report
+    stem: str
+    charts: Sequence[Chart]
+    templates: Path | None = None
+    pdf_renderer: PdfRenderer | None = None
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format."""
+
+    name: str
+    suffix: str
+    mime: tuple[str, str]
+    attachable: bool
+    charts: bool
+    render: Callable[[RenderJob], dict[str, Content]]
+    """The job's files, keyed by file name: ``{stem}{suffix}`` first, then any side files."""
+
+    def file_name(self, stem: str) -> str:
+        """The main file of this format: 'sitrep-2025-06-02.pdf'."""
+        return f"{stem}{self.suffix}"
+
+
+def _markdown(job: RenderJob) -> dict[str, Content]:
+    from .documents import render_markdown
+
+    text = render_markdown(job.report, job.charts, stem=job.stem, templates=job.templates)
+    return {f"{job.stem}.md": text, **{f"{job.stem}-{c.name}.svg": c.svg for c in job.charts}}
+
+
+def _html(job: RenderJob) -> dict[str, Content]:
+    from .documents import render_html
+
+    return {f"{job.stem}.html": render_html(job.report, job.charts, templates=job.templates)}
+
+
+def _pdf(job: RenderJob) -> dict[str, Content]:
+    from .documents import render_html
+    from .environment import shipped_templates
+    from .pdf import WeasyPrintRenderer
+
+    renderer = job.pdf_renderer or WeasyPrintRenderer(
+        [p for p in (job.templates, shipped_templates()) if p]
+    )
+    html = render_html(job.report, job.charts, templates=job.templates, for_pdf=True)
+    return {f"{job.stem}.pdf": renderer.render(html)}
+
+
+def _json(job: RenderJob) -> dict[str, Content]:
+    from .documents import render_json
+
+    return {f"{job.stem}.json": render_json(job.report)}
+
+
+_ALL = (
+    Format("md", ".md", ("text", "markdown"), attachable=True, charts=True, render=_markdown),
+    Format("pdf", ".pdf", ("application", "pdf"), attachable=True, charts=True, render=_pdf),
+    Format("html", ".html", ("text", "html"), attachable=False, charts=True, render=_html),
+    Format("json", ".json", ("application", "json"), attachable=False, charts=False, render=_json),
+)
+
+FORMATS: Mapping[str, Format] = {f.name: f for f in _ALL}
+"""Every output format by name, in the order they are listed and rendered."""
+
+ATTACHABLE: tuple[str, ...] = tuple(name for name, f in FORMATS.items() if f.attachable)
+"""The formats an e-mail can carry as attachments ("md", "pdf")."""
+
+
+def unknown_formats(names: Sequence[str]) -> list[str]:
+    """The names in ``names`` that are not formats, sorted (empty when all are known)."""
+    return sorted(set(names) - set(FORMATS))
