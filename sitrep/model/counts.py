@@ -1,8 +1,10 @@
-"""Casualty counts as people state them: "more than 30", "13", "dozens", "no toll".
+"""Casualty counts as people state them: "more than 30", "13", "dozens", "no toll",
+"nearly fifty", "une quarantaine", "up to 600".
 
 A :class:`Count` keeps the speaker's wording and the bounds it supports. Bounds are
 conservative: ``low`` is what the wording guarantees, ``high`` is ``None`` when the
-wording sets no upper limit ("more than 30" never becomes "31 to 31").
+wording sets no upper limit ("more than 30" never becomes "31 to 31"). Every form and
+its bounds is listed in docs/records.md ("Counts").
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ class CountKind(StrEnum):
     MORE_THAN = "more_than"
     AT_LEAST = "at_least"
     FEWER_THAN = "fewer_than"
+    AT_MOST = "at_most"
     ABOUT = "about"
     RANGE = "range"
     VAGUE = "vague"
@@ -34,21 +37,71 @@ VAGUE_WORDS: dict[str, int] = {
     "many": 1,
     "heavy": 1,
     "numerous": 1,
+    "some": 1,
+    # French
+    "des dizaines": 10,
+    "des centaines": 100,
+    "plusieurs": 3,
+    "de nombreux": 1,
+    "de nombreuses": 1,
+    "nombreux": 1,
 }
 
-_NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
+# Number words (English and French), for "nearly fifty", "a dozen", "au moins quarante".
+NUMBER_WORDS: dict[str, int] = {
+    **{w: i for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())},
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "a hundred": 100, "one hundred": 100, "a thousand": 1000,
+    "one thousand": 1000,
+    **{w: i for i, w in enumerate(
+        "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
+        "quinze seize dix-sept dix-huit dix-neuf vingt".split())},
+    "une": 1, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100,
+    "mille": 1000,
+}  # fmt: skip
+
+# Approximate numerals: "a dozen" is about 12, "une quarantaine" about 40.
+APPROX_NOUNS: dict[str, int] = {
+    "a dozen": 12, "a score": 20, "two dozen": 24,
+    "une dizaine": 10, "une douzaine": 12, "une quinzaine": 15, "une vingtaine": 20,
+    "une trentaine": 30, "une quarantaine": 40, "une cinquantaine": 50,
+    "une soixantaine": 60, "une centaine": 100,
+}  # fmt: skip
+
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}  # fmt: skip
+_UNITS = {w: i for w, i in NUMBER_WORDS.items() if 1 <= i <= 9 and w.isascii() and " " not in w}
+
+def _alternatives(words: object) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
+
+
+_WORDS = _alternatives([*NUMBER_WORDS, *(f"{t}{sep}{u}" for t in _TENS for u in _UNITS
+                                        for sep in ("-", " "))])  # fmt: skip
+_NUM = rf"(\d{{1,3}}(?:,\d{{3}})+|\d+|{_WORDS})"
+MORE_THAN_WORDS = ("more than", "over", ">", "plus de")
+AT_LEAST_WORDS = ("at least", ">=", "≥", "au moins")
+FEWER_THAN_WORDS = ("fewer than", "less than", "<", "moins de")
+AT_MOST_WORDS = ("up to", "as many as", "at most", "jusqu'à", "jusqu’à")
+ABOUT_WORDS = ("about", "around", "nearly", "approximately", "some", "~", "almost",
+               "environ", "près de", "presque", "quelque")  # fmt: skip
 _PATTERNS: list[tuple[re.Pattern[str], CountKind]] = [
     (re.compile(rf"^{_NUM}$"), CountKind.EXACT),
-    (re.compile(rf"^(?:>|more than|over)\s*{_NUM}$"), CountKind.MORE_THAN),
-    (re.compile(rf"^(?:>=|≥|at least)\s*{_NUM}$"), CountKind.AT_LEAST),
-    (re.compile(rf"^(?:<|fewer than|less than)\s*{_NUM}$"), CountKind.FEWER_THAN),
-    (re.compile(rf"^(~|about|around|nearly|approximately|some)\s*{_NUM}$"), CountKind.ABOUT),
-    (re.compile(rf"^{_NUM}\s*(?:-|–|to)\s*{_NUM}$"), CountKind.RANGE),
+    (re.compile(rf"^(?:{_alternatives(MORE_THAN_WORDS)})\s*{_NUM}$"), CountKind.MORE_THAN),
+    (re.compile(rf"^(?:{_alternatives(AT_LEAST_WORDS)})\s*{_NUM}$"), CountKind.AT_LEAST),
+    (re.compile(rf"^(?:{_alternatives(FEWER_THAN_WORDS)})\s*{_NUM}$"), CountKind.FEWER_THAN),
+    (re.compile(rf"^(?:{_alternatives(AT_MOST_WORDS)})\s*{_NUM}$"), CountKind.AT_MOST),
+    (re.compile(rf"^({_alternatives(ABOUT_WORDS)})\s*{_NUM}$"), CountKind.ABOUT),
+    (re.compile(rf"^(?:between\s+|entre\s+)?{_NUM}\s*(?:-|–|to|and|à|et)\s*{_NUM}$"),
+     CountKind.RANGE),
 ]
 
 GRAMMAR_HELP = (
     "expected a whole number, or text such as '30', 'more than 30', '>30', 'at least 30', "
-    "'fewer than 10', 'about 30', '30-40', 'dozens', 'many', 'none'"
+    "'fewer than 10', 'up to 30', 'about 30', 'nearly fifty', '30-40', 'dozens', 'many', "
+    "'some', 'une quarantaine', 'plus de 30', 'none' (docs/records.md lists every form)"
 )
 
 
@@ -85,6 +138,11 @@ class Count:
 
 
 def _int(text: str) -> int:
+    if text in NUMBER_WORDS:
+        return NUMBER_WORDS[text]
+    if text[0].isalpha():  # "twenty-five", "twenty five"
+        tens, units = re.split(r"[- ]", text, maxsplit=1)
+        return _TENS[tens] + _UNITS[units]
     return int(text.replace(",", ""))
 
 
@@ -102,10 +160,12 @@ def parse_count(value: object) -> Count:
         raise CountSyntaxError(f"{value!r} is not a count ({GRAMMAR_HELP})")
     text = value
     norm = " ".join(value.strip().lower().split())
-    if norm in ("none", "no one", "nobody"):
+    if norm in ("none", "no one", "nobody", "aucun", "personne"):
         return Count(0, 0, CountKind.EXACT, text)
     if norm in VAGUE_WORDS:
         return Count(VAGUE_WORDS[norm], None, CountKind.VAGUE, text)
+    if norm in APPROX_NOUNS:
+        return Count(APPROX_NOUNS[norm], APPROX_NOUNS[norm], CountKind.ABOUT, text, approx="about")
     for pattern, kind in _PATTERNS:
         m = pattern.match(norm)
         if not m:
@@ -124,6 +184,10 @@ def parse_count(value: object) -> Count:
                     break
                 # "fewer than 10 killed" still states that someone was killed.
                 return Count(min(1, n - 1), n - 1, kind, text)
+            case CountKind.AT_MOST:
+                # "up to 600 killed" states that people were killed, at most 600.
+                n = _int(m.group(1))
+                return Count(min(1, n), n, kind, text)
             case CountKind.ABOUT:
                 n = _int(m.group(2))
                 return Count(n, n, kind, text, approx=m.group(1))
@@ -137,19 +201,25 @@ def parse_count(value: object) -> Count:
     raise CountSyntaxError(f"{text!r} is not a count ({GRAMMAR_HELP})")
 
 
+def _schema_pattern() -> str:
+    number = r"(\d[\d,]*|" + _WORDS + ")"
+    prefixes = _alternatives(
+        [*MORE_THAN_WORDS, *AT_LEAST_WORDS, *FEWER_THAN_WORDS, *AT_MOST_WORDS, *ABOUT_WORDS]
+    )
+    fixed = _alternatives([*VAGUE_WORDS, *APPROX_NOUNS, "none", "no one", "nobody", "aucun",
+                           "personne"])  # fmt: skip
+    return (
+        rf"^\s*(?i:{number}|({prefixes})\s*{number}|(between\s+|entre\s+)?{number}\s*"
+        rf"(-|–|to|and|à|et)\s*{number}|{fixed})\s*$"
+    )
+
+
 COUNT_JSON_SCHEMA: dict[str, object] = {
-    "description": "A casualty figure as stated: an integer, a phrase in the count grammar, "
-    "or null when the speaker gave no figure.",
+    "description": "A casualty figure as stated: an integer, a phrase in the count grammar "
+    "(docs/records.md, 'Counts'), or null when the speaker gave no figure.",
     "anyOf": [
         {"type": "integer", "minimum": 0},
-        {
-            "type": "string",
-            "pattern": (
-                r"^\s*(?i:\d[\d,]*|(>|>=|≥|<|~|more than|over|at least|fewer than|less than|"
-                r"about|around|nearly|approximately|some)\s*\d[\d,]*|\d[\d,]*\s*(-|–|to)\s*\d[\d,]*|"
-                r"tens|dozens|scores|hundreds|several|many|heavy|numerous|none|no one|nobody)\s*$"
-            ),
-        },
+        {"type": "string", "pattern": _schema_pattern()},
         {"type": "null"},
     ],
 }

@@ -6,7 +6,12 @@ from ..model.counts import Count, CountKind
 from ..model.report import Figure, Statement
 
 # Hedges shown as "about": the symbol, the long word and "some 30".
-_ABOUT = (None, "~", "approximately", "some")
+_ABOUT = (None, "~", "approximately", "some", "environ", "près de", "quelque", "about")
+
+
+# French vague words in English (the speaker's words stay in the record and the JSON).
+_VAGUE_EN = {"des dizaines": "tens", "des centaines": "hundreds", "plusieurs": "several",
+             "de nombreux": "numerous", "de nombreuses": "numerous", "nombreux": "numerous"}
 
 
 def count_text(
@@ -22,12 +27,15 @@ def count_text(
             return f"at least {low}"
         case CountKind.FEWER_THAN:
             return f"fewer than {(high or 0) + 1}"
+        case CountKind.AT_MOST:
+            return f"up to {high}"
         case CountKind.ABOUT:
-            return f"{'about' if approx in _ABOUT else approx} {low}"
+            return f"{'about' if approx in _ABOUT else 'nearly' if approx == 'presque' else approx} {low}"
         case CountKind.RANGE:
             return f"{low} to {high}"
         case CountKind.VAGUE:
-            return wording.strip().lower()
+            word = " ".join(wording.strip().lower().split())
+            return _VAGUE_EN.get(word, word)
     raise AssertionError(kind)  # pragma: no cover
 
 

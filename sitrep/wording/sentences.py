@@ -42,7 +42,7 @@ def people(count_text: str, group: Group) -> str:
     """'1 soldier', '2 soldiers', 'more than 30 soldiers', 'dozens of soldiers'."""
     one, many = _NOUNS[group]
     word = count_text.lower()
-    if word in VAGUE_WORDS and word not in ("several", "many", "numerous", "heavy"):
+    if word in VAGUE_WORDS and word not in ("several", "many", "numerous", "heavy", "some"):
         return f"{word} of {many}"
     if word == "heavy":
         return f"heavy casualties among {many}"
