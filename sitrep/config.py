@@ -65,6 +65,16 @@ class ReportConfig(_Section):
     claim_spread_factor: float = Field(
         default=3.0, gt=1, description="Flag claims more than this many times the credible figure."
     )
+    about_tolerance: float = Field(
+        default=0.10, ge=0, lt=1,
+        description="'about N' stands for N plus or minus this fraction when deciding whether "
+        "figures contradict.",
+    )
+    party_claims: Literal["corroborated", "never", "always"] = Field(
+        default="corroborated",
+        description="When a party's figure for its enemy's losses counts toward low and best: "
+        "once a source that is not a party gives a figure too, never, or always.",
+    )
     merge_radius_km: float = Field(default=10.0, ge=0)
     merge_name_score: float = Field(default=85.0, ge=50, le=100)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 
 class SitrepError(Exception):
@@ -30,6 +31,8 @@ class Problem:
     record: str | None
     field: str | None
     message: str
+    level: Literal["error", "warning"] = "error"
+    """A warning is valid data that is probably not meant: it never skips a record."""
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -38,7 +41,8 @@ class Problem:
             parts.append(f"record {self.record}")
         if self.field:
             parts.append(f"field {self.field}")
-        return ": ".join(parts) + f": {self.message}"
+        warning = "warning: " if self.level == "warning" else ""
+        return ": ".join(parts) + f": {warning}{self.message}"
 
 
 class DataError(SitrepError):

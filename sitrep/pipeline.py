@@ -26,9 +26,9 @@ from .errors import ConfigError, DataError, SitrepError, UsageError
 from .ingest.raw import Window
 from .model.edition import DEFAULT_LANGUAGE, Edition
 from .model.records import Record
-from .model.report import FigureRow, Period, Report, ReportFilter
+from .model.report import FigureRow, Period, PossibleDuplicate, Report, ReportFilter
 from .reconcile.figures import FigureRules, collect_statements, figure_rows
-from .reconcile.merge import MergedIncident, MergeRules, merge_records
+from .reconcile.merge import MergedIncident, MergeRules, merge_records, possible_duplicates
 from .reconcile.sources import number_sources
 from .render.formats import FORMATS, Content, RenderJob, unknown_formats
 from .store.base import IncidentStore, LoadResult
@@ -79,7 +79,7 @@ class Rules:
         rc = config.report
         return cls(
             MergeRules(rc.merge_name_score, rc.merge_radius_km),
-            FigureRules(rc.claim_spread_factor),
+            FigureRules(rc.claim_spread_factor, rc.about_tolerance, rc.party_claims),
         )
 
 
@@ -95,6 +95,8 @@ class Plan:
     formats: tuple[str, ...]
     editions: tuple[Edition, ...]
     generated_at: dt.datetime
+    as_of: dt.datetime | None = None
+    """Statements made or published after this are left out (default: generated_at)."""
 
     @property
     def out_dir(self) -> Path:
@@ -152,6 +154,7 @@ def make_plan(
     formats: Sequence[str] | None = None,
     editions: Sequence[Edition] | None = None,
     now: dt.datetime | None = None,
+    as_of: dt.datetime | None = None,
 ) -> Plan:
     """Plan the report of ``start``..``end``: the configuration's formats (or ``formats``,
     from ``--format``) are checked against the registry, the language against the wording."""
@@ -163,14 +166,16 @@ def make_plan(
     )
     language = check_language(rc.language)
     period = _period(config, start, end or start)
+    generated_at = (now or now_in(rc.zone)).replace(microsecond=0)
     return Plan(
+        as_of=as_of or generated_at,
         config=config,
         period=period,
         window=_window(period),
         rules=Rules.from_config(config),
         formats=checked,
         editions=tuple(editions or (Edition(language=language),)),
-        generated_at=(now or now_in(rc.zone)).replace(microsecond=0),
+        generated_at=generated_at,
     )
 
 
@@ -189,9 +194,10 @@ def load(
     result = (store or open_store(config)).load(window)
     for problem in result.problems:
         logger.warning("%s", problem)
-    if result.problems and strict:
-        raise DataError(result.problems, "the data has problems and --strict was given")
-    if result.problems:
+    errors = [p for p in result.problems if p.level == "error"]
+    if errors and strict:
+        raise DataError(errors, "the data has problems and --strict was given")
+    if errors:
         logger.warning(
             "skipped %d invalid record(s); the report lists them under Data quality",
             len(result.invalid),
@@ -205,6 +211,7 @@ class Merged:
 
     loaded: LoadResult
     incidents: list[MergedIncident]
+    possible: list[PossibleDuplicate] = field(default_factory=list)
 
 
 def merge(plan: Plan, loaded: LoadResult) -> Merged:
@@ -212,7 +219,8 @@ def merge(plan: Plan, loaded: LoadResult) -> Merged:
     lo, _ = plan.window
     end = plan.period.end
     records = [r for r in loaded.records if r.day <= end and r.last_day >= lo]
-    return Merged(loaded, merge_records(records, plan.rules.merge))
+    incidents = merge_records(records, plan.rules.merge)
+    return Merged(loaded, incidents, possible_duplicates(incidents, plan.rules.merge))
 
 
 def report_for(plan: Plan, merged: Merged, edition: Edition | None = None) -> Report:
@@ -230,6 +238,8 @@ def report_for(plan: Plan, merged: Merged, edition: Edition | None = None) -> Re
         records_loaded=len(merged.loaded.records),
         rules=plan.rules.figures,
         language=wording_for(edition),
+        as_of=plan.as_of,
+        possible_duplicates=merged.possible,
     )
     incidents = merged.incidents
     trend = history(incidents, plan.period, plan.rules.figures, flt=flt)
@@ -362,10 +372,13 @@ def generate(
     pdf_renderer: PdfRenderer | None = None,
     loaded: LoadResult | None = None,
     now: dt.datetime | None = None,
+    as_of: dt.datetime | None = None,
 ) -> Generated:
-    """Load, merge, summarise, render and write the report of a period (one edition)."""
+    """Load, merge, summarise, render and write the report of a period (one edition), as
+    the data stood at ``as_of`` (default: now)."""
     edition = Edition(filters or ReportFilter(), language or config.report.language)
-    plan = make_plan(config, start=start, end=end, formats=formats, editions=[edition], now=now)
+    plan = make_plan(config, start=start, end=end, formats=formats, editions=[edition], now=now,
+                     as_of=as_of)  # fmt: skip
     builder = EditionBuilder(plan, store=store, strict=strict, loaded=loaded,
                              pdf_renderer=pdf_renderer)  # fmt: skip
     return builder(edition)

@@ -334,7 +334,7 @@ def test_dangling_reference_is_reported_with_the_other_problems_of_a_record(
 
 def test_valid_example_data_loads_with_zero_problems(examples_dir: Path) -> None:
     result = load_records(examples_dir)
-    assert result.problems == []
+    assert [p for p in result.problems if p.level == "error"] == []
     assert result.invalid == []
     assert sorted(r.id for r in result.records) == [
         "bfa-djibo-2025-05-15",
@@ -354,7 +354,7 @@ def test_valid_example_data_loads_with_zero_problems(examples_dir: Path) -> None
 def test_single_file_can_be_loaded(examples_dir: Path) -> None:
     result = load_records(examples_dir / "niger" / "tahoua-dosso.yaml")
     # Both ends of `covers` and `not_same_as` are in this one file.
-    assert result.problems == []
+    assert [p for p in result.problems if p.level == "error"] == []
     assert [r.id for r in result.records] == ["ner-tahoua-2025-05-24", "ner-dosso-2025-05-26"]
     alone = load_records(examples_dir / "mali" / "timbuktu.yaml")
     assert [r.id for r in alone.records] == ["mli-timbuktu-2025-06-02"]

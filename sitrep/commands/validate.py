@@ -10,7 +10,7 @@ from ..errors import Problem
 from ._common import add_config_option, config_from
 
 NAME = "validate"
-HELP = "check incident records and subscribers; print every problem, exit 1 if any"
+HELP = "check incident records and subscribers; print every problem, exit 1 if any error"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print problems one per line on stdout; exit 1 when there is any."""
+    """Print problems one per line (errors on stdout, warnings on stderr); exit 1 when
+    there is any error."""
     from ..deliver.subscribers import subscriber_problems
     from ..store.open import open_store
 
@@ -30,11 +31,16 @@ def run(args: argparse.Namespace) -> int:
     # Subscribers' admin1 names are checked against the records just loaded (if any has one).
     admin1 = {r.admin1 for r in result.records if r.admin1} or None
     problems += subscriber_problems(config, admin1_names=admin1, check_admin1=bool(admin1))
-    for problem in problems:
-        print(problem)
+    for problem in problems:  # errors on stdout, warnings (valid data) on stderr
+        print(problem, file=sys.stdout if problem.level == "error" else sys.stderr)
     n = len(result.records)
-    if problems:
-        print(f"{len(problems)} problem(s); {n} valid record(s)", file=sys.stderr)
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        print(f"{len(errors)} problem(s); {n} valid record(s)", file=sys.stderr)
         return 1
+    if problems:
+        print(f"ok with {len(problems)} warning(s): {n} record(s) in {len(result.files)} "
+              "file(s)", file=sys.stderr)  # fmt: skip
+        return 0
     print(f"ok: {n} record(s) in {len(result.files)} file(s)", file=sys.stderr)
     return 0

@@ -100,8 +100,7 @@ _PATTERNS: list[tuple[re.Pattern[str], CountKind]] = [
 
 GRAMMAR_HELP = (
     "expected a whole number, or text such as '30', 'more than 30', '>30', 'at least 30', "
-    "'fewer than 10', 'up to 30', 'about 30', 'nearly fifty', '30-40', 'dozens', 'many', "
-    "'some', 'une quarantaine', 'plus de 30', 'none' (docs/records.md lists every form)"
+    "'fewer than 10', 'about 30', '30-40', 'dozens', 'many', 'none'"
 )
 
 

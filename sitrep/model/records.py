@@ -8,6 +8,7 @@ it (``source``). The record format is documented in ``docs/records.md``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -21,6 +22,7 @@ from pydantic import (
     PlainValidator,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
 
 from .counts import COUNT_JSON_SCHEMA, Count, parse_count
@@ -97,6 +99,34 @@ class Group(StrEnum):
     CIVILIANS = "civilians"
     FOREIGN_FORCES = "foreign_forces"
     UNKNOWN = "unknown"
+
+
+class Says(StrEnum):
+    """What an outcome statement says happened (an attack's result, not a toll)."""
+
+    SEIZED = "seized"  # the attackers took the position or town
+    REPELLED = "repelled"  # the defenders beat the attack off
+    WITHDREW = "withdrew"  # the defenders pulled back
+    HELD = "held"  # the defenders kept the position
+    RETOOK = "retook"  # the defenders took it back
+    UNDER_CONTROL = "under_control"  # the situation is under control
+    ONGOING = "ongoing"  # fighting goes on
+    CLAIMED_ATTACK = "claimed_attack"  # the group claimed responsibility
+
+    @property
+    def contradicts(self) -> frozenset[Says]:
+        """The statements that cannot be true together with this one."""
+        return _CONTRADICTIONS.get(self, frozenset())
+
+
+_CONTRADICTIONS: dict[Says, frozenset[Says]] = {
+    Says.SEIZED: frozenset({Says.REPELLED, Says.HELD}),
+    Says.REPELLED: frozenset({Says.SEIZED, Says.WITHDREW}),
+    Says.WITHDREW: frozenset({Says.REPELLED, Says.HELD}),
+    Says.HELD: frozenset({Says.SEIZED, Says.WITHDREW}),
+    Says.UNDER_CONTROL: frozenset({Says.ONGOING}),
+    Says.ONGOING: frozenset({Says.UNDER_CONTROL}),
+}
 
 
 class Outcome(StrEnum):
@@ -237,21 +267,93 @@ class Source(_Strict):
     id: Ident
     name: Text
     url: Url | None = None
-    published: dt.date | None = None
+    published: dt.date | None = Field(
+        default=None,
+        description="When it was published: when its statements were first seen, not when "
+        "they were made (that is a statement's `reported`).",
+    )
+    via: Ident | None = Field(
+        default=None,
+        description="The id of another source of this record that this one relays "
+        "(ClashReport citing Reuters: `via: reuters`).",
+    )
 
 
-class Claim(_Strict):
-    """One statement, by one speaker, of one casualty figure (or of no figure)."""
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+
+
+class _Attributed(_Strict):
+    """A statement attributed to a speaker, carried by a source, made at a time."""
 
     source: Ident = Field(description="The id of one of this record's sources.")
     by: Text = Field(description="Who said it: 'FAMa', 'JNIM', 'two security sources'.")
     stance: Stance
+    reported: EventDate | None = Field(
+        default=None,
+        description="When the statement was made: a date, a datetime with offset, or a "
+        "month (2025-05); null: unknown (the source's `published` says only when it was "
+        "first seen).",
+    )
+    reported_precision: DatePrecision = DatePrecision.DAY
+    quote: str | None = None
+    party: bool | None = Field(
+        default=None,
+        description="Whether the speaker is a party to the fighting speaking of its enemy "
+        "(a party claim); null: decided from stance and group (docs/methodology.md).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _month(cls, data: Any) -> Any:
+        """'reported: 2025-05' is the month of May 2025."""
+        if isinstance(data, dict) and isinstance(data.get("reported"), str):
+            if _MONTH.match(data["reported"]):
+                data = {**data, "reported": data["reported"] + "-15"}
+                data.setdefault("reported_precision", "month")
+        return data
+
+    def said(self) -> tuple[dt.datetime, dt.datetime] | None:
+        """When the statement was made, as the earliest and latest moment it may have been
+        made (UTC for datetimes, whole days otherwise); None when unknown."""
+        return statement_window(self.reported, self.reported_precision)
+
+
+def statement_window(
+    reported: dt.date | None, precision: DatePrecision
+) -> tuple[dt.datetime, dt.datetime] | None:
+    """The earliest and latest moment of a statement time (naive, in UTC or the day)."""
+    if reported is None:
+        return None
+    if isinstance(reported, dt.datetime):
+        moment = reported.astimezone(dt.UTC).replace(tzinfo=None)
+        return moment, moment
+    if precision is DatePrecision.MONTH:
+        first = reported.replace(day=1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    else:
+        slack = dt.timedelta(days=precision.uncertainty_days)
+        first, last = reported - slack, reported + slack
+    return dt.datetime.combine(first, dt.time.min), dt.datetime.combine(last, dt.time.max)
+
+
+class Claim(_Attributed):
+    """One statement, by one speaker, of one casualty figure (or of no figure)."""
+
     group: Group
     outcome: Outcome
     count: CountField = Field(description="The figure; null when the speaker gave none.")
-    reported: dt.date | None = None
-    quote: str | None = None
     covers: list[Ident] = Field(default_factory=list)
+    subset: bool = Field(
+        default=False,
+        description="The figure counts only some of the group's casualties (funerals of 50 "
+        "students): a lower bound for the total, never a contradiction of it.",
+    )
+
+
+class OutcomeStatement(_Attributed):
+    """One statement of what happened, attributed: 'JNIM says it seized the base'."""
+
+    says: Says
 
 
 class EventFields(_Strict):
@@ -290,6 +392,7 @@ class Record(EventFields, _RecordId):
 
     sources: list[Source] = Field(min_length=1)
     claims: list[Claim] = Field(default_factory=list)
+    outcomes: list[OutcomeStatement] = Field(default_factory=list)
     same_as: Ident | None = None
     not_same_as: list[Ident] = Field(default_factory=list)
 
@@ -312,9 +415,20 @@ class Record(EventFields, _RecordId):
         """The source with this id (the record has been checked to contain it)."""
         return next(s for s in self.sources if s.id == source_id)
 
-    def reported(self, claim: Claim) -> dt.date | None:
-        """When a claim was made: its own date, else its source's publication date."""
-        return claim.reported or self.source(claim.source).published
+    def reported(self, claim: Claim | OutcomeStatement) -> dt.date | None:
+        """The day a statement is dated by: when it was made, else when its source was
+        published (first seen)."""
+        if claim.reported is not None:
+            return claim.reported.date() if isinstance(claim.reported, dt.datetime) else (
+                claim.reported
+            )
+        return self.source(claim.source).published
+
+    def origin(self, source: Source) -> Source:
+        """The source a statement comes from: the one ``source`` relays, else itself."""
+        if source.via is None:
+            return source
+        return next((s for s in self.sources if s.id == source.via), source)
 
 
 def record_problems(record: Record) -> list[tuple[str, str]]:
@@ -334,6 +448,15 @@ def record_problems(record: Record) -> list[tuple[str, str]]:
                 (f"sources[{i}].id", f"{source.id!r} is used twice (expected unique source ids)")
             )
         seen.add(source.id)
+    ids = {s.id for s in record.sources}
+    for i, source in enumerate(record.sources):
+        if source.via is not None and (source.via == source.id or source.via not in ids):
+            problems.append((f"sources[{i}].via", f"{source.via!r} is not another source of "
+                             f"this record (expected one of: {', '.join(sorted(ids - {source.id}))})"))  # fmt: skip
+    for i, outcome in enumerate(record.outcomes):
+        if outcome.source not in ids:
+            problems.append((f"outcomes[{i}].source", f"{outcome.source!r} is not one of this "
+                             f"record's sources (expected one of: {', '.join(sorted(ids))})"))  # fmt: skip
     # A claim's source missing from the sources is checked by the loader on the raw data.
     for i, claim in enumerate(record.claims):
         for j, other in enumerate(claim.covers):
@@ -346,6 +469,26 @@ def record_problems(record: Record) -> list[tuple[str, str]]:
     if record.same_as and record.same_as in record.not_same_as:
         problems.append(("not_same_as", f"contradicts same_as: {record.same_as!r}"))
     return problems
+
+
+def record_warnings(record: Record) -> list[tuple[str, str]]:
+    """Things that are valid but probably not meant, as (field path, message) pairs: a claim
+    whose statement date is unknown on a record older than its source (the figure is then
+    a restatement, never news of the day the source was published)."""
+    warnings: list[tuple[str, str]] = []
+    for i, claim in enumerate(record.claims):
+        published = record.source(claim.source).published
+        if claim.reported is None and claim.count is not None and published and (
+            published > record.last_day
+        ):
+            warnings.append((
+                f"claims[{i}].reported",
+                f"unknown statement date: {claim.source!r} was published on {published}, "
+                f"after the event ({record.last_day}); give `reported` (a date, a month such "
+                "as 2025-05, or a date with reported_precision) if the source dates the "
+                f"statement, otherwise the figure is a restatement first seen on {published}",
+            ))  # fmt: skip
+    return warnings
 
 
 def record_json_schema() -> dict[str, Any]:

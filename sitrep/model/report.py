@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import Problem
 from .counts import CountKind
-from .records import DatePrecision, EventFields, Group, Outcome, Stance
+from .records import DatePrecision, EventFields, Group, Outcome, Says, Stance
 
 
 class _Out(BaseModel):
@@ -36,6 +36,7 @@ class Flag(StrEnum):
     CLAIM_SPREAD = "claim_spread"  # claimed more than N times the credible figure
     CLAIMED_ONLY = "claimed_only"  # only the perpetrator gave a figure
     REVISED = "revised"  # a speaker revised their figure
+    PARTY_CLAIM = "party_claim"  # a party to the fighting gave a figure for its enemy's losses
 
 
 class Severity(StrEnum):
@@ -126,6 +127,21 @@ class Statement(_Out):
         description="The speaker's earlier figure this statement replaced (null with "
         "revised_on set: the earlier statement gave no figure).",
     )
+    date_known: bool = Field(
+        default=True,
+        description="False: the statement's own date is unknown and `reported` is when it "
+        "was first seen (its source's publication date).",
+    )
+    first_seen: dt.date | None = Field(
+        default=None, description="When the statement was first seen (earliest publication)."
+    )
+    party: bool = Field(
+        default=False,
+        description="A party to the fighting speaking of its enemy's losses: a party claim.",
+    )
+    via: list[str] = Field(
+        default_factory=list, description="The outlets its sources relayed it from."
+    )
 
     @property
     def figure(self) -> Figure | None:
@@ -157,7 +173,10 @@ class Cell(_Out):
 class Basis(_Out):
     """How a row's low, best and high were chosen (docs/methodology.md)."""
 
-    rule: Literal["no_figure", "claimed_only", "credible"]
+    rule: Literal["no_figure", "claimed_only", "party_only", "credible"] = Field(
+        description="no_figure; claimed_only: only claims; party_only: only party claims "
+        "(kept out of low/best); credible: low and best from credible figures."
+    )
     low_by: str | None = Field(default=None, description="Who stated the figure that sets low.")
     low_from: Figure | None = Field(default=None, description="That figure, as stated.")
     best_rule: Literal["point", "low", "no_point"] | None = Field(
@@ -168,6 +187,10 @@ class Basis(_Out):
     best_by: str | None = None
     high_by: str | None = Field(
         default=None, description="Who stated the largest figure (null: open-ended)."
+    )
+    party_admitted: bool = Field(
+        default=False,
+        description="Party claims count as credible here: a non-party source gave a figure.",
     )
 
 
@@ -198,6 +221,12 @@ class FigureRow(_Out):
     high_open: bool = Field(
         default=False, description="The largest statement set no upper bound ('more than 30')."
     )
+    credible_high: int | None = Field(
+        default=None, description="Largest credible figure (claims and party claims left out)."
+    )
+    credible_high_open: bool = Field(
+        default=False, description="The largest credible statement set no upper bound."
+    )
     flags: list[Flag] = Field(default_factory=list)
     derivation: Basis = Field(description="How low, best and high were chosen.")
     places: list[Place] = Field(
@@ -206,7 +235,7 @@ class FigureRow(_Out):
 
     @property
     def claimed_only(self) -> bool:
-        """Only the perpetrator gave a figure: no credible estimate exists."""
+        """Only claims (the perpetrator's, or a party's) gave a figure: no credible estimate."""
         return self.best is None and (
             Flag.CLAIMED_ONLY in self.flags
             or (self.claimed.status == "figure" and self.low is None)
@@ -234,15 +263,43 @@ class Period(_Out):
         return (self.end - self.start).days + 1
 
 
-Status = Literal["new", "update", "context"]
+Status = Literal["new", "update", "restatement", "context"]
 
 
 class _IncidentHead(_Out):
     id: str
     records: list[str]
     status: Status = Field(
-        description="new: happened in the period; update: older, with statements reported in "
-        "the period; context: older, for background."
+        description="new: happened in the period; update: older, with statements made in the "
+        "period; restatement: older, with statements first seen in the period but made "
+        "earlier or at an unknown date; context: older, for background."
+    )
+
+
+class Restated(_Out):
+    """Why an earlier incident is a restatement: who carried its statements again in the
+    period, and when they were first made (if known)."""
+
+    sources: list[int] = Field(description="The sources that restated it in the period.")
+    names: list[str] = Field(description="Their names.")
+    seen: dt.date = Field(description="When it was restated (first seen) in the period.")
+    first_said: dt.date | None = Field(description="When first said; null: unknown.")
+    first_said_precision: DatePrecision = DatePrecision.DAY
+
+
+class OutcomeView(_Out):
+    """One outcome statement as the report shows it: 'JNIM says it seized the base'."""
+
+    record: str
+    by: str
+    stance: Stance
+    says: Says
+    quote: str | None = None
+    reported: dt.date | None = Field(description="When it was made (else first seen).")
+    date_known: bool = True
+    sources: list[int]
+    contradicted: bool = Field(
+        default=False, description="Another speaker said something that cannot also be true."
     )
 
 
@@ -257,6 +314,12 @@ class Incident(EventFields, _IncidentHead):
     severity: Severity = Severity.MINOR
     sources: list[int] = Field(default_factory=list)
     figures: list[FigureRow] = Field(default_factory=list)
+    outcomes: list[OutcomeView] = Field(
+        default_factory=list, description="What speakers said happened, earliest first."
+    )
+    restated: Restated | None = Field(
+        default=None, description="Set for a restatement: who restated it, first said when."
+    )
 
 
 class Total(_Out):
@@ -275,7 +338,10 @@ class Total(_Out):
     incidents: int
     rows: int = Field(default=0, description="Rows of figures added up (0: nobody reported).")
     high_credible: int = Field(
-        default=0, description="Sum of the largest figures of officials and independent sources."
+        default=0, description="Sum of the largest credible figures (no claims, no party claims)."
+    )
+    credible_rows: int = Field(
+        default=0, description="Rows with a credible figure (0: no credible figure at all)."
     )
 
 
@@ -331,6 +397,22 @@ class MergeLink(_Out):
     radius_km: float | None = Field(default=None, description="The merge radius applied.")
 
 
+class PossibleDuplicate(_Out):
+    """Two records that match only in part: never merged silently; confirm with
+    ``same_as`` or dismiss with ``not_same_as``."""
+
+    a: str
+    b: str
+    place_a: str
+    place_b: str
+    day_a: dt.date
+    day_b: dt.date
+    reason: Literal["event_type", "sub_event_type", "uncorroborated"] = Field(
+        description="event_type/sub_event_type: the kinds of event differ; uncorroborated: "
+        "different days with no shared actor, source or nearby coordinates."
+    )
+
+
 class Merge(_Out):
     """Records merged into one incident, and why."""
 
@@ -345,19 +427,55 @@ class DataQuality(_Out):
     problems: list[Problem] = Field(default_factory=list)
     skipped_records: list[str] = Field(default_factory=list)
     merges: list[Merge] = Field(default_factory=list)
+    possible_duplicates: list[PossibleDuplicate] = Field(default_factory=list)
     records_loaded: int = Field(
         default=0, description="Valid records in the dates the report reads (look-back, trends)."
     )
 
 
+class FigureChange(_Out):
+    """New information on an earlier incident: a row's credible figures before the period
+    and now."""
+
+    incident: str
+    group: Group
+    outcome: Outcome
+    before_low: int | None
+    before_high: int | None
+    before_open: bool = False
+    low: int | None
+    high: int | None
+    high_open: bool = False
+
+
+class UnconfirmedClaim(_Out):
+    """A claim (or party claim) that no other source confirms: listed, never summed."""
+
+    incident: str
+    group: Group
+    outcome: Outcome
+    statement: Statement
+
+
 class KeyFigures(_Out):
-    """The numbers at the top of the report."""
+    """The numbers at the top of the report: three blocks never added together."""
 
     incidents: int = Field(description="Incidents that happened in the period.")
-    updates: int = Field(description="Older incidents with new statements in the period.")
+    updates: int = Field(description="Older incidents with statements made in the period.")
+    restatements: int = Field(
+        default=0, description="Older incidents whose statements in the period are restated."
+    )
     countries: list[str]
-    killed: list[Total] = Field(description="Killed in the period, all countries, per group.")
+    killed: list[Total] = Field(
+        description="Killed in incidents of the period, all countries, per group (credible)."
+    )
     killed_all: Total
+    new_information: list[FigureChange] = Field(
+        default_factory=list, description="Earlier incidents: credible figures before and now."
+    )
+    unconfirmed: list[UnconfirmedClaim] = Field(
+        default_factory=list, description="Claims no other source confirms (never summed)."
+    )
 
 
 class Development(_Out):
@@ -385,14 +503,22 @@ class Report(_Out):
     data_as_of: dt.datetime | None = Field(
         description="Latest statement or publication date in the data."
     )
+    as_of: dt.datetime | None = Field(
+        default=None, description="Statements made or published after this are left out."
+    )
+    later_statements: int = Field(
+        default=0, description="Statements in the data made or published after as_of."
+    )
     key_figures: KeyFigures
     key_developments: list[Development] = Field(
         description="The key developments, most important first, as facts."
     )
     table: list[FigureRow] = Field(
-        description="Official vs claimed rows for incidents and updates in the period."
+        description="Official vs claimed rows: incidents of the period, updates, restatements."
     )
-    incidents: list[Incident] = Field(description="Incident log: new, updates, then context.")
+    incidents: list[Incident] = Field(
+        description="Incident log: new, updates, restatements, then context."
+    )
     totals: list[Total]
     trends: list[Trend] = Field(default_factory=list)
     sources: list[SourceRef]

@@ -15,7 +15,7 @@ The policy is written down in ``docs/methodology.md``; this package is that poli
 from __future__ import annotations
 
 from .figures import FigureRules, RawStatement, bounds, collect_statements, figure_rows
-from .merge import MergedIncident, MergeRules, merge_records
+from .merge import MergedIncident, MergeRules, merge_records, possible_duplicates
 from .names import distance_km, normalise_name
 from .sources import SourceNumbers, number_sources, source_key
 
@@ -32,5 +32,6 @@ __all__ = [
     "merge_records",
     "normalise_name",
     "number_sources",
+    "possible_duplicates",
     "source_key",
 ]

@@ -12,8 +12,9 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from ..model.records import Claim, EventFields, Record, Source
-from ..model.report import MergeLink
+from ..model.report import MergeLink, PossibleDuplicate
 from .names import distance_km, normalise_name
+from .sources import source_key
 
 # Fields an incident takes from another of its records when its primary record lacks them.
 _GAPS = [name for name, f in EventFields.model_fields.items() if f.default is None]
@@ -62,31 +63,69 @@ def _actors_compatible(a: str | None, b: str | None) -> bool:
     return na in nb or nb in na or fuzz.token_set_ratio(a.casefold(), b.casefold()) >= 80
 
 
+Partial = Literal["event_type", "sub_event_type", "uncorroborated"]
+
+
 def _same(ka: MergeKeys, kb: MergeKeys, rules: MergeRules) -> MergeLink | None:
     """Why two records describe the same event, or None when they do not."""
+    return _match(ka, kb, rules)[0]
+
+
+def _match(
+    ka: MergeKeys, kb: MergeKeys, rules: MergeRules
+) -> tuple[MergeLink | None, Partial | None]:
+    """Why two records describe the same event; or, when the place and dates match but the
+    rest does not, why they are only a possible duplicate; (None, None) otherwise.
+
+    A match on place and date needs the same event type (and sub-event type when both are
+    given) and, across different days, a corroborating signal: the same actors, a shared
+    source, or coordinates within the radius."""
     a, b = ka.record, kb.record
     if a.country != b.country or ka.first > kb.last or kb.first > ka.last:
-        return None
+        return None, None
     if not (
         _actors_compatible(a.perpetrator, b.perpetrator) and _actors_compatible(a.target, b.target)
     ):
-        return None
+        return None, None
     km = None
     if a.latitude is not None and b.latitude is not None:
         assert a.longitude is not None and b.longitude is not None
         km = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
     apart = km is not None and km > max(NAME_CONFLICT_KM, rules.radius_km)
+    link: MergeLink | None = None
     if ka.names & kb.names and not apart:
-        return _link(a, b, "same_name" if ka.location == kb.location else "alias")
-    if not apart and ka.names and kb.names:
+        link = _link(a, b, "same_name" if ka.location == kb.location else "alias")
+    elif not apart and ka.names and kb.names:
         score = max(fuzz.ratio(x, y) for x in ka.names for y in kb.names)
         if score >= rules.name_score:
-            return _link(a, b, "similar_name", score=score)
-    # Distance alone: nearby places that differ in name, only for the same kind of event
-    # (two towns 11 km apart can each be attacked on the same day).
-    if km is not None and km <= rules.radius_km and a.event_type is b.event_type:
-        return _link(a, b, "distance", km=km, radius_km=rules.radius_km)
-    return None
+            link = _link(a, b, "similar_name", score=score)
+    near = km is not None and km <= rules.radius_km
+    if link is None and near and a.event_type is b.event_type:
+        # Distance alone: nearby places that differ in name, only for the same kind of
+        # event (two towns 11 km apart can each be attacked on the same day).
+        link = _link(a, b, "distance", km=km, radius_km=rules.radius_km)
+        near = False  # the distance is the match: it cannot also corroborate it
+    if link is None:
+        return None, None
+    if a.event_type is not b.event_type:
+        return None, "event_type"
+    if a.sub_event_type and b.sub_event_type and a.sub_event_type is not b.sub_event_type:
+        return None, "sub_event_type"
+    same_days = (a.day, a.last_day) == (b.day, b.last_day)
+    if not same_days and not (near or _same_actors(a, b) or _shared_source(a, b)):
+        return None, "uncorroborated"
+    return link, None
+
+
+def _same_actors(a: Record, b: Record) -> bool:
+    """Both records name an actor, and the actors they both name match."""
+    pairs = [(x, y) for x, y in ((a.perpetrator, b.perpetrator), (a.target, b.target)) if x and y]
+    return bool(pairs) and all(_actors_compatible(x, y) for x, y in pairs)
+
+
+def _shared_source(a: Record, b: Record) -> bool:
+    """The records cite one outlet in common (by name, address and date)."""
+    return bool({source_key(s) for s in a.sources} & {source_key(s) for s in b.sources})
 
 
 def _link(
@@ -275,3 +314,30 @@ def _merge_pass(units: Sequence[MergedIncident], rules: MergeRules) -> list[Merg
         )
     return groups
 
+
+
+def possible_duplicates(
+    incidents: Sequence[MergedIncident], rules: MergeRules | None = None
+) -> list[PossibleDuplicate]:
+    """Pairs of records in different incidents that match in place and dates but not in
+    the rest (event type, or corroboration across days): never merged silently, listed for
+    an analyst to confirm (``same_as``) or dismiss (``not_same_as``)."""
+    rules = rules or MergeRules()
+    owner = {r.id: inc.id for inc in incidents for r in inc.records}
+    keys = sorted((MergeKeys.of(r) for inc in incidents for r in inc.records),
+                  key=lambda k: (k.record.country, k.first, k.record.id))  # fmt: skip
+    out = []
+    for i, ka in enumerate(keys):
+        for kb in keys[i + 1 :]:
+            if kb.record.country != ka.record.country or kb.first > ka.last:
+                break
+            a, b = sorted((ka.record, kb.record), key=lambda r: r.id)
+            if owner[a.id] == owner[b.id] or b.id in a.not_same_as or a.id in b.not_same_as:
+                continue
+            _, partial = _match(*((ka, kb) if a is ka.record else (kb, ka)), rules)
+            if partial:
+                out.append(PossibleDuplicate(
+                    a=a.id, b=b.id, place_a=a.location, place_b=b.location, day_a=a.day,
+                    day_b=b.day, reason=partial,
+                ))  # fmt: skip
+    return out

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from ..errors import Problem
 from ..ingest.raw import RawRecord, Window, _within
-from ..model.records import ID_PATTERN, Record, record_problems
+from ..model.records import ID_PATTERN, Record, record_problems, record_warnings
 from .base import LoadResult
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,13 @@ def validate_raw(raw: RawRecord) -> tuple[Record | None, list[Problem]]:
     problems = [
         Problem(raw.file, raw.line_of(path), rid, path or None, message) for path, message in found
     ]
-    return (None, problems) if problems else (record, [])
+    if problems:
+        return None, problems
+    assert record is not None
+    return record, [
+        Problem(raw.file, raw.line_of(path), rid, path, message, "warning")
+        for path, message in record_warnings(record)
+    ]
 
 
 def validate_records(

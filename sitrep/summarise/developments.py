@@ -17,21 +17,25 @@ def key_developments(
     period: Period,
     novel: frozenset[str] = frozenset(),
 ) -> list[Development]:
-    """The key developments of the period, most important first: an overview when more
-    than one incident is current, then one per incident (an incident whose only figures
-    are joint ones is told with the first incident of the joint figure). ``novel`` holds
-    the ids of incidents that are the first in their admin1 region for a month."""
-    current = [i for i in log if i.status in ("new", "update")]
+    """The key developments of the period: an overview when more than one incident is
+    current, then one per incident, the period's incidents first, then updates, then
+    restatements, each most important first (an incident whose only figures are joint ones
+    is told with the first incident of the joint figure). ``novel`` holds the ids of
+    incidents that are the first in their admin1 region for a month."""
+    current = [i for i in log if i.status in _ORDER]
     if not current:
         return [Development(kind="quiet")]
     out = [Development(kind="overview")] if len(current) > 1 else []
     covered_elsewhere = {i for r in table for i in r.incidents[1:]}
     told = {r.incident for r in table}
-    for inc in sorted(current, key=lambda i: _rank(i, period, i.id in novel)):
+    for inc in sorted(current, key=lambda i: (_ORDER[i.status], _rank(i, period, i.id in novel))):
         if inc.id not in told and inc.id in covered_elsewhere:
             continue
         out.append(Development(kind="incident", incident=inc.id, novel=inc.id in novel))
     return out
+
+
+_ORDER = {"new": 0, "update": 1, "restatement": 2}
 
 
 def _on_base_or_town(inc: Incident) -> bool:

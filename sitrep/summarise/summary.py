@@ -21,21 +21,24 @@ from ..model.report import (
     Report,
     ReportFilter,
     SourceRef,
+    PossibleDuplicate,
     Status,
     Total,
 )
 from ..reconcile.figures import (
+    AsOf,
     FigureRules,
     RawStatement,
     collect_statements,
     figure_rows,
-    withdraws_nothing,
+    statements_after,
 )
 from ..reconcile.merge import MergedIncident
+from ..reconcile.outcomes import outcome_views
 from ..reconcile.sources import SourceNumbers, number_sources, source_key
 from .developments import first_in_region, key_developments
 from .filters import passes
-from .period import in_period, span
+from .headline import new_information, placement, restated, unconfirmed
 from .severity import severity
 from .totals import period_totals
 from .trends import PeriodCount, killed_low, trends
@@ -54,26 +57,9 @@ class SummaryInputs:
     records_loaded: int
     rules: FigureRules
     language: str = "en"
-
-
-def placement(
-    inc: MergedIncident, statements: Sequence[RawStatement], period: Period
-) -> Status | None:
-    """Where an incident goes in the report: new (it happened in the period), update (a
-    statement of the period about an older event), context (older, in the look-back) or
-    nowhere. Speaking again without a figure is not news."""
-    rec = inc.record
-    if in_period(rec, period.start, period.end):
-        return "new"
-    if rec.day > period.end:
-        return None
-    if any(s.reported and period.start <= s.reported <= period.end
-           for s in withdraws_nothing(statements)):  # fmt: skip
-        return "update"
-    _, last = span(rec)
-    if last >= period.context_start:
-        return "context"
-    return None
+    as_of: dt.datetime | None = None
+    """Statements made or published after this are left out (default: the period's end)."""
+    possible_duplicates: Sequence[PossibleDuplicate] = ()
 
 
 def _sources(incidents: Sequence[MergedIncident]) -> tuple[SourceNumbers, list[SourceRef]]:
@@ -103,6 +89,8 @@ class _Placed:
     status: dict[str, Status | None]
     shown: list[MergedIncident]
     places: dict[str, Place]
+    period: Period
+    as_of: AsOf
 
     def reconcile(
         self, chosen: Sequence[MergedIncident], rules: FigureRules
@@ -116,21 +104,37 @@ class _Placed:
         for row in rows:
             for i in row.incidents:
                 rows_of[i].append(row)
-        log = [
-            _incident(inc, self.status[inc.id] or "context", rows_of[inc.id], numbers)
-            for inc in chosen
-        ]
+        log = []
+        for inc in chosen:
+            status = self.status[inc.id] or "context"
+            own = [s for s in mine if inc.id in s.incidents]
+            log.append(_incident(inc, status, rows_of[inc.id], numbers).model_copy(update={
+                "outcomes": outcome_views(inc, numbers, self.as_of),
+                "restated": restated(inc, own, self.period, numbers)
+                if status == "restatement" else None,
+            }))  # fmt: skip
         return sources, rows, log
 
+    def before(self, chosen: Sequence[MergedIncident], rules: FigureRules) -> list[FigureRow]:
+        """The rows of these incidents as they stood before the period started."""
+        ids = {inc.id for inc in chosen}
+        start = self.period.start
+        known = [s for s in self.statements if ids.intersection(s.incidents)
+                 and s.reported is not None and s.reported < start]  # fmt: skip
+        return figure_rows(known, number_sources(s.source for s in known), rules)
 
-def _place(incidents: Sequence[MergedIncident], period: Period) -> _Placed:
-    statements = collect_statements(incidents, as_of=period.end)
+
+ORDER = {"new": 0, "update": 1, "restatement": 2, "context": 3}
+
+
+def _place(incidents: Sequence[MergedIncident], period: Period, as_of: AsOf) -> _Placed:
+    statements = collect_statements(incidents, as_of=as_of)
     per_incident: dict[str, list[RawStatement]] = defaultdict(list)
     for s in statements:
         for i in s.incidents:
             per_incident[i].append(s)
-    status = {inc.id: placement(inc, per_incident[inc.id], period) for inc in incidents}
-    order = {"new": 0, "update": 1, "context": 2}
+    status = {inc.id: placement(inc, per_incident[inc.id], period, as_of) for inc in incidents}
+    order = ORDER
     shown = sorted(
         (inc for inc in incidents if status[inc.id]),
         key=lambda inc: (order[status[inc.id] or "context"], -inc.record.day.toordinal(), inc.id),
@@ -140,17 +144,24 @@ def _place(incidents: Sequence[MergedIncident], period: Period) -> _Placed:
                       date_precision=inc.record.date_precision, end_date=inc.record.end_date)
         for inc in shown
     }  # fmt: skip
-    return _Placed(statements, status, shown, places)
+    return _Placed(statements, status, shown, places, period, as_of)
 
 
-def _key_figures(log: Sequence[Incident], totals: Sequence[Total]) -> KeyFigures:
+def _key_figures(
+    log: Sequence[Incident], totals: Sequence[Total], before: Sequence[FigureRow]
+) -> KeyFigures:
+    """The headline's three blocks: the period's incidents and their credible totals, new
+    information on earlier incidents, claims no other source confirms. Never added up."""
     killed = [t for t in totals if t.country is None and t.outcome is Outcome.KILLED]
     return KeyFigures(
         incidents=sum(1 for i in log if i.status == "new"),
         updates=sum(1 for i in log if i.status == "update"),
-        countries=sorted({i.country for i in log if i.status != "context"}),
+        restatements=sum(1 for i in log if i.status == "restatement"),
+        countries=sorted({i.country for i in log if i.status == "new"}),
         killed=[t for t in killed if t.group is not None and t.incidents],
         killed_all=next(t for t in killed if t.group is None),
+        new_information=new_information([i for i in log if i.status == "update"], before),
+        unconfirmed=unconfirmed([i for i in log if i.status in ("new", "update")]),
     )
 
 
@@ -160,19 +171,29 @@ def summarise(
     """Build the report of one period from the merged incidents (all those known up to the
     end of the period; earlier ones give context and trends)."""
     period = inputs.period
-    placed = _place(incidents, period)
+    as_of: AsOf = inputs.as_of or period.end
+    placed = _place(incidents, period, as_of)
+    by_id = {inc.id: inc for inc in incidents}
     sources, rows, log = placed.reconcile(placed.shown, inputs.rules)
     if not inputs.filter.is_empty:  # severity needs the rows: filter, then reconcile again
-        by_id = {inc.id: inc for inc in incidents}
         kept = [by_id[i.id] for i in log if passes(i, inputs.filter)]
         sources, rows, log = placed.reconcile(kept, inputs.rules)
-    current_ids = {i.id for i in log if i.status in ("new", "update")}
-    table = [r for r in rows if current_ids.intersection(r.incidents)]
-    totals = period_totals(table, log, {inc.id: inc.record.country for inc in incidents})
-    key = _key_figures(log, totals)
+    status = {i.id: i.status for i in log}
+    table = sorted(
+        (r for r in rows if status.get(r.incident, "context") != "context"),
+        key=lambda r: ORDER[status[r.incident]],
+    )
     new_ids = {i.id for i in log if i.status == "new"}
+    totals = period_totals(
+        [r for r in table if new_ids.issuperset(r.incidents) or r.incident in new_ids],
+        [i for i in log if i.status == "new"],
+        {inc.id: inc.record.country for inc in incidents},
+    )
+    updates = [by_id[i.id] for i in log if i.status == "update"]
+    key = _key_figures(log, totals, placed.before(updates, inputs.rules))
     as_of = max((s.reported for s in placed.statements if s.reported), default=None)
     kept_ids = {i.id for i in log}
+    kept_records = {r for i in log for r in i.records}
     return Report(
         title=inputs.title,
         language=inputs.language,
@@ -182,6 +203,8 @@ def summarise(
         data_as_of=None
         if as_of is None
         else dt.datetime.combine(as_of, dt.time(23, 59), ZoneInfo(period.timezone)),
+        as_of=as_of if isinstance(as_of, dt.datetime) else None,
+        later_statements=statements_after(incidents, as_of),
         key_figures=key,
         key_developments=key_developments(log, table, period, first_in_region(log, incidents)),
         table=table,
@@ -198,6 +221,9 @@ def summarise(
                 Merge(incident=inc.id, records=[r.id for r in inc.records], links=inc.reasons)
                 for inc in placed.shown
                 if len(inc.records) > 1 and inc.id in kept_ids
+            ],
+            possible_duplicates=[
+                d for d in inputs.possible_duplicates if {d.a, d.b} & kept_records
             ],
             records_loaded=inputs.records_loaded,
         ),

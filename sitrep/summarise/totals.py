@@ -1,9 +1,10 @@
 """Totals: adding up reconciled figures without inventing precision.
 
-The conservative figure sums what credible sources support, the upper one what anyone
-stated (and the credible upper one what officials and independent sources stated);
-open-ended figures keep the total open, and a joint figure is never added to the separate
-figures it overlaps. The words ("at least 146 killed; ...") are wording's.
+The conservative figure sums what credible sources support, the upper one the largest
+credible figures; claims (and party claims kept out of low/best) are never added up: the
+report lists them. Open-ended figures keep the total open, and a joint figure is never
+added to the separate figures it overlaps. The words ("at least 146 killed; ...") are
+wording's.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def total(
     incidents: int,
 ) -> Total:
     """Add up rows without inventing precision: low sums credible lower bounds; high sums
-    the largest figures (claims included) and stays open-ended if any of them is.
+    the largest credible figures (never a claim) and stays open-ended if any of them is.
 
     A joint figure ("more than 100 in Tahoua and Dosso") and a figure for one of the
     incidents it covers count the same people: such overlapping rows add up to the larger
@@ -39,10 +40,8 @@ def total(
             best_sum += sum(r.best or 0 for r in _pick(with_best, lambda r: r.best or 0))
         tops = _pick(cluster, _high_of)
         high += sum(_high_of(r) for r in tops)
-        high_open = high_open or any(r.high is None and r.high_open for r in tops)
-    credible_high = sum(
-        _credible_high(r) for cluster in _overlapping(chosen) for r in _pick(cluster, _high_of)
-    )
+        high_open = high_open or any(r.credible_high is None and r.credible_high_open
+                                     for r in tops)  # fmt: skip
     return Total(
         country=country,
         group=group,
@@ -53,25 +52,18 @@ def total(
         high_open=high_open,
         incidents=incidents,
         rows=len(chosen),
-        high_credible=credible_high,
-    )
-
-
-def _credible_high(row: FigureRow) -> int:
-    """The largest figure officials or independent sources stated in a row."""
-    return max(
-        (
-            s.high if s.high is not None else (s.low or 0)
-            for cell in (row.official, row.independent)
-            for s in cell.statements
-            if s.kind is not None
-        ),
-        default=0,
+        high_credible=high,
+        credible_rows=sum(1 for r in chosen if r.low is not None),
     )
 
 
 def _high_of(row: FigureRow) -> int:
-    return row.high if row.high is not None else max(row.low or 0, _open_low(row))
+    """The largest credible figure of a row (0 when only claims gave one)."""
+    if row.low is None:
+        return 0
+    if row.credible_high is not None:
+        return row.credible_high
+    return max(row.low, _open_low(row))
 
 
 def _overlapping(rows: Sequence[FigureRow]) -> list[list[FigureRow]]:
@@ -103,9 +95,9 @@ def _pick(cluster: Sequence[FigureRow], value: Callable[[FigureRow], int]) -> li
 def _open_low(row: FigureRow) -> int:
     lows = [
         s.low or 0
-        for cell in (row.official, row.claimed, row.independent)
+        for cell in (row.official, row.independent)
         for s in cell.statements
-        if s.high is None and s.low is not None
+        if s.high is None and s.low is not None and (not s.party or row.derivation.party_admitted)
     ]
     return max(lows, default=0)
 

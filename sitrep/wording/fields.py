@@ -14,7 +14,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..model.report import FigureRow, Incident, Merge, Period, Report, Statement, Total
+from ..model.report import (
+    FigureChange,
+    FigureRow,
+    Incident,
+    Merge,
+    OutcomeView,
+    Period,
+    PossibleDuplicate,
+    Report,
+    Statement,
+    Total,
+    UnconfirmedClaim,
+)
 from .words import Words
 
 
@@ -42,6 +54,24 @@ WORDED: dict[type[BaseModel], tuple[WordedField, ...]] = {
                     "The figure as a reader expects it; null: no figure."),
         WordedField("revised_from", "covers", "revised_from", _TEXT_OR_NULL,
                     "The speaker's earlier figure this statement replaced."),
+        WordedField("marks", "via", "statement_marks", _TEXT,
+                    "'party claim; via Reuters' (empty: nothing to mark)."),
+    ),
+    OutcomeView: (
+        WordedField("text", "says", "outcome", _TEXT,
+                    "'JNIM said it seized the position (disputed)'."),
+    ),
+    FigureChange: (
+        WordedField("text", "outcome", "change", _TEXT,
+                    "'state forces killed: no credible figure before, 31+ now'."),
+    ),
+    UnconfirmedClaim: (
+        WordedField("text", "outcome", "unconfirmed", _TEXT,
+                    "'FAMa: 14 armed group killed (party claim)'."),
+    ),
+    PossibleDuplicate: (
+        WordedField("text", "reason", "possible_duplicate", _TEXT,
+                    "Why two records may be one event, and how to decide."),
     ),
     FigureRow: (
         WordedField("label", "incidents", "row_label", _TEXT,
@@ -59,6 +89,8 @@ WORDED: dict[type[BaseModel], tuple[WordedField, ...]] = {
                     "The date as a reader should see it: 'mid-May 2025'."),
         WordedField("country_name", "country", "incident_country", _TEXT,
                     "The country's name."),
+        WordedField("restated_text", "restated", "restated", _TEXT_OR_NULL,
+                    "'restated by TRT World on 2 June; first said mid-May'."),
     ),
     Total: (
         WordedField("text", "high_open", "total", _TEXT,
@@ -72,6 +104,8 @@ WORDED: dict[type[BaseModel], tuple[WordedField, ...]] = {
         WordedField("developments", "key_figures", "developments",
                     {"type": "array", "items": _TEXT},
                     "The key developments as sentences, most important first."),
+        WordedField("as_of_note", "later_statements", "as_of_note", _TEXT_OR_NULL,
+                    "How many later statements are left out, and how to include them."),
     ),
 }  # fmt: skip
 

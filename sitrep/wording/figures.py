@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from ..model.records import DatePrecision
-from ..model.report import FigureRow, MergeLink, Period, Place, Total
+from ..model.report import FigureRow, MergeLink, Period, Place, PossibleDuplicate, Total
 from . import counts
 from .numbers import day_month, fmt_date, month_year
 
@@ -94,32 +94,46 @@ def basis_text(row: FigureRow) -> str:
     high = "no upper figure stated" if b.high_by is None else f"high {row.high} from {b.high_by}"
     if b.rule == "claimed_only":
         return f"claimed only; {high}"
+    if b.rule == "party_only":
+        return f"party claims only, kept out of low and best; {high}"
     best = {
         "point": f"best {row.best} from {b.best_by}",
         "low": "best = low",
         "no_point": "best = low (no exact credible figure)",
     }[b.best_rule or "no_point"]
     stated = counts.figure(b.low_from)
-    return f"low {row.low} from {b.low_by} ({stated}); {best}; {high}"
+    party = "; party claims counted: a non-party source gave a figure" if b.party_admitted else ""
+    return f"low {row.low} from {b.low_by} ({stated}); {best}; {high}{party}"
 
 
 def total_text(t: Total) -> str:
-    """'at least 146 killed; 347 or more including claims', 'no one reported killed'."""
+    """'at least 45 killed; 46 or more', 'no credible figure', 'no one reported killed'.
+    Claims are never added up: the report lists them apart."""
     noun = t.outcome.value
     high = t.high or 0
-    claims = " including claims" if high > t.high_credible else ""
     if not t.rows:
         return f"no one reported {noun}"
-    if high == 0 and t.best is None:
-        return "no figure given"
-    if t.low == 0 and t.best is None and high:
-        return f"no credible figure; claims of {high}{' or more' if t.high_open else ''} {noun}"
+    if not t.credible_rows:
+        return "no credible figure (only claims, listed apart)" if t.rows else "no figure given"
     text = f"at least {t.low} {noun}"
     if t.high_open:
-        text += f"; {high} or more{claims}" if high > t.low else "; no upper figure given"
+        text += f"; {high} or more" if high > t.low else "; no upper figure given"
     elif high > t.low:
-        text += f"; up to {high}{claims}"
+        text += f"; up to {high}"
     return text
+
+
+def possible_duplicate(d: PossibleDuplicate) -> str:
+    """'a + b (Timbuktu, 1 Jun / Timbuktu, 2 Jun): the kinds of event differ; ...'."""
+    why = {
+        "event_type": "same place and dates, but the event types differ",
+        "sub_event_type": "same place and dates, but the sub-event types differ",
+        "uncorroborated": "same place on different days, with no shared actor, source or "
+        "nearby coordinates",
+    }[d.reason]
+    places = f"{d.place_a}, {d.day_a.isoformat()} / {d.place_b}, {d.day_b.isoformat()}"
+    return (f"{d.a} + {d.b} ({places}): {why}; not merged (add same_as to merge, "
+            "not_same_as to dismiss)")  # fmt: skip
 
 
 def merge_reason(link: MergeLink) -> str:

@@ -44,9 +44,14 @@ FLAGS: dict[Flag, FlagInfo] = {
     ),
     Flag.CLAIM_SPREAD: FlagInfo("claim spread", "a claim is several times the credible figure"),
     Flag.CLAIMED_ONLY: FlagInfo(
-        "claimed only", "only the perpetrator gave a figure: no credible estimate"
+        "claimed only", "only claims (the perpetrator's or a party's) gave a figure: no "
+        "credible estimate"
     ),
     Flag.REVISED: FlagInfo("revised", "a speaker revised their figure"),
+    Flag.PARTY_CLAIM: FlagInfo(
+        "party claim", "a party to the fighting gave a figure for its enemy's losses: a claim, "
+        "kept out of low and best unless a source that is not a party gives a figure too"
+    ),
 }
 
 CONTRADICTION_MARK = "⚠"
@@ -102,6 +107,8 @@ def estimate_text(row: FigureRow) -> str:
     high = fmt_high(row)
     if row.best is not None:
         return f"low {fmt_num(row.low)} · best {fmt_num(row.best)} · high {high}"
+    if row.derivation.rule == "party_only":
+        return f"no credible estimate (party claim only) · high {high}"
     if Flag.CLAIMED_ONLY in row.flags:
         return f"no credible estimate (claimed only) · high {high}"
     if row.low is not None:
@@ -123,7 +130,8 @@ def statement_text(s: Statement) -> str:
 
 STATUS_HEADINGS: dict[str, str] = {
     "new": "New in the period",
-    "update": "Updates on earlier incidents",
+    "update": "New information on earlier incidents",
+    "restatement": "Restated: earlier figures repeated in the period, not news",
     "context": "Context",
 }
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from ..model.counts import VAGUE_WORDS
 from ..model.records import EventType, Group, Outcome, SubEventType
 from ..model.report import Cell, Development, FigureRow, Incident, Report, Statement
-from . import counts, figures
+from . import counts, figures, headline
 from .labels import country
 from .numbers import day_month
 
@@ -79,6 +79,10 @@ def _said(s: Statement, group: Group, outcome: Outcome) -> str:
     if own:
         figure = people(text, Group.ARMED_GROUP).replace("assailant", "fighter")
         return f"{s.by} said {figure} of its own {_be(text)} {outcome.value}"
+    via = f" (via {' and '.join(s.via)})" if s.via else ""
+    if s.party and not claimed:
+        return (f"{s.by} said {people(text, group)} {_be(text)} {outcome.value} "
+                "(a party claim, not confirmed)")  # fmt: skip
     if claimed:
         verb = {
             "killed": "killed",
@@ -87,7 +91,7 @@ def _said(s: Statement, group: Group, outcome: Outcome) -> str:
             "abducted": "abducted",
         }[outcome.value]
         return f"{s.by} said it {verb} {people(text, group)}"
-    return f"{s.by} said {people(text, group)} {_be(text)} {outcome.value}"
+    return f"{s.by}{via} said {people(text, group)} {_be(text)} {outcome.value}"
 
 
 def _cell_clauses(cell: Cell, group: Group, outcome: Outcome) -> list[str]:
@@ -104,7 +108,8 @@ def _cell_clauses(cell: Cell, group: Group, outcome: Outcome) -> list[str]:
             if cell.stance.value == "official"
             else "sources gave"
         )
-        return [f"{who} conflicting figures of {stated} {outcome.value}"]
+        party = " (a party claim)" if any(s.party for s in cell.statements) else ""
+        return [f"{who} conflicting figures of {stated} {outcome.value}{party}"]
     clauses = []
     for s in cell.statements:
         clause = _said(s, group, outcome)
@@ -171,7 +176,15 @@ def incident_sentence(inc: Incident, rows: Sequence[FigureRow], novel: bool = Fa
                 clauses.append(clause)
     text = opening(inc)
     if inc.status == "update":
-        text += " (new statements in this period)"
+        text += " (new information in this period)"
+    elif inc.status == "restatement":
+        text += f" ({headline.restated_text(inc.restated)}; not news)"
+    what = headline.outcomes_clause(inc)
+    if what:
+        clauses.insert(0, what)
+    own = headline.own_losses_clause(inc, list(rows))
+    if own:
+        clauses.append(own)
     if novel and inc.admin1:
         clauses.append(f"it is the first incident reported in {inc.admin1} in the past month")
     if clauses:
@@ -192,14 +205,18 @@ def development(fact: Development, report: Report) -> str:
     if fact.kind == "quiet":
         return f"No incidents were reported for {figures.period_label(report.period)}."
     key = report.key_figures
-    current = [i for i in report.incidents if i.status in ("new", "update")]
+    current = [i for i in report.incidents if i.status in ("new", "update", "restatement")]
     if fact.kind == "overview":
-        places = sorted({country(i.country) for i in current})
-        return (
-            f"{len(current)} incidents were reported in {', '.join(places)} "
-            f"({key.incidents} in the period, {key.updates} with new statements on earlier "
-            f"events): {figures.total_text(key.killed_all)}."
-        )
+        places = sorted({country(i.country) for i in current if i.status == "new"})
+        where = f" in {', '.join(places)}" if places else ""
+        n = key.incidents
+        text = (f"{n} incident{'s' if n != 1 else ''} in the period{where}: "
+                f"{figures.total_text(key.killed_all)}")  # fmt: skip
+        if key.updates:
+            text += f"; new information on {key.updates} earlier incident(s)"
+        if key.restatements:
+            text += f"; {key.restatements} earlier incident(s) restated, not news"
+        return text + " (never added together)."
     inc = report.incident(fact.incident or "")
     if inc is None:
         raise ValueError(f"key development about {fact.incident!r}, not in the report")

@@ -26,7 +26,13 @@ from ..model.report import (
     Statement,
     Total,
 )
-from . import counts, figures, labels, numbers, sentences
+from ..model.report import (
+    FigureChange,
+    OutcomeView,
+    PossibleDuplicate,
+    UnconfirmedClaim,
+)
+from . import counts, figures, headline, labels, numbers, sentences
 
 
 class Words:
@@ -156,6 +162,36 @@ class Words:
     def problem(self, p: Problem) -> str:
         """'file:line: record id: field f: message' (messages are English diagnostics)."""
         return str(p)
+
+    # --- restatements, changes, claims, outcomes ----------------------------------------
+
+    def statement_marks(self, s: Statement) -> str:
+        """'party claim; via Reuters'."""
+        return headline.statement_marks(s)
+
+    def outcome(self, o: OutcomeView) -> str:
+        """'JNIM said it seized the position (disputed)'."""
+        return headline.outcome_text(o)
+
+    def change(self, c: FigureChange) -> str:
+        """'state forces killed: no credible figure before, 31+ now'."""
+        return headline.change_text(c)
+
+    def unconfirmed(self, u: UnconfirmedClaim) -> str:
+        """'FAMa: 14 armed group killed (party claim)'."""
+        return headline.unconfirmed_text(u)
+
+    def restated(self, inc: Incident) -> str | None:
+        """'restated by TRT World on 2 June; first said mid-May'."""
+        return headline.restated_text(inc.restated)
+
+    def possible_duplicate(self, d: PossibleDuplicate) -> str:
+        """Why two records may be one event, and how to decide."""
+        return figures.possible_duplicate(d)
+
+    def as_of_note(self, report: Report) -> str | None:
+        """Later statements left out, and how to include them."""
+        return headline.as_of_note(report)
 
     # --- sentences ----------------------------------------------------------------------
 
