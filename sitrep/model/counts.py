@@ -48,16 +48,16 @@ VAGUE_WORDS: dict[str, int] = {
 }
 
 # Number words (English and French), for "nearly fifty", "a dozen", "au moins quarante".
+_EN_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+             "fourteen fifteen sixteen seventeen eighteen nineteen twenty")  # fmt: skip
+_FR_WORDS = ("zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
+             "quinze seize dix-sept dix-huit dix-neuf vingt")  # fmt: skip
 NUMBER_WORDS: dict[str, int] = {
-    **{w: i for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())},
+    **{w: i for i, w in enumerate(_EN_WORDS.split())},
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
     "ninety": 90, "a hundred": 100, "one hundred": 100, "a thousand": 1000,
     "one thousand": 1000,
-    **{w: i for i, w in enumerate(
-        "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
-        "quinze seize dix-sept dix-huit dix-neuf vingt".split())},
+    **{w: i for i, w in enumerate(_FR_WORDS.split())},
     "une": 1, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100,
     "mille": 1000,
 }  # fmt: skip

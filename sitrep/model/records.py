@@ -306,10 +306,10 @@ class _Attributed(_Strict):
     @classmethod
     def _month(cls, data: Any) -> Any:
         """'reported: 2025-05' is the month of May 2025."""
-        if isinstance(data, dict) and isinstance(data.get("reported"), str):
-            if _MONTH.match(data["reported"]):
-                data = {**data, "reported": data["reported"] + "-15"}
-                data.setdefault("reported_precision", "month")
+        month = isinstance(data, dict) and isinstance(data.get("reported"), str)
+        if month and _MONTH.match(data["reported"]):
+            data = {**data, "reported": data["reported"] + "-15"}
+            data.setdefault("reported_precision", "month")
         return data
 
     def said(self) -> tuple[dt.datetime, dt.datetime] | None:
@@ -451,12 +451,14 @@ def record_problems(record: Record) -> list[tuple[str, str]]:
     ids = {s.id for s in record.sources}
     for i, source in enumerate(record.sources):
         if source.via is not None and (source.via == source.id or source.via not in ids):
+            others = ", ".join(sorted(ids - {source.id}))
             problems.append((f"sources[{i}].via", f"{source.via!r} is not another source of "
-                             f"this record (expected one of: {', '.join(sorted(ids - {source.id}))})"))  # fmt: skip
+                             f"this record (expected one of: {others})"))  # fmt: skip
     for i, outcome in enumerate(record.outcomes):
         if outcome.source not in ids:
+            known = ", ".join(sorted(ids))
             problems.append((f"outcomes[{i}].source", f"{outcome.source!r} is not one of this "
-                             f"record's sources (expected one of: {', '.join(sorted(ids))})"))  # fmt: skip
+                             f"record's sources (expected one of: {known})"))  # fmt: skip
     # A claim's source missing from the sources is checked by the loader on the raw data.
     for i, claim in enumerate(record.claims):
         for j, other in enumerate(claim.covers):

@@ -9,10 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from typing import NamedTuple
-
 from ..model.counts import Count, CountKind
-from ..model.records import Claim, Group, Outcome, OutcomeStatement, Record, Source, Stance
+from ..model.records import Claim, Group, Outcome, Record, Source, Stance, _Attributed
 from ..model.report import Basis, Cell, Figure, FigureRow, Flag, Place, Statement
 from .merge import MergedIncident
 from .names import normalise_name
@@ -88,7 +86,7 @@ def made_after(reported: dt.date | dt.datetime | None, as_of: AsOf) -> bool:
     return day > as_of
 
 
-def _left_out(rec: Record, claim: Claim | OutcomeStatement, as_of: AsOf) -> bool:
+def _left_out(rec: Record, claim: _Attributed, as_of: AsOf) -> bool:
     return made_after(claim.reported, as_of) or made_after(
         rec.source(claim.source).published, as_of
     )
@@ -199,7 +197,7 @@ def _statements(raws: list[RawStatement]) -> list[list[RawStatement]]:
 
 
 def _cell(
-    stance: Stance, raws: list[RawStatement], numbers: SourceNumbers
+    stance: Stance, raws: list[RawStatement], numbers: SourceNumbers, tolerance: float = 0.0
 ) -> tuple[Cell, list[tuple[str, Count, bool]]]:
     """What one side said, and the current figures (speaker, count, party) it gives."""
     by_speaker: dict[str, list[list[RawStatement]]] = defaultdict(list)
@@ -233,7 +231,9 @@ def _cell(
     current.sort(key=lambda s: (_date_key(s.reported), s.low or 0), reverse=True)
     superseded.sort(key=lambda s: _date_key(s.reported), reverse=True)
     counts = [c for _, c, _ in figures]
-    contradiction = any(not _overlap(a, b) for i, a in enumerate(counts) for b in counts[i + 1 :])
+    contradiction = any(
+        not _overlap(a, b, tolerance) for i, a in enumerate(counts) for b in counts[i + 1 :]
+    )
     status: Literal["figure", "no_figure", "silent"] = (
         "figure" if figures else ("no_figure" if raws else "silent")
     )
@@ -320,7 +320,8 @@ class Bounds:
     credible_high_open: bool = False
 
 
-class Stated(NamedTuple):
+@dataclass(frozen=True)
+class Stated:
     """A current figure of a row, as :func:`bounds` weighs it."""
 
     stance: Stance
@@ -379,7 +380,7 @@ def bounds(
     largest figure anyone stated, and the credible high the largest credible one. Claims
     (stance ``claimed``) are never credible; party claims only as ``rules.party_claims`` says."""
     rules = rules or FigureRules()
-    items = [Stated(*i) for i in current]
+    items = [i if isinstance(i, Stated) else Stated(*i) for i in current]
     if not items:
         return Bounds(None, None, None, False, Basis(rule="no_figure"))
     high, high_open, high_by = _top(items)
@@ -455,7 +456,8 @@ def figure_rows(
         subset = {(r.claim.by, r.claim.count) for r in raws if r.claim.subset}
         for stance in Stance:
             cells[stance], figures = _cell(
-                stance, [r for r in raws if r.claim.stance is stance], numbers
+                stance, [r for r in raws if r.claim.stance is stance], numbers,
+                rules.about_tolerance,
             )
             current += [Stated(stance, by, c, party, (by, c) in subset)
                         for by, c, party in figures]  # fmt: skip

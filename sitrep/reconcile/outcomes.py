@@ -22,12 +22,13 @@ def outcome_views(
     grouped: dict[tuple[str, str], list[tuple[Record, OutcomeStatement]]] = defaultdict(list)
     for rec in inc.records:
         for o in rec.outcomes:
-            if made_after(o.reported, as_of) or made_after(rec.source(o.source).published, as_of):
+            published = rec.source(o.source).published
+            if made_after(o.reported, as_of) or made_after(published, as_of):
                 continue
             grouped[(normalise_name(o.by), o.says.value)].append((rec, o))
     said = {(speaker, says) for speaker, says in grouped}
     out = []
-    for (speaker, says), same in grouped.items():
+    for (speaker, _), same in grouped.items():
         same.sort(key=lambda x: (x[0].reported(x[1]) or dt.date.max, x[0].id))
         rec, first = same[0]
         carriers = [s for r, o in same for s in (r.source(o.source), r.origin(r.source(o.source)))]

@@ -61,8 +61,8 @@ def placement(
     if as_of is not None:
         from ..reconcile.figures import made_after
 
-        times = [(t, seen) for t, seen in times
-                 if not made_after(seen, as_of) and not (t and made_after(t[0].date(), as_of))]  # fmt: skip
+        times = [(t, seen) for t, seen in times if not made_after(seen, as_of)
+                 and not (t and made_after(t[0].date(), as_of))]  # fmt: skip
     if any(_made_in(t, period) for t, _ in times):
         return "update"
     if any(_seen_in(seen, period) for _, seen in times):

@@ -18,10 +18,10 @@ from ..model.report import (
     Merge,
     Period,
     Place,
+    PossibleDuplicate,
     Report,
     ReportFilter,
     SourceRef,
-    PossibleDuplicate,
     Status,
     Total,
 )
@@ -191,7 +191,7 @@ def summarise(
     )
     updates = [by_id[i.id] for i in log if i.status == "update"]
     key = _key_figures(log, totals, placed.before(updates, inputs.rules))
-    as_of = max((s.reported for s in placed.statements if s.reported), default=None)
+    latest = max((s.reported for s in placed.statements if s.reported), default=None)
     kept_ids = {i.id for i in log}
     kept_records = {r for i in log for r in i.records}
     return Report(
@@ -201,8 +201,8 @@ def summarise(
         period=period,
         generated_at=inputs.generated_at,
         data_as_of=None
-        if as_of is None
-        else dt.datetime.combine(as_of, dt.time(23, 59), ZoneInfo(period.timezone)),
+        if latest is None
+        else dt.datetime.combine(latest, dt.time(23, 59), ZoneInfo(period.timezone)),
         as_of=as_of if isinstance(as_of, dt.datetime) else None,
         later_statements=statements_after(incidents, as_of),
         key_figures=key,

@@ -30,7 +30,8 @@ def count_text(
         case CountKind.AT_MOST:
             return f"up to {high}"
         case CountKind.ABOUT:
-            return f"{'about' if approx in _ABOUT else 'nearly' if approx == 'presque' else approx} {low}"
+            hedge = "about" if approx in _ABOUT else "nearly" if approx == "presque" else approx
+            return f"{hedge} {low}"
         case CountKind.RANGE:
             return f"{low} to {high}"
         case CountKind.VAGUE:

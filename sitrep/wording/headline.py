@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..model.records import DatePrecision, Group, Says
+from ..model.records import DatePrecision, Group, Says, Stance
 from ..model.report import (
     FigureChange,
     FigureRow,
@@ -22,7 +22,7 @@ from .labels import fmt_range, group_words
 from .numbers import day_month, fmt_datetime
 
 SAYS: dict[Says, str] = {
-    Says.SEIZED: "it seized the position",
+    Says.SEIZED: "the attackers seized the position",
     Says.REPELLED: "the attack was repelled",
     Says.WITHDREW: "the troops withdrew",
     Says.HELD: "the troops held the position",
@@ -31,6 +31,13 @@ SAYS: dict[Says, str] = {
     Says.ONGOING: "fighting was ongoing",
     Says.CLAIMED_ATTACK: "it carried out the attack",
 }
+_OWN = {Says.SEIZED: "it seized the position"}  # a claiming group speaks of itself
+
+
+def _says(o: OutcomeView) -> str:
+    if o.stance is Stance.CLAIMED and o.says in _OWN:
+        return _OWN[o.says]
+    return SAYS[o.says]
 PARTY_MARK = "party claim"
 
 
@@ -54,7 +61,7 @@ def restated_text(r: Restated | None) -> str | None:
 
 def outcome_text(o: OutcomeView) -> str:
     """'JNIM said it seized the position (disputed)'."""
-    text = f"{o.by} said {SAYS[o.says]}"
+    text = f"{o.by} said {_says(o)}"
     return text + (" (disputed)" if o.contradicted else "")
 
 
@@ -62,7 +69,7 @@ def outcomes_clause(inc: Incident) -> str | None:
     """The incident's outcome statements in one clause, contradictions flagged."""
     if not inc.outcomes:
         return None
-    text = "; ".join(f"{o.by} said {SAYS[o.says]}" for o in inc.outcomes)
+    text = "; ".join(f"{o.by} said {_says(o)}" for o in inc.outcomes)
     if any(o.contradicted for o in inc.outcomes):
         text += " (the accounts conflict)"
     return text

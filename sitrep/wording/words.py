@@ -14,22 +14,20 @@ from ..errors import Problem, UsageError
 from ..model.edition import DEFAULT_LANGUAGE
 from ..model.records import Group
 from ..model.report import (
+    FigureChange,
     FigureRow,
     Flag,
     Incident,
     Merge,
     MergeLink,
+    OutcomeView,
     Period,
+    PossibleDuplicate,
     Report,
     ReportFilter,
     Severity,
     Statement,
     Total,
-)
-from ..model.report import (
-    FigureChange,
-    OutcomeView,
-    PossibleDuplicate,
     UnconfirmedClaim,
 )
 from . import counts, figures, headline, labels, numbers, sentences
