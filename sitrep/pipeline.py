@@ -82,7 +82,9 @@ def load(
 ) -> LoadResult:
     """Load and validate the records (those in ``window``, if given); problems are logged,
     or raised when ``strict``."""
-    store = store or DirectoryStore(config.path(config.report.data))
+    store = store or DirectoryStore(
+        config.path(config.report.data), config.report.follow_links
+    )
     result = store.load(window)
     for problem in result.problems:
         logger.warning("%s", problem)

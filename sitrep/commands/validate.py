@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     """Print problems one per line on stdout; exit 1 when there is any."""
     config = config_from(args)
     data = args.data or config.path(config.report.data)
-    result = load_records(data)
+    result = load_records(data, follow_links=config.report.follow_links)
     problems: list[Problem] = list(result.problems)
     problems += subscriber_problems(config)
     for problem in problems:

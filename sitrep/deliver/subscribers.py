@@ -405,7 +405,8 @@ def _admin1_in_data(config: Config) -> set[str] | None:
     """The admin1 names in the incident data, or None when the data cannot be read."""
     try:
 
-        result = load_records(config.path(config.report.data))
+        data = config.path(config.report.data)
+        result = load_records(data, follow_links=config.report.follow_links)
     except Exception as exc:  # the data's own problems are validate's business
         logger.debug("admin1 names not checked: %s", exc)
         return None
