@@ -67,6 +67,11 @@ class ReportConfig(_Section):
     )
     merge_radius_km: float = Field(default=10.0, ge=0)
     merge_name_score: float = Field(default=85.0, ge=50, le=100)
+    follow_links: Literal["never", "inside"] = Field(
+        default="never",
+        description="Symbolic links in the data folder: never followed, or followed when "
+        "they lead to a file or folder inside it.",
+    )
 
     _known_zone = field_validator("timezone")(lambda value: check_zone(value))
 
@@ -196,6 +201,13 @@ def load_config(path: Path | None = None, *, environ: dict[str, str] | None = No
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+        except RecursionError:
+            raise ConfigError(
+                f"{file}: not valid TOML: tables or arrays nested too deeply "
+                "(a configuration needs two levels)"
+            ) from None
+        except ValueError:  # an integer of more than 4,300 digits
+            raise ConfigError(f"{file}: not valid TOML: a number has too many digits") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{file}: cannot be read as UTF-8 text: {exc}") from None
     if "password" in data.get("smtp", {}):

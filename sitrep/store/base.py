@@ -22,6 +22,10 @@ class LoadResult:
     files: list[Path]
     invalid: list[str] = field(default_factory=list)
     """Ids (or file:line) of the records skipped because of problems."""
+    notes: list[Problem] = field(default_factory=list)
+    """What was left out on purpose and holds no records to lose: hidden files, files that
+    are not data files, files holding an empty list. Not problems: they are logged (at
+    INFO, shown by every command unless ``--quiet``) and ``validate`` still exits 0."""
 
 
 class IncidentStore(Protocol):

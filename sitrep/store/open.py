@@ -16,4 +16,5 @@ def open_store(config: Config, data: Path | None = None) -> IncidentStore:
     Every reader of incident records (generate, run, explain, validate, the subscribers'
     admin1 check) goes through here, so a new store (SQL) is chosen in one place.
     """
-    return DirectoryStore(data if data is not None else config.path(config.report.data))
+    root = data if data is not None else config.path(config.report.data)
+    return DirectoryStore(root, config.report.follow_links)
