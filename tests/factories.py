@@ -1,7 +1,8 @@
 """Hand-built :class:`Report` objects for the rendering tests.
 
 ``sahel_report()`` follows the seed articles for the incidents they cover (Boulkessi,
-Timbuktu, Tahoua + Dosso, Djibo, Dioura, Sirakorola). The other incidents in it
+Timbuktu, Tahoua + Dosso, Djibo, Dioura, Sirakorola): ``test_factories.py`` checks their
+figure rows against the real report of ``examples/sahel-2025-06``. The other incidents in it
 (Ménaka, Ouallam, Arbinda, Tillabéri, ...) are **invented** to give the table more
 than 20 rows, accented place names, revisions and claim spreads: they are layout
 test data, not facts.
@@ -149,13 +150,19 @@ DOSSO = "ner-dosso-2025-05-26"
 DJIBO = "bfa-djibo-2025-05-15"
 DIOURA = "mli-dioura-2025-05-24"
 SIRAKOROLA = "mli-sirakorola-2025-05-30"
+BOULIKESSI = "mli-boulikessi-2025-06-01"  # ClashReport's record, merged into Boulkessi
 
 
 def _sources() -> list[SourceRef]:
     raw: list[tuple[str, str | None, dt.date | None, list[str]]] = [
         ("Reuters", None, None, [BOULKESSI]),
         ("Malian Armed Forces (FAMa) statement", None, JUN2, [BOULKESSI, SIRAKOROLA]),
-        ("ClashReport", "https://clashreport.example/mali-boulikessi", JUN2, [TIMBUKTU]),
+        (
+            "ClashReport",
+            "https://clashreport.example/mali-boulikessi",
+            JUN2,
+            [BOULIKESSI, TIMBUKTU],
+        ),
         ("Al Jazeera", None, None, [BOULKESSI, TIMBUKTU]),
         (
             "TRT World",
@@ -220,11 +227,21 @@ def _rows() -> dict[str, list[FigureRow]]:
             KILLED,
             official=[st(BOULKESSI, "FAMa", OFF, None, None, None, [2, 5], quote=quote_fama)],
             independent=[
-                st(BOULKESSI, "two security sources", IND, "more than 30", 31, None, [1, 5])
+                st(BOULKESSI, "two security sources", IND, "more than 30", 31, None, [1, 5]),
+                st(
+                    BOULIKESSI,
+                    "ClashReport",
+                    IND,
+                    "more than 30",
+                    31,
+                    None,
+                    [3],
+                    quote="overran a military base in Boulikessi, killing more than 30 soldiers",
+                ),
             ],
             low=31,
             best=31,
-            high=31,
+            high=None,
             high_open=True,
             basis="Independent figure (two security sources); the army gave no toll.",
             flags=[Flag.OFFICIAL_NO_FIGURE],
@@ -247,8 +264,8 @@ def _rows() -> dict[str, list[FigureRow]]:
                 )
             ],
             low=1,
-            best=None,
-            high=1,
+            best=1,
+            high=None,
             high_open=True,
             basis="Only a vague independent figure ('many'): at least 1.",
             flags=[Flag.NO_OFFICIAL],
@@ -295,7 +312,7 @@ def _rows() -> dict[str, list[FigureRow]]:
         ],
         low=101,
         best=101,
-        high=101,
+        high=None,
         high_open=True,
         basis="One independent figure for both attacks (Tahoua and Dosso); counted once.",
         flags=[Flag.NO_OFFICIAL],
@@ -311,7 +328,7 @@ def _rows() -> dict[str, list[FigureRow]]:
             best=None,
             high=200,
             basis="Only the perpetrator's claim: no credible figure.",
-            flags=[Flag.CLAIMED_ONLY, Flag.NO_OFFICIAL],
+            flags=[Flag.NO_OFFICIAL, Flag.CLAIMED_ONLY],
         ),
     ]
     dioura = [
@@ -325,7 +342,7 @@ def _rows() -> dict[str, list[FigureRow]]:
             best=None,
             high=40,
             basis="Only the perpetrator's claim: no credible figure.",
-            flags=[Flag.CLAIMED_ONLY, Flag.NO_OFFICIAL],
+            flags=[Flag.NO_OFFICIAL, Flag.CLAIMED_ONLY],
         ),
     ]
     sirakorola = [
