@@ -23,7 +23,7 @@ from typing import Any
 from ..config import Config
 from ..errors import ConfigError, Problem, SitrepError
 from ..model.edition import DEFAULT_LANGUAGE, Edition
-from ..model.records import normalise_country
+from ..model.fields import normalise_country
 from ..model.report import ReportFilter, Severity
 from ..render.formats import ATTACHABLE
 from ..store.open import open_store

@@ -11,7 +11,8 @@ from pydantic import ValidationError
 
 from ..errors import Problem
 from ..ingest.raw import RawRecord, Window, _within, join_path
-from ..model.records import ID_PATTERN, Record, record_problems
+from ..model.fields import ID_PATTERN
+from ..model.records import Record, record_problems
 from ..model.values import clean, cut, shown
 from .base import LoadResult
 
