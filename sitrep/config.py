@@ -184,7 +184,8 @@ class Config(_Section):
         return None if folder is None else self.path(folder)
 
     def with_overrides(self, **overrides: Any) -> Config:
-        """A copy with report settings replaced (from CLI flags); None values are ignored."""
+        """A copy with report settings replaced (from CLI flags); None values are ignored.
+        A ``data`` folder given this way is read instead of the configured store."""
         given = {k: v for k, v in overrides.items() if v is not None}
         if not given:
             return self
@@ -193,7 +194,10 @@ class Config(_Section):
             ReportConfig.model_validate(report.model_dump())
         except ValidationError as exc:
             raise UsageError(_describe(exc, "command-line options")) from None
-        return self.model_copy(update={"report": report})
+        update: dict[str, Any] = {"report": report}
+        if "data" in given:  # --data names a folder of records: it replaces a database store
+            update["store"] = self.store.model_copy(update={"kind": "folder"})
+        return self.model_copy(update=update)
 
 
 def _describe(exc: ValidationError, where: str) -> str:

@@ -65,8 +65,10 @@ def _run(argv: list[str]) -> None:
 def pg_cluster() -> Iterator[Cluster]:
     """A PostgreSQL cluster for the whole session (skipped if PostgreSQL is missing)."""
     if not (PG_BIN / "initdb").exists() or not (PG_BIN / "pg_ctl").exists():
-        pytest.skip(f"PostgreSQL 15 is not installed (no initdb/pg_ctl in {PG_BIN}; "
-                    "run scripts/setup.sh or set SITREP_PG_BIN)")  # fmt: skip
+        pytest.skip(
+            f"PostgreSQL 15 is not installed (no initdb/pg_ctl in {PG_BIN}; "
+            "run scripts/setup.sh or set SITREP_PG_BIN)"
+        )
     folder = Path(tempfile.mkdtemp(prefix="sitrep-pg-"))
     if os.geteuid() == 0:
         server = pwd.getpwnam("postgres")
@@ -74,12 +76,35 @@ def pg_cluster() -> Iterator[Cluster]:
     data, pwfile = folder / "data", folder / "pw"
     pwfile.write_text(PASSWORD)
     pwfile.chmod(0o644)
-    _run([str(PG_BIN / "initdb"), "-D", str(data), "-U", USER, f"--pwfile={pwfile}",
-          "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"])  # fmt: skip
+    _run(
+        [
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            USER,
+            f"--pwfile={pwfile}",
+            "--auth=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ]
+    )
     port = free_port()
     options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder} -F"
-    _run([str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options, "-l",
-          str(folder / "server.log"), "-w", "start"])  # fmt: skip
+    _run(
+        [
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(folder / "server.log"),
+            "-w",
+            "start",
+        ]
+    )
     try:
         yield Cluster(port, folder)
     finally:

@@ -51,8 +51,16 @@ def record(rid: str, day: str = "2025-06-01", **fields: Any) -> dict[str, Any]:
         "location": "Boulkessi",
         "event_type": "battles",
         "sources": [{"id": "rfi", "name": "RFI"}],
-        "claims": [{"source": "rfi", "by": "army", "stance": "official",
-                    "group": "state_forces", "outcome": "killed", "count": 12}],  # fmt: skip
+        "claims": [
+            {
+                "source": "rfi",
+                "by": "army",
+                "stance": "official",
+                "group": "state_forces",
+                "outcome": "killed",
+                "count": 12,
+            }
+        ],
     }
     data.update(fields)
     return data
@@ -139,7 +147,7 @@ def test_writes_are_validated_with_the_messages_of_validate(store: SqlStore) -> 
     expected = [(p.field, p.message) for p in MemoryStore([bad]).load().problems]
     result = store.write(raws(record("good"), bad), author="ana", reason="mixed")
     assert [(p.field, p.message) for p in result.problems] == expected
-    assert [(p.file, p.line, p.record) for p in result.problems][0] == ("batch.yaml", 2, "bad")
+    assert {(p.file, p.line, p.record) for p in result.problems} == {("batch.yaml", 2, "bad")}
     assert result.invalid == ["bad"] and result.added == ["good"]
     assert ids(store) == ["good"]
 
@@ -181,8 +189,11 @@ def test_a_window_reads_only_overlapping_records(store: SqlStore) -> None:
 
 
 def test_daily_counts_follow_every_write(store: SqlStore) -> None:
-    store.write(raws(record("a"), record("b"), record("c", "2025-06-02", country="Niger")),
-                author="ana", reason="first")  # fmt: skip
+    store.write(
+        raws(record("a"), record("b"), record("c", "2025-06-02", country="Niger")),
+        author="ana",
+        reason="first",
+    )
     june = (dt.date(2025, 6, 1), dt.date(2025, 6, 30))
     one, two = dt.date(2025, 6, 1), dt.date(2025, 6, 2)
     assert store.daily_counts(*june) == {(one, "MLI"): 2, (two, "NER"): 1}
@@ -199,11 +210,15 @@ def test_an_old_schema_says_how_to_upgrade(store_url: tuple[str, str | None]) ->
     engine = make_engine(*store_url)
     upgrade(engine, "0001")
     with engine.begin() as conn:  # a record written by the sitrep of schema 0001
-        conn.execute(sa.text(
-            "INSERT INTO records (record_id, version, created, document, date, end_date, "
-            "country) VALUES ('a', 1, 1, :doc, '2025-06-01', '2025-06-01', 'MLI')"
-        ), {"doc": '{"id": "a"}'})  # fmt: skip
-    with pytest.raises(StoreError, match=r"schema revision 0001, .* needs 0002: run `sitrep store upgrade`"):
+        conn.execute(
+            sa.text(
+                "INSERT INTO records (record_id, version, created, document, date, end_date, "
+                "country) VALUES ('a', 1, 1, :doc, '2025-06-01', '2025-06-01', 'MLI')"
+            ),
+            {"doc": '{"id": "a"}'},
+        )
+    old = r"schema revision 0001, .* needs 0002: run `sitrep store upgrade`"
+    with pytest.raises(StoreError, match=old):
         SqlStore(engine)
     assert upgrade(engine) == ("0001", "0002")
     store = SqlStore(engine)

@@ -43,9 +43,7 @@ def run(args: argparse.Namespace) -> int:
     problems.extend(result.problems)
     for problem in problems:
         print(problem)
-    done = (
-        f"revision {result.revision}" if result.revision is not None else "no new revision"
-    )
+    done = f"revision {result.revision}" if result.revision is not None else "no new revision"
     print(
         f"{store.name}: {done}: {len(result.added)} added, {len(result.changed)} changed, "
         f"{result.unchanged} unchanged, {len(result.invalid)} invalid",

@@ -19,11 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Upgrade the configured store's schema to the newest; print what was done."""
     from ..store.open import database_url
-    from ..store.sql import make_engine, upgrade
+    from ..store.sql import display_name, make_engine, upgrade
 
     engine = make_engine(*database_url(config_from(args)))
     before, after = upgrade(engine)
-    name = engine.url.render_as_string(hide_password=True)
+    name = display_name(engine)
     if before == after:
         print(f"{name}: schema already at revision {after}")
     else:

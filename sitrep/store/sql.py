@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import Problem, SitrepError
@@ -71,10 +72,13 @@ def upgrade(engine: Engine, target: str = "head") -> tuple[str | None, str | Non
     """Upgrade the database's schema to ``target``; the revisions before and after."""
     from alembic import command
 
-    before = schema_revision(engine)
-    with engine.begin() as conn:
-        command.upgrade(_alembic(conn), target)
-    after = schema_revision(engine)
+    try:
+        before = schema_revision(engine)
+        with engine.begin() as conn:
+            command.upgrade(_alembic(conn), target)
+        after = schema_revision(engine)
+    except sa.exc.DBAPIError as exc:
+        raise StoreError(f"cannot upgrade the store {display_name(engine)}: {exc.orig}") from exc
     if before != after:
         logger.info("store schema upgraded from %s to %s", before or "nothing", after)
     return before, after
@@ -93,6 +97,14 @@ def make_engine(url: str | sa.URL, password: str | None = None) -> Engine:
             f"{parsed.drivername}: not a supported store (expected sqlite or postgresql)"
         )
     return sa.create_engine(parsed)
+
+
+def display_name(engine: Engine) -> str:
+    """How messages name a store: the SQLite file, or the URL without the password."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        return url.database or ":memory:"
+    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
 
 
 # --- reading and writing ----------------------------------------------------------------
@@ -123,15 +135,21 @@ class Version:
     """None for a deletion."""
 
 
-def _plain(value: Any) -> Any:
-    """A record as JSON data (YAML dates and times as ISO strings)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
+def _iso(value: object) -> str:
+    """YAML dates and times as ISO strings (json.dumps' ``default``)."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    return value
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+def _text(data: Any) -> str:
+    """A record as the store keeps it: JSON text."""
+    return json.dumps(data, ensure_ascii=False, default=_iso)
+
+
+def _differ(stored: str, written: str) -> bool:
+    """Whether two documents differ as JSON data (not merely in key order or spacing)."""
+    return stored != written and json.loads(stored) != json.loads(written)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -166,8 +184,12 @@ class SqlStore:
 
     def __init__(self, engine: Engine, name: str | None = None) -> None:
         self.engine = engine
-        self.name = name or engine.url.render_as_string(hide_password=True)
-        current, head = schema_revision(engine), head_revision()
+        self.name = name or display_name(engine)
+        try:
+            current = schema_revision(engine)
+        except sa.exc.DBAPIError as exc:
+            raise StoreError(f"cannot open the store {self.name}: {exc.orig}".strip()) from exc
+        head = head_revision()
         if current is None and not sa.inspect(engine).get_table_names():
             upgrade(engine)  # a new, empty database: create the store
         elif current != head:
@@ -335,12 +357,14 @@ class SqlStore:
             ]
             checked = validate_records([*raws, *stubs], files=[])
             out.problems, out.invalid = checked.problems, checked.invalid
-            docs = {raw.id: _plain(raw.data) for raw in raws}
             valid = {r.id: r for r in checked.records}
+            docs = {rid: _text(raw.data) for raw in raws if (rid := raw.id or "") in valid}
             current = self._current(conn, list(valid))
             new = [r for rid, r in valid.items() if rid not in current]
             changed = [
-                r for rid, r in valid.items() if rid in current and current[rid][0] != docs[rid]
+                r
+                for rid, r in valid.items()
+                if rid in current and _differ(current[rid][0], docs[rid])
             ]
             out.unchanged = len(valid) - len(new) - len(changed)
             if new or changed:
@@ -385,7 +409,7 @@ class SqlStore:
             for rid, doc, created, day, country in conn.execute(
                 query.where(records.c.record_id.in_(part))
             ):
-                found[rid] = (json.loads(doc), created, day, country)
+                found[rid] = (doc, created, day, country)
         return found
 
     def _commit(
@@ -393,7 +417,7 @@ class SqlStore:
         conn: Connection,
         author: str,
         reason: str,
-        docs: dict[str | None, Any],
+        docs: dict[str, str],
         new: list[Record],
         changed: list[Record],
         current: dict[str, tuple[Any, ...]],
@@ -421,7 +445,7 @@ class SqlStore:
                     "version": version,
                     "record_id": record.id,
                     "created": version if old is None else old[1],
-                    "document": json.dumps(docs[record.id], ensure_ascii=False),
+                    "document": docs[record.id],
                     **cols,
                 }
             )
@@ -479,14 +503,17 @@ class SqlStore:
         return rev
 
     def _count(self, conn: Connection, counts: Counter[tuple[dt.date, str]]) -> None:
-        """Apply changes to the per-day counts."""
-        for (day, country), delta in counts.items():
-            if not delta:
-                continue
-            key = (daily_counts.c.day == day) & (daily_counts.c.country == country)
-            done = conn.execute(
-                daily_counts.update().where(key).values(records=daily_counts.c.records + delta)
-            )
-            if done.rowcount == 0:
-                conn.execute(daily_counts.insert().values(day=day, country=country, records=delta))
+        """Apply changes to the per-day counts (one upsert for them all)."""
+        rows = [{"day": d, "country": c, "records": n} for (d, c), n in counts.items() if n]
+        if not rows:
+            return
+        dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+        insert = dialect.insert(daily_counts)
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[daily_counts.c.day, daily_counts.c.country],
+                set_={"records": daily_counts.c.records + insert.excluded.records},
+            ),
+            rows,
+        )
         conn.execute(daily_counts.delete().where(daily_counts.c.records == 0))
