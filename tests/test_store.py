@@ -18,8 +18,9 @@ from pg import PASSWORD, Cluster, pg_cluster
 
 from sitrep.ingest.raw import RawRecord
 from sitrep.store import MemoryStore
+from sitrep.store.database import StoreError, make_engine, upgrade
 from sitrep.store.diff import diff
-from sitrep.store.sql import SqlStore, StoreError, make_engine, upgrade
+from sitrep.store.sql import SqlStore
 
 __all__ = ["pg_cluster"]  # the session fixture, imported for pytest
 

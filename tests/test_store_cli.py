@@ -17,8 +17,8 @@ from sitrep.cli import main
 from sitrep.config import load_config
 from sitrep.errors import ConfigError
 from sitrep.pipeline import build_report, data_window, load
+from sitrep.store.database import make_engine, upgrade
 from sitrep.store.open import open_database, open_store
-from sitrep.store.sql import make_engine, upgrade
 
 __all__ = ["pg_cluster"]  # the session fixture, imported for pytest
 
@@ -118,7 +118,8 @@ def test_history_shows_what_changed(
     rid = "mli-dioura-2025-05-24"
     assert sitrep(project, "history", rid) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("revision 1 ") and out[0].endswith(f"ana: import records {data} (created)")
+    assert out[0].startswith("revision 1 ")
+    assert out[0].endswith(f"ana: import records {data} (created)")
     assert out[1].startswith("revision 2 ") and out[1].endswith(": toll revised (changed)")
     assert [line.strip() for line in out[2:]] == ["claims[0].count: 40 -> 41"]
     assert sitrep(project, "history", "no-such-id") == 2
@@ -177,7 +178,7 @@ def test_store_configuration(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="must not hold a password"):
         load_config(tmp_path)
     config.write_text('[store]\nkind = "postgresql"\npassword = "secret"\n')
-    with pytest.raises(ConfigError, match="store.password must not be written"):
+    with pytest.raises(ConfigError, match=r"store\.password must not be written"):
         load_config(tmp_path)
     config.write_text('[store]\nkind = "postgresql"\nurl = "postgresql://a@h:5432/db"\n')
     loaded = load_config(tmp_path, environ={"SITREP_STORE_PASSWORD": "pw"})

@@ -18,8 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Upgrade the configured store's schema to the newest; print what was done."""
+    from ..store.database import display_name, make_engine, upgrade
     from ..store.open import database_url
-    from ..store.sql import display_name, make_engine, upgrade
 
     engine = make_engine(*database_url(config_from(args)))
     before, after = upgrade(engine)

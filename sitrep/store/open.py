@@ -37,7 +37,7 @@ def open_database(config: Config) -> SqlStore:
 
 def database_url(config: Config) -> tuple[str, str | None]:
     """The configured database's URL and password (SQLite: the file, created if need be)."""
-    from .sql import StoreError
+    from .database import StoreError
 
     store = config.store
     if store.kind == "sqlite":

@@ -3,7 +3,7 @@
 Every write that changes anything is a new store revision (when, by whom, why); each
 changed record gets a new version, a deletion too, and nothing is updated in place or
 lost. Reads take the store as it is now or ``as_of`` a time. The schema is created and
-upgraded by the Alembic migrations shipped in ``migrations/`` (:func:`upgrade`).
+upgraded by the Alembic migrations in ``migrations/`` (see :mod:`sitrep.store.database`).
 """
 
 from __future__ import annotations
@@ -13,101 +13,25 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from ..errors import Problem, SitrepError
+from ..errors import Problem
 from ..ingest.raw import RawRecord, Window
 from ..model.records import Record
 from .base import LoadResult
+from .database import StoreError, check_schema, display_name, make_engine
 from .schema import daily_counts, record_versions, records, revisions
 from .validate import _references, validate_records
 
 logger = logging.getLogger(__name__)
 
-MIGRATIONS = Path(__file__).parent / "migrations"
 _CHUNK = 500  # ids per IN (...) list
-
-
-class StoreError(SitrepError):
-    """The database store cannot be opened, read or written."""
-
-
-# --- the schema and its migrations ------------------------------------------------------
-
-
-def _alembic(connection: Connection) -> AlembicConfig:
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["connection"] = connection
-    return config
-
-
-def _scripts() -> ScriptDirectory:
-    return ScriptDirectory(str(MIGRATIONS))
-
-
-def head_revision() -> str:
-    """The schema revision this version of sitrep reads and writes."""
-    head = _scripts().get_current_head()
-    assert head is not None
-    return head
-
-
-def schema_revision(engine: Engine) -> str | None:
-    """The schema revision of the database (None: no sitrep store in it yet)."""
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
-def upgrade(engine: Engine, target: str = "head") -> tuple[str | None, str | None]:
-    """Upgrade the database's schema to ``target``; the revisions before and after."""
-    from alembic import command
-
-    try:
-        before = schema_revision(engine)
-        with engine.begin() as conn:
-            command.upgrade(_alembic(conn), target)
-        after = schema_revision(engine)
-    except sa.exc.DBAPIError as exc:
-        raise StoreError(f"cannot upgrade the store {display_name(engine)}: {exc.orig}") from exc
-    if before != after:
-        logger.info("store schema upgraded from %s to %s", before or "nothing", after)
-    return before, after
-
-
-def make_engine(url: str | sa.URL, password: str | None = None) -> Engine:
-    """An engine for a ``sqlite:///`` or ``postgresql://`` URL (psycopg 3), with the
-    password (from the environment) added to the URL."""
-    parsed = sa.make_url(url)
-    if parsed.get_backend_name() == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-        if password:
-            parsed = parsed.set(password=password)
-    elif parsed.get_backend_name() != "sqlite":
-        raise StoreError(
-            f"{parsed.drivername}: not a supported store (expected sqlite or postgresql)"
-        )
-    return sa.create_engine(parsed)
-
-
-def display_name(engine: Engine) -> str:
-    """How messages name a store: the SQLite file, or the URL without the password."""
-    url = engine.url
-    if url.get_backend_name() == "sqlite":
-        return url.database or ":memory:"
-    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
-
-
-# --- reading and writing ----------------------------------------------------------------
 
 
 @dataclass
@@ -185,24 +109,16 @@ class SqlStore:
     def __init__(self, engine: Engine, name: str | None = None) -> None:
         self.engine = engine
         self.name = name or display_name(engine)
+        check_schema(engine, self.name)
+
+    @contextmanager
+    def _connect(self, write: bool = False) -> Iterator[Connection]:
+        """A connection (in a transaction when ``write``); database errors as StoreError."""
         try:
-            current = schema_revision(engine)
+            with self.engine.begin() if write else self.engine.connect() as conn:
+                yield conn
         except sa.exc.DBAPIError as exc:
-            raise StoreError(f"cannot open the store {self.name}: {exc.orig}".strip()) from exc
-        head = head_revision()
-        if current is None and not sa.inspect(engine).get_table_names():
-            upgrade(engine)  # a new, empty database: create the store
-        elif current != head:
-            known = {s.revision for s in _scripts().walk_revisions()}
-            if current in known:
-                raise StoreError(
-                    f"the store {self.name} has schema revision {current}, this version of "
-                    f"sitrep needs {head}: run `sitrep store upgrade` (back it up first)"
-                )
-            raise StoreError(
-                f"{self.name}: schema revision {current or 'none'} is unknown to this version "
-                "of sitrep (written by a newer sitrep, or not a sitrep store?)"
-            )
+            raise StoreError(f"{self.name}: {exc.orig}") from exc
 
     @classmethod
     def open(cls, url: str | sa.URL, password: str | None = None) -> SqlStore:
@@ -214,14 +130,14 @@ class SqlStore:
     def revision_at(self, as_of: dt.datetime | None = None) -> int:
         """The store revision at ``as_of`` (default now): the highest revision made at or
         before that time; 0 before the first write."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return self._revision(conn, as_of)
 
     def load(self, window: Window | None = None, as_of: dt.datetime | None = None) -> LoadResult:
         """The records (those overlapping ``window``) as they were at ``as_of`` (default:
         now), validated like the folder's, in the order they were first written. References
         to records outside the window are checked against the store at the same revision."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rev = self._revision(conn, as_of)
             rows = conn.execute(self._select(conn, window, None if as_of is None else rev))
             raws = [RawRecord(json.loads(doc), self.name, 0) for (doc,) in rows]
@@ -299,7 +215,7 @@ class SqlStore:
     def documents(self) -> Iterator[dict[str, Any]]:
         """The current records as written, in the order they were first written."""
         query = sa.select(records.c.document).order_by(records.c.created)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             for doc in conn.execution_options(yield_per=1000).execute(query).scalars():
                 yield json.loads(doc)
 
@@ -317,7 +233,7 @@ class SqlStore:
             .where(record_versions.c.record_id == record_id)
             .order_by(record_versions.c.version)
         )
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return [
                 Version(
                     rev,
@@ -336,7 +252,7 @@ class SqlStore:
         query = sa.select(daily_counts).where(daily_counts.c.day.between(start, end))
         if country is not None:
             query = query.where(daily_counts.c.country == country)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return {(day, c): n for day, c, n in conn.execute(query) if n}
 
     # -- writes --
@@ -347,7 +263,7 @@ class SqlStore:
         ``validate`` words them); references may name the batch's or the store's records.
         Writing records that are already stored unchanged makes no revision."""
         out = WriteResult()
-        with self.engine.begin() as conn:
+        with self._connect(write=True) as conn:
             self._lock(conn)
             ids = {raw.id for raw in raws}
             refs = sorted({ref for raw in raws for _, ref in _references(raw.data)} - ids)
@@ -377,7 +293,7 @@ class SqlStore:
         """Delete records (a new revision: their history stays)."""
         wanted = list(dict.fromkeys(ids))
         out = WriteResult()
-        with self.engine.begin() as conn:
+        with self._connect(write=True) as conn:
             self._lock(conn)
             current = self._current(conn, wanted)
             missing = [rid for rid in wanted if rid not in current]
