@@ -122,7 +122,7 @@ def validate_records(
     if window:
         wanted = _within(wanted, window)
         needed = {rid for raw in wanted if (rid := raw.id)}
-        needed.update(ref for raw in wanted for _, ref in _references(raw.data))
+        needed.update(ref for raw in wanted for _, ref in references(raw.data))
     records: list[Record] = []
     problems: list[Problem] = []
     invalid: set[str] = set()
@@ -154,7 +154,7 @@ def validate_records(
     known = seen.keys()
     for raw in wanted:
         record, found = validate_raw(raw)
-        dangling = [(path, ref) for path, ref in _references(raw.data) if ref not in known]
+        dangling = [(path, ref) for path, ref in references(raw.data) if ref not in known]
         if record is None or dangling:
             invalid.add(raw.id or f"{raw.file}:{raw.line}")
         elif record.id not in invalid:
@@ -168,7 +168,7 @@ def validate_records(
     return LoadResult(records, problems, files, sorted({cut(i, 80) for i in invalid}))
 
 
-def _references(data: Any) -> Iterator[tuple[str, str]]:
+def references(data: Any) -> Iterator[tuple[str, str]]:
     """The record ids a raw record refers to (``covers``, ``same_as``, ``not_same_as``)."""
     if not isinstance(data, dict):
         return
