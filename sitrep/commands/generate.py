@@ -44,6 +44,6 @@ def run(args: argparse.Namespace) -> int:
         if not formats:
             raise UsageError(f"--format needs at least one of {', '.join(FORMATS)}")
     result = generate(config, start=start, end=end, strict=args.strict, formats=formats)
-    for path in result.files.values():
+    for path in result.public.values():
         print(path)
     return 0
