@@ -12,6 +12,7 @@ Relative paths in the file are relative to the file's folder.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from pathlib import Path
@@ -21,6 +22,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from .errors import ConfigError, UsageError
+
+REPORT_DATES = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+"""The first and last day a report may cover (``--date``, ``SOURCE_DATE_EPOCH``)."""
 
 CONFIG_NAME = "sitrep.toml"
 PASSWORD_ENV = "SITREP_SMTP_PASSWORD"

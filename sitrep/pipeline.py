@@ -7,8 +7,9 @@ edition is summarised, rendered and written from that one merge
 (:class:`EditionBuilder`). ``sitrep generate`` (:func:`generate`), ``sitrep run``
 (:mod:`sitrep.daily`), ``sitrep explain`` (:func:`explain`) and the web app all call it.
 
-Nothing is written until every output of an edition is rendered in memory, and each file
-is then written atomically, so a failed run leaves the previous report untouched.
+Nothing is written until every output of an edition is rendered in memory, and the files
+of an edition are then published as one set (:func:`sitrep.writers.publish_set`), so a
+failed or killed run leaves the previous report untouched and whole.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import Config
+from .config import REPORT_DATES, Config
 from .errors import ConfigError, DataError, SitrepError, UsageError
 from .ingest.raw import Window
 from .model.edition import DEFAULT_LANGUAGE, Edition
@@ -37,7 +38,7 @@ from .summarise.period import make_period
 from .summarise.summary import SummaryInputs, summarise
 from .summarise.trends import history
 from .wording import LANGUAGES, has_words, words_for
-from .writers import write_all
+from .writers import publish_set
 
 if TYPE_CHECKING:
     from .render.pdf import PdfRenderer
@@ -57,7 +58,16 @@ def now_in(zone: dt.tzinfo) -> dt.datetime:
             f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970 "
             "(unset it, or set it as `date +%s` prints)"
         )
-    return dt.datetime.fromtimestamp(int(epoch), tz=zone)
+    first, last = REPORT_DATES
+    seconds = int(epoch)
+    lowest = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    highest = dt.datetime.combine(last, dt.time.max, dt.UTC)
+    if seconds > (highest - lowest).total_seconds():
+        raise ConfigError(
+            f"SOURCE_DATE_EPOCH={epoch} is after {last} (reports cover {first} to {last}; "
+            "unset it, or set it as `date +%s` prints)"
+        )
+    return dt.datetime.fromtimestamp(seconds, tz=zone)
 
 
 def previous_day(config: Config, now: dt.datetime | None = None) -> dt.date:
@@ -165,6 +175,12 @@ def make_plan(
         else check_formats(formats, "--format")
     )
     language = check_language(rc.language)
+    first, last = REPORT_DATES
+    if not first <= start <= (end or start) <= last:
+        raise UsageError(
+            f"the report period {start} to {end or start} is out of range "
+            f"(expected days from {first} to {last}, the first one first)"
+        )
     period = _period(config, start, end or start)
     return Plan(
         config=config,
@@ -294,11 +310,17 @@ def render_edition(
 
 @dataclass(frozen=True)
 class Generated:
-    """An edition's report and the files it was written to ("pdf", "md", ... -> path)."""
+    """An edition's report and the files it was written to ("pdf", "md", ... -> path).
+
+    The paths are those of the edition's published set (:mod:`sitrep.writers`), which is
+    never modified: reading them gives this run's files, even if another run publishes
+    a newer set meanwhile. :attr:`public` has the same files by their names in the
+    output folder."""
 
     report: Report
     files: dict[str, Path]
     edition: Edition = field(default_factory=Edition)
+    public: dict[str, Path] = field(default_factory=dict)
 
 
 class EditionBuilder:
@@ -350,17 +372,20 @@ class EditionBuilder:
         plan = self.plan
         formats = plan.formats if formats is None else check_formats(formats, "--format")
         report = report_for(plan, self.merged(), edition)
-        written = write_all(render_edition(plan, report, edition, formats, self.pdf_renderer))
+        rendered = render_edition(plan, report, edition, formats, self.pdf_renderer)
         stem = edition.stem(plan.period.start, plan.period.end)
-        files = {name: plan.out_dir / FORMATS[name].file_name(stem) for name in formats}
+        published = publish_set(plan.out_dir, stem, {p.name: data for p, data in rendered.items()})
+        names = {name: FORMATS[name].file_name(stem) for name in formats}
+        public = {name: plan.out_dir / file for name, file in names.items()}
         logger.info(
             "wrote %s: %d incident(s), %d update(s), %s",
-            ", ".join(str(p) for p in written if p in files.values()),
+            ", ".join(str(p) for p in public.values()),
             report.key_figures.incidents,
             report.key_figures.updates,
             words_for(report.language).total(report.key_figures.killed_all),
         )
-        return Generated(report, files, edition)
+        files = {name: published.files[file] for name, file in names.items()}
+        return Generated(report, files, edition, public)
 
     def all(self) -> list[Generated]:
         """Every edition of the plan."""

@@ -58,6 +58,6 @@ def run(args: argparse.Namespace) -> int:
     result = generate(
         config, start=start, end=end, strict=args.strict, formats=formats, as_of=as_of
     )
-    for path in result.files.values():
+    for path in result.public.values():
         print(path)
     return 0
