@@ -1,5 +1,5 @@
 # The two commands of the README: `make report` and `make test`. Both set up first.
-.PHONY: setup report test lint golden bench clean
+.PHONY: setup report test test-fast lint golden bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -14,6 +14,17 @@ test: setup
 	.venv/bin/mypy
 	.venv/bin/pytest -q
 
+# The core alone, in under 15 s: no process, PDF, SMTP server or database (see the markers in
+# pyproject.toml and tests/conftest.py), on every core (pytest-xdist). Not a substitute for
+# `make test` (serial, the whole suite, what CI runs) before a commit.
+test-fast: .venv/setup.stamp
+	.venv/bin/pytest -q -n auto -m "not slow and not pdf and not smtp and not db"
+
+# For test-fast: set up again only when the dependencies or the setup script changed.
+.venv/setup.stamp: pyproject.toml scripts/setup.sh
+	@bash scripts/setup.sh
+	@touch $@
+
 # Regenerate the golden Markdown/HTML/JSON files and the published JSON Schemas after an
 # intended change in the output.
 golden: setup
@@ -26,6 +37,8 @@ bench: setup
 	.venv/bin/python bench/bench_report.py
 	.venv/bin/python bench/bench_reconcile.py
 	.venv/bin/python bench/bench_delivery.py
+	.venv/bin/python bench/bench_charts.py
+	.venv/bin/python bench/bench_store.py
 
 clean:
 	rm -rf output build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

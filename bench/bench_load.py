@@ -37,7 +37,7 @@ def measure(path: Path) -> None:
     """In this (fresh) process: load ``path`` the way sitrep does, and print the figures."""
     MemoryStore(generate(1)).load()  # one-time costs (imports, schema build) before measuring
     base = rss_mb()
-    files = discover(path)
+    files = discover(path).files
     size = sum(f.stat().st_size for f in files) / 1e6
     with Section("load_records (parse + validate)") as whole:
         result = load_records(path)

@@ -4,7 +4,7 @@ Precedence, lowest first (this is the one place it is written down):
 
 1. the defaults in the classes below;
 2. ``sitrep.toml`` in the project folder (or the file given with ``--config``);
-3. the environment, for secrets only: ``SITREP_SMTP_PASSWORD``;
+3. the environment, for secrets only: ``SITREP_SMTP_PASSWORD``, ``SITREP_STORE_PASSWORD``;
 4. command-line flags, applied by the commands through :meth:`Config.with_overrides`.
 
 Relative paths in the file are relative to the file's folder.
@@ -12,6 +12,7 @@ Relative paths in the file are relative to the file's folder.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from pathlib import Path
@@ -22,8 +23,12 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from .errors import ConfigError, UsageError
 
+REPORT_DATES = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+"""The first and last day a report may cover (``--date``, ``SOURCE_DATE_EPOCH``)."""
+
 CONFIG_NAME = "sitrep.toml"
 PASSWORD_ENV = "SITREP_SMTP_PASSWORD"
+STORE_PASSWORD_ENV = "SITREP_STORE_PASSWORD"
 
 
 def check_zone(value: str) -> str:
@@ -77,6 +82,11 @@ class ReportConfig(_Section):
     )
     merge_radius_km: float = Field(default=10.0, ge=0)
     merge_name_score: float = Field(default=85.0, ge=50, le=100)
+    follow_links: Literal["never", "inside"] = Field(
+        default="never",
+        description="Symbolic links in the data folder: never followed, or followed when "
+        "they lead to a file or folder inside it.",
+    )
 
     _known_zone = field_validator("timezone")(lambda value: check_zone(value))
 
@@ -138,6 +148,35 @@ class ScheduleConfig(_Section):
     )
 
 
+class StoreConfig(_Section):
+    """Where incident records are kept: the folder of record files (``report.data``), or a
+    database with revision history (SQLite file, or PostgreSQL by URL)."""
+
+    kind: Literal["folder", "sqlite", "postgresql"] = "folder"
+    path: Path = Field(
+        default=Path("incidents.sqlite"),
+        description="The SQLite file; relative paths are under the state folder.",
+    )
+    url: str | None = Field(
+        default=None, description="postgresql://user@host[:port]/database (no password)."
+    )
+    password: SecretStr | None = Field(
+        default=None, exclude=True, description="Only from SITREP_STORE_PASSWORD, never the file."
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _no_password(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgresql://", "postgresql+psycopg://")):
+            raise ValueError(f"{value!r} is not a postgresql:// URL")
+        netloc = (value or "").split("://", 1)[-1].split("/", 1)[0]
+        if ":" in netloc.rpartition("@")[0]:
+            raise ValueError(
+                f"the URL must not hold a password (set {STORE_PASSWORD_ENV} in the environment)"
+            )
+        return value
+
+
 class Config(_Section):
     """The whole configuration of one sitrep project."""
 
@@ -148,6 +187,7 @@ class Config(_Section):
     report: ReportConfig = ReportConfig()
     smtp: SmtpConfig = SmtpConfig()
     schedule: ScheduleConfig = ScheduleConfig()
+    store: StoreConfig = StoreConfig()
     state: Path = Path("state")
     subscribers_file: Path | None = None
     subscribers: list[dict[str, Any]] = Field(default_factory=list)
@@ -163,7 +203,8 @@ class Config(_Section):
         return None if folder is None else self.path(folder)
 
     def with_overrides(self, **overrides: Any) -> Config:
-        """A copy with report settings replaced (from CLI flags); None values are ignored."""
+        """A copy with report settings replaced (from CLI flags); None values are ignored.
+        A ``data`` folder given this way is read instead of the configured store."""
         given = {k: v for k, v in overrides.items() if v is not None}
         if not given:
             return self
@@ -172,7 +213,10 @@ class Config(_Section):
             ReportConfig.model_validate(report.model_dump())
         except ValidationError as exc:
             raise UsageError(_describe(exc, "command-line options")) from None
-        return self.model_copy(update={"report": report})
+        update: dict[str, Any] = {"report": report}
+        if "data" in given:  # --data names a folder of records: it replaces a database store
+            update["store"] = self.store.model_copy(update={"kind": "folder"})
+        return self.model_copy(update=update)
 
 
 def _describe(exc: ValidationError, where: str) -> str:
@@ -206,6 +250,13 @@ def load_config(path: Path | None = None, *, environ: dict[str, str] | None = No
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+        except RecursionError:
+            raise ConfigError(
+                f"{file}: not valid TOML: tables or arrays nested too deeply "
+                "(a configuration needs two levels)"
+            ) from None
+        except ValueError:  # an integer of more than 4,300 digits
+            raise ConfigError(f"{file}: not valid TOML: a number has too many digits") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{file}: cannot be read as UTF-8 text: {exc}") from None
     if "password" in data.get("smtp", {}):
@@ -213,6 +264,13 @@ def load_config(path: Path | None = None, *, environ: dict[str, str] | None = No
             f"{file}: smtp.password must not be written in the configuration file "
             f"(set {PASSWORD_ENV} in the environment or point smtp.password_file at a file)"
         )
+    if "password" in data.get("store", {}):
+        raise ConfigError(
+            f"{file}: store.password must not be written in the configuration file "
+            f"(set {STORE_PASSWORD_ENV} in the environment)"
+        )
+    if environ.get(STORE_PASSWORD_ENV):
+        data.setdefault("store", {})["password"] = environ[STORE_PASSWORD_ENV]
     if environ.get(PASSWORD_ENV):
         data.setdefault("smtp", {})["password"] = environ[PASSWORD_ENV]
     try:

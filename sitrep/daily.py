@@ -49,7 +49,7 @@ def run_daily(
     with RunLock.for_config(config):
         day = day or previous_day(config, now)
         plan = make_plan(config, start=day)
-        subscribers, invalid = read_subscribers(config)
+        subscribers, invalid = read_subscribers(config, check_admin1=True)
         for problem in invalid:
             logger.warning("subscriber skipped: %s", problem)
         if only:

@@ -7,8 +7,9 @@ edition is summarised, rendered and written from that one merge
 (:class:`EditionBuilder`). ``sitrep generate`` (:func:`generate`), ``sitrep run``
 (:mod:`sitrep.daily`), ``sitrep explain`` (:func:`explain`) and the web app all call it.
 
-Nothing is written until every output of an edition is rendered in memory, and each file
-is then written atomically, so a failed run leaves the previous report untouched.
+Nothing is written until every output of an edition is rendered in memory, and the files
+of an edition are then published as one set (:func:`sitrep.writers.publish_set`), so a
+failed or killed run leaves the previous report untouched and whole.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import Config
+from .config import REPORT_DATES, Config
 from .errors import ConfigError, DataError, SitrepError, UsageError
 from .ingest.raw import Window
 from .model.edition import DEFAULT_LANGUAGE, Edition
@@ -31,13 +32,13 @@ from .reconcile.figures import FigureRules, collect_statements, figure_rows
 from .reconcile.merge import MergedIncident, MergeRules, merge_records, possible_duplicates
 from .reconcile.sources import number_sources
 from .render.formats import FORMATS, Content, RenderJob, unknown_formats
-from .store.base import IncidentStore, LoadResult
+from .store.base import IncidentStore, LoadResult, VersionedStore
 from .store.open import open_store
 from .summarise.period import make_period
 from .summarise.summary import SummaryInputs, summarise
 from .summarise.trends import history
 from .wording import LANGUAGES, has_words, words_for
-from .writers import write_all
+from .writers import publish_set
 
 if TYPE_CHECKING:
     from .render.pdf import PdfRenderer
@@ -57,7 +58,16 @@ def now_in(zone: dt.tzinfo) -> dt.datetime:
             f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970 "
             "(unset it, or set it as `date +%s` prints)"
         )
-    return dt.datetime.fromtimestamp(int(epoch), tz=zone)
+    first, last = REPORT_DATES
+    seconds = int(epoch)
+    lowest = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    highest = dt.datetime.combine(last, dt.time.max, dt.UTC)
+    if seconds > (highest - lowest).total_seconds():
+        raise ConfigError(
+            f"SOURCE_DATE_EPOCH={epoch} is after {last} (reports cover {first} to {last}; "
+            "unset it, or set it as `date +%s` prints)"
+        )
+    return dt.datetime.fromtimestamp(seconds, tz=zone)
 
 
 def previous_day(config: Config, now: dt.datetime | None = None) -> dt.date:
@@ -96,7 +106,8 @@ class Plan:
     editions: tuple[Edition, ...]
     generated_at: dt.datetime
     as_of: dt.datetime | None = None
-    """Statements made or published after this are left out (default: generated_at)."""
+    """Statements made or published after this are left out, and a store with revisions
+    is read as it was then (None: now, that is ``generated_at``)."""
 
     @property
     def out_dir(self) -> Path:
@@ -165,10 +176,15 @@ def make_plan(
         else check_formats(formats, "--format")
     )
     language = check_language(rc.language)
+    first, last = REPORT_DATES
+    if not first <= start <= (end or start) <= last:
+        raise UsageError(
+            f"the report period {start} to {end or start} is out of range "
+            f"(expected days from {first} to {last}, the first one first)"
+        )
     period = _period(config, start, end or start)
     generated_at = (now or now_in(rc.zone)).replace(microsecond=0)
     return Plan(
-        as_of=as_of or generated_at,
         config=config,
         period=period,
         window=_window(period),
@@ -176,6 +192,7 @@ def make_plan(
         formats=checked,
         editions=tuple(editions or (Edition(language=language),)),
         generated_at=generated_at,
+        as_of=as_of,
     )
 
 
@@ -188,10 +205,23 @@ def load(
     *,
     strict: bool = False,
     window: Window | None = None,
+    as_of: dt.datetime | None = None,
 ) -> LoadResult:
     """Load and validate the records (those in ``window``, if given) from ``store``, by
-    default the configured one; problems are logged, or raised when ``strict``."""
-    result = (store or open_store(config)).load(window)
+    default the configured one, as it was at ``as_of`` (a store with revisions only);
+    problems are logged, or raised when ``strict``."""
+    store = store or open_store(config)
+    if as_of is None:
+        result = store.load(window)
+    elif isinstance(store, VersionedStore):
+        result = store.load(window, as_of=as_of)
+    else:
+        result = store.load(window)
+        logger.warning(
+            "--as-of leaves out statements made or published later, but a folder of files has "
+            "no revisions: the records are read as they are now (to read them as they were, "
+            'set [store] kind = "sqlite" and `sitrep import records` the folder)'
+        )
     for problem in result.problems:
         logger.warning("%s", problem)
     errors = [p for p in result.problems if p.level == "error"]
@@ -238,12 +268,15 @@ def report_for(plan: Plan, merged: Merged, edition: Edition | None = None) -> Re
         records_loaded=len(merged.loaded.records),
         rules=plan.rules.figures,
         language=wording_for(edition),
-        as_of=plan.as_of,
+        as_of=plan.as_of or plan.generated_at,
         possible_duplicates=merged.possible,
     )
     incidents = merged.incidents
     trend = history(incidents, plan.period, plan.rules.figures, flt=flt)
-    return summarise(incidents, inputs, trend)
+    report = summarise(incidents, inputs, trend)
+    if merged.loaded.revision is not None:
+        report = report.model_copy(update={"store_revision": merged.loaded.revision})
+    return report
 
 
 def build_report(
@@ -286,11 +319,17 @@ def render_edition(
 
 @dataclass(frozen=True)
 class Generated:
-    """An edition's report and the files it was written to ("pdf", "md", ... -> path)."""
+    """An edition's report and the files it was written to ("pdf", "md", ... -> path).
+
+    The paths are those of the edition's published set (:mod:`sitrep.writers`), which is
+    never modified: reading them gives this run's files, even if another run publishes
+    a newer set meanwhile. :attr:`public` has the same files by their names in the
+    output folder."""
 
     report: Report
     files: dict[str, Path]
     edition: Edition = field(default_factory=Edition)
+    public: dict[str, Path] = field(default_factory=dict)
 
 
 class EditionBuilder:
@@ -322,9 +361,9 @@ class EditionBuilder:
         """The plan's records, loaded and merged on first use."""
         if self._merged is None:
             try:
-                loaded = self._loaded or load(
-                    self.plan.config, self.store, strict=self.strict, window=self.plan.window
-                )
+                plan = self.plan
+                loaded = self._loaded or load(plan.config, self.store, strict=self.strict,
+                                              window=plan.window, as_of=plan.as_of)  # fmt: skip
             except SitrepError as exc:
                 self._merged = exc
                 raise
@@ -342,17 +381,20 @@ class EditionBuilder:
         plan = self.plan
         formats = plan.formats if formats is None else check_formats(formats, "--format")
         report = report_for(plan, self.merged(), edition)
-        written = write_all(render_edition(plan, report, edition, formats, self.pdf_renderer))
+        rendered = render_edition(plan, report, edition, formats, self.pdf_renderer)
         stem = edition.stem(plan.period.start, plan.period.end)
-        files = {name: plan.out_dir / FORMATS[name].file_name(stem) for name in formats}
+        published = publish_set(plan.out_dir, stem, {p.name: data for p, data in rendered.items()})
+        names = {name: FORMATS[name].file_name(stem) for name in formats}
+        public = {name: plan.out_dir / file for name, file in names.items()}
         logger.info(
             "wrote %s: %d incident(s), %d update(s), %s",
-            ", ".join(str(p) for p in written if p in files.values()),
+            ", ".join(str(p) for p in public.values()),
             report.key_figures.incidents,
             report.key_figures.updates,
             words_for(report.language).total(report.key_figures.killed_all),
         )
-        return Generated(report, files, edition)
+        files = {name: published.files[file] for name, file in names.items()}
+        return Generated(report, files, edition, public)
 
     def all(self) -> list[Generated]:
         """Every edition of the plan."""

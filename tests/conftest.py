@@ -5,6 +5,10 @@
 * ``examples_dir``: the worked example dataset (``examples/sahel-2025-06``).
 * ``tmp_data``: a data folder in ``tmp_path``; ``tmp_data.write("mali/x.yaml", ...)``
   writes text as is, or dumps a dict/list as YAML, JSON or JSON lines by the suffix.
+
+Markers (registered in pyproject.toml; ``make test-fast`` leaves out all four) are applied
+here rather than test by test: see :data:`MODULE_MARKS`, :data:`TEST_MARKS` and
+:func:`pytest_collection_modifyitems`.
 """
 
 from __future__ import annotations
@@ -104,6 +108,57 @@ def tmp_data(tmp_path: Path) -> DataDir:
     root = tmp_path / "data"
     root.mkdir()
     return DataDir(root)
+
+
+# --- markers --------------------------------------------------------------------------
+# slow: a second or more on the 2-core machine, measured with `pytest --durations=0`;
+# pdf: renders a PDF with WeasyPrint; smtp: a real SMTP server process; db: a database
+# server (none yet). A new test that starts a process, renders a PDF or sends mail belongs
+# in these tables (or requests the `pdf_run` fixture of test_render.py, marked pdf below).
+
+MODULE_MARKS: dict[str, tuple[str, ...]] = {
+    # every test starts tests/smtp_server.py, most also a `sitrep run` process: 0.2-3 s each
+    "test_deliver_smtp.py": ("smtp", "slow"),
+}
+
+TEST_MARKS: dict[tuple[str, str], tuple[str, ...]] = {
+    # (module, test function): markers, for modules that mix fast and slow tests
+    ("test_deliver_smtp.py", "test_sitrep_run_end_to_end_on_the_example_data"): ("pdf",),
+    ("test_render.py", "test_record_text_is_inert_everywhere"): ("pdf", "slow"),  # 4-5 s
+    ("test_render.py", "test_weasyprint_renderer_loads_no_outside_resource"): ("pdf",),
+    ("test_cli.py", "test_console_script"): ("slow",),  # three `sitrep` processes, 1.3-1.7 s
+    ("test_scheduling.py", "test_sitrep_schedule_process_heartbeat_and_sigterm"): ("slow",),
+}
+
+FIXTURE_MARKS: dict[str, tuple[str, ...]] = {
+    "pdf_run": ("pdf", "slow"),  # test_render.py: the factory report through WeasyPrint, 3-4 s
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests named in the tables above; fail if a table names a missing test."""
+    for item in items:
+        module = item.path.name
+        names: list[str] = list(MODULE_MARKS.get(module, ()))
+        function = getattr(item, "originalname", item.name)
+        names += TEST_MARKS.get((module, function), ())
+        for fixture, marks in FIXTURE_MARKS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                names += marks
+        for name in dict.fromkeys(names):
+            item.add_marker(name)
+    modules = {item.path.name: item.module for item in items if isinstance(item, pytest.Function)}
+    missing = [
+        f"{module}::{function}"
+        for module, function in TEST_MARKS
+        if module in modules and not hasattr(modules[module], function)
+    ]
+    if missing:
+        raise pytest.UsageError(
+            f"tests/conftest.py TEST_MARKS names tests that do not exist: {', '.join(missing)}; "
+            "update the table after renaming or removing a test"
+        )
 
 
 # CI runs the property tests with fixed examples so that a build never fails by chance;

@@ -18,6 +18,7 @@ from conftest import DataDir
 
 from sitrep.cli import main
 from sitrep.model.records import record_json_schema
+from sitrep.writers import SETS
 
 MakeRecord = Callable[..., dict[str, Any]]
 
@@ -143,7 +144,9 @@ def test_generate_json_writes_the_report(
     assert _generate_json(examples_dir, out) == 0
     written = out / "sitrep-2025-06-02.json"
     assert capsys.readouterr().out.strip() == str(written)
-    assert sorted(p.name for p in out.iterdir()) == ["sitrep-2025-06-02.json"]
+    # The output folder shows the report; .sets holds its one published set (link + folder).
+    assert sorted(p.name for p in out.iterdir() if p.name != SETS) == ["sitrep-2025-06-02.json"]
+    assert sorted(p.is_symlink() for p in (out / SETS).iterdir()) == [False, True]
     report = json.loads(written.read_text(encoding="utf-8"))
     assert report["period"]["start"] == report["period"]["end"] == "2025-06-02"
     assert report["key_figures"]["incidents"] == 1

@@ -14,10 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from sitrep.model.fields import country_name, normalise_country
 from sitrep.model.records import (
     Record,
-    country_name,
-    normalise_country,
     record_json_schema,
     record_problems,
 )

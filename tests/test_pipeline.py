@@ -36,15 +36,20 @@ def config_for(out: Path) -> Config:
     return Config().with_overrides(data=EXAMPLES, output=out)
 
 
+def visible(out: Path) -> dict[str, bytes]:
+    """The files of the output folder (its published links) and everything under .sets."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
 def test_a_failed_render_writes_nothing_and_keeps_the_previous_report(tmp_path: Path) -> None:
     out = tmp_path / "output"
     first = generate(config_for(out), start=DAY, formats=["json", "md"])
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = visible(out)
     assert set(first.files) == {"json", "md"}
     with pytest.raises(RenderError):
         generate(config_for(out), start=DAY, formats=["json", "md", "pdf"],
                  pdf_renderer=BrokenPdf())
-    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    after = visible(out)
     assert after == before  # no PDF, no temporary file, the Markdown and JSON untouched
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from ..config import Config, load_config
+from ..config import REPORT_DATES, Config, load_config
 from ..errors import UsageError
 
 
@@ -30,9 +30,29 @@ def config_from(args: argparse.Namespace) -> Config:
 def parse_date(value: str, option: str) -> dt.date:
     """An ISO date from an option, or a usage error that says what is expected."""
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"{option} {value!r} is not a date (expected YYYY-MM-DD)") from None
+    first, last = REPORT_DATES
+    if not first <= day <= last:
+        raise UsageError(
+            f"{option} {value} is out of range (expected a day from {first} to {last})"
+        )
+    return day
+
+
+def parse_moment(value: str, option: str, zone: dt.tzinfo) -> dt.datetime:
+    """An ISO date or date and time from an option (in ``zone`` unless it names its own;
+    a date alone is the end of that day), or a usage error that says what is expected."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"{option} {value!r} is not a time (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[+HH:MM])"
+        ) from None
+    if len(value) == 10:
+        moment += dt.timedelta(days=1, microseconds=-1)
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
 def period_from(args: argparse.Namespace, default: dt.date | None) -> tuple[dt.date, dt.date]:

@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 
 from ..errors import UsageError
 from ..render.formats import FORMATS
-from ._common import add_config_option, add_period_options, config_from, period_from
-
-
-def parse_as_of(text: str, zone: dt.tzinfo) -> dt.datetime:
-    """``--as-of``: a date (its end, in the report's time zone) or a datetime (no offset:
-    the report's time zone)."""
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(
-            f"--as-of {text!r} is not a date or datetime (expected 2025-06-02 or "
-            "2025-06-02T18:00+00:00)"
-        ) from None
-    if "T" not in text and " " not in text.strip():
-        value = dt.datetime.combine(value.date(), dt.time(23, 59, 59))
-    return value if value.tzinfo else value.replace(tzinfo=zone)
+from ._common import (
+    add_config_option,
+    add_period_options,
+    config_from,
+    parse_moment,
+    period_from,
+)
 
 NAME = "generate"
 HELP = "write the report of a day (or period) as Markdown, PDF, HTML and JSON"
@@ -40,12 +30,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--templates", type=Path, help="folder of templates overriding ours")
     parser.add_argument("--timezone", help="time zone of the report day (default: UTC)")
-    parser.add_argument("--strict", action="store_true", help="fail on any invalid record")
     parser.add_argument(
         "--as-of",
-        help="leave out statements made or published after this date or datetime "
-        "(2025-06-02 or 2025-06-02T18:00+00:00; default: now), to reproduce a past edition",
+        metavar="TIME",
+        help="reproduce a past edition: leave out statements made or published after this time, "
+        "and read a database store as it was then (YYYY-MM-DD[THH:MM]; default: now)",
     )
+    parser.add_argument("--strict", action="store_true", help="fail on any invalid record")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,9 +55,10 @@ def run(args: argparse.Namespace) -> int:
         formats = [f.strip() for f in args.format.split(",") if f.strip()]
         if not formats:
             raise UsageError(f"--format needs at least one of {', '.join(FORMATS)}")
-    as_of = parse_as_of(args.as_of, config.report.zone) if args.as_of else None
-    result = generate(config, start=start, end=end, strict=args.strict, formats=formats,
-                      as_of=as_of)  # fmt: skip
-    for path in result.files.values():
+    as_of = parse_moment(args.as_of, "--as-of", config.report.zone) if args.as_of else None
+    result = generate(
+        config, start=start, end=end, strict=args.strict, formats=formats, as_of=as_of
+    )
+    for path in result.public.values():
         print(path)
     return 0

@@ -5,12 +5,14 @@ moves through these states, each committed before the step it describes:
 
 ``sending``
     written before ``MAIL FROM``. Found by a later run, it means the run died before the
-    end of the message was sent: the server cannot have accepted it, so it is sent again.
+    final ``.`` of ``DATA`` went out: the server cannot have accepted the message, so it is
+    sent again.
 ``unconfirmed``
-    written just before the final ``.`` of ``DATA``. Found by a later run, it means the run
-    died after the server had the whole message but before its reply was recorded. Mail
-    servers queue a message before they answer, so it is most likely delivered: it is
-    *not* sent again unless asked (``--resend-unconfirmed``), and is reported.
+    written once the final ``.`` of ``DATA`` has gone out, before the server's reply is
+    read. Found by a later run, it means the run died after the server had the whole
+    message but before its reply was recorded. Mail servers queue a message before they
+    answer, so it is most likely delivered: it is *not* sent again unless asked
+    (``--resend-unconfirmed``), and is reported.
 ``sent``
     the server answered 250 to the end of ``DATA``.
 ``deferred``
@@ -39,7 +41,7 @@ from pathlib import Path
 from types import TracebackType
 
 from ..config import Config
-from ..errors import LockError
+from ..errors import ConfigError, LockError
 
 logger = logging.getLogger(__name__)
 
@@ -166,6 +168,24 @@ def _entry(row: tuple[object, ...]) -> Entry:
     )
 
 
+def state_folder(config: Config) -> Path:
+    """The configured state folder, created if missing; a :class:`ConfigError` naming the
+    ``state`` setting when it cannot be created or written."""
+    folder = config.path(config.state)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        writable = os.access(folder, os.W_OK | os.X_OK)
+        reason = "permission denied"
+    except OSError as exc:
+        writable, reason = False, exc.strerror or str(exc)
+    if not writable:
+        raise ConfigError(
+            f"cannot write the state folder {folder}: {reason} (set `state` in sitrep.toml "
+            "to a folder this user can write, or fix the folder's permissions)"
+        )
+    return folder
+
+
 class Ledger:
     """The SQLite ledger of deliveries; every method commits before it returns.
 
@@ -185,7 +205,7 @@ class Ledger:
     @classmethod
     def for_config(cls, config: Config, *, clock: Clock = utcnow) -> Ledger:
         """The ledger in the configured state folder."""
-        return cls(config.path(config.state) / LEDGER_NAME, clock=clock)
+        return cls(state_folder(config) / LEDGER_NAME, clock=clock)
 
     def close(self) -> None:
         """Close the database."""
@@ -307,7 +327,7 @@ class Ledger:
             )
 
     def mark_unconfirmed(self, report: str, recipient: str) -> None:
-        """Record that the end of the message is about to be sent (status ``unconfirmed``)."""
+        """Record that the end of the message went out (status ``unconfirmed``)."""
         with self._tx() as db:
             db.execute(
                 "UPDATE deliveries SET status = 'unconfirmed' WHERE report = ? AND recipient = ?",
@@ -368,7 +388,7 @@ class RunLock:
     @classmethod
     def for_config(cls, config: Config) -> RunLock:
         """The lock of the configured state folder."""
-        return cls(config.path(config.state) / LOCK_NAME)
+        return cls(state_folder(config) / LOCK_NAME)
 
     def acquire(self) -> None:
         """Take the lock, or raise :class:`LockError` naming the run that holds it."""

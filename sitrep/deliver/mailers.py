@@ -67,14 +67,14 @@ class _StaleConnection(Exception):
 class Mailer(abc.ABC):
     """Sends finished messages, one recipient at a time.
 
-    ``before_end`` is called just before the final ``.`` of DATA is sent, the last moment
-    at which the server cannot yet have accepted the message (the ledger records the
-    delivery as unconfirmed there). It returns the server's reply text.
+    ``after_end`` is called once the final ``.`` of DATA has gone out and before the
+    server's reply is read: from then on the server may have accepted the message (the
+    ledger records the delivery as unconfirmed there). It returns the server's reply text.
     """
 
     @abc.abstractmethod
     def send(
-        self, message: bytes, *, sender: str, recipient: str, before_end: Hook | None = None
+        self, message: bytes, *, sender: str, recipient: str, after_end: Hook | None = None
     ) -> str:
         """Send ``message`` (CRLF line ends, ASCII) or raise a :class:`SendError`."""
 
@@ -215,14 +215,14 @@ class SmtpMailer(Mailer):
             raise DeliveryError(f"{self._where()}: {exc}") from None
 
     def send(
-        self, message: bytes, *, sender: str, recipient: str, before_end: Hook | None = None
+        self, message: bytes, *, sender: str, recipient: str, after_end: Hook | None = None
     ) -> str:
         """Send one message over the shared connection (opened or reopened as needed)."""
         reused = self._smtp is not None
         if self._smtp is None:
             self._smtp = self._connect()
         try:
-            return self._transaction(self._smtp, message, sender, recipient, before_end)
+            return self._transaction(self._smtp, message, sender, recipient, after_end)
         except _StaleConnection:
             if not reused:
                 raise TemporaryFailure(f"{self._where()} closed the connection") from None
@@ -230,13 +230,13 @@ class SmtpMailer(Mailer):
             logger.debug("connection to %s went stale; reconnecting", self._where())
             self._smtp = self._connect()
             try:
-                return self._transaction(self._smtp, message, sender, recipient, before_end)
+                return self._transaction(self._smtp, message, sender, recipient, after_end)
             except _StaleConnection:
                 raise TemporaryFailure(f"{self._where()} closed the connection") from None
 
     def _transaction(
         self, smtp: smtplib.SMTP, message: bytes, sender: str, recipient: str,
-        before_end: Hook | None,
+        after_end: Hook | None,
     ) -> str:  # fmt: skip
         envelope_from = parseaddr(sender)[1] or sender
         stage = "MAIL FROM"
@@ -254,10 +254,10 @@ class SmtpMailer(Mailer):
             if code != 354:
                 raise _classify(stage, code, reply)
             smtp.send(dot_stuff(message))
-            if before_end is not None:
-                before_end()
             stage = "end of DATA"
             smtp.send(b".\r\n")
+            if after_end is not None:
+                after_end()
             code, reply = smtp.getreply()
             if code != 250:
                 raise _classify(stage, code, reply)
@@ -330,7 +330,7 @@ class EmlMailer(Mailer):
         self.written: list[Path] = []
 
     def send(
-        self, message: bytes, *, sender: str, recipient: str, before_end: Hook | None = None
+        self, message: bytes, *, sender: str, recipient: str, after_end: Hook | None = None
     ) -> str:
         """Write the message to ``<folder>/<recipient>.eml`` (atomically)."""
         safe = re.sub(r"[^A-Za-z0-9@._+-]", "_", recipient.lower())
@@ -363,7 +363,7 @@ class MemoryMailer(Mailer):
     closed: int = 0
 
     def send(
-        self, message: bytes, *, sender: str, recipient: str, before_end: Hook | None = None
+        self, message: bytes, *, sender: str, recipient: str, after_end: Hook | None = None
     ) -> str:
         """Record the message, or raise the next scripted failure for this recipient."""
         self.attempts.append(recipient)
@@ -372,9 +372,9 @@ class MemoryMailer(Mailer):
             raise queue.pop(0)
         if self.default is not None:
             raise self.default
-        if before_end is not None:
-            before_end()
         self.sent.append(Sent(sender, recipient, message))
+        if after_end is not None:
+            after_end()
         return "250 OK"
 
     def close(self) -> None:

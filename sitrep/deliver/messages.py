@@ -35,18 +35,17 @@ from ..model.edition import DEFAULT_LANGUAGE, Edition
 from ..model.report import Report
 from ..render.environment import make_environment
 from ..render.formats import ATTACHABLE, FORMATS
+from ..render.safe import one_line
 from ..wording import words_for
 from ..wording.numbers import fmt_date
 from .subscribers import Subscriber, check_email
 
 POLICY = policy.SMTP.clone(cte_type="7bit", max_line_length=78)
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
-
-
 def header_safe(value: object) -> str:
-    """A one-line header value: control characters (CR, LF, ...) become single spaces."""
-    return " ".join(_CONTROL.sub(" ", str(value)).split())
+    """A one-line header value: control characters (CR, LF, ...) become single spaces,
+    bidi overrides are dropped (:func:`~sitrep.render.safe.one_line`)."""
+    return one_line(value)
 
 
 def long_date(day: dt.date, language: str = "en") -> str:

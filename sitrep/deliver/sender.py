@@ -164,14 +164,14 @@ class Sender:
                 attachment_sha256=",".join(prep.sha256[k] for k in kinds) or None,
             )  # fmt: skip
 
-        def before_end() -> None:
+        def after_end() -> None:
             if ledger is not None:
                 ledger.mark_unconfirmed(report, sub.key)
 
         job.unreachable = False
         try:
             reply = self.mailer.send(
-                data, sender=str(self.composer.sender), recipient=sub.email, before_end=before_end
+                data, sender=str(self.composer.sender), recipient=sub.email, after_end=after_end
             )
         except TemporaryFailure as exc:
             self._finish(report, sub, Outcome.DEFERRED, exc.code, str(exc))

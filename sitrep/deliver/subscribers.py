@@ -23,9 +23,10 @@ from typing import Any
 from ..config import Config
 from ..errors import ConfigError, Problem, SitrepError
 from ..model.edition import DEFAULT_LANGUAGE, Edition
-from ..model.records import normalise_country
+from ..model.fields import normalise_country
 from ..model.report import ReportFilter, Severity
 from ..render.formats import ATTACHABLE
+from ..render.safe import has_controls, one_line
 from ..store.open import open_store
 from .sources import RawEntry, raw_entries
 
@@ -144,9 +145,7 @@ def _parse_field(name: str, value: Any, admin1_names: Collection[str] | None) ->
     if name == "name":
         if not isinstance(value, str):
             raise ValueError(f'{value!r} is not text (expected a name such as "Aïcha Maïga")')
-        if any(ord(c) < 32 and c not in "\t\r\n" for c in value):
-            raise ValueError("contains control characters (expected plain text)")
-        return " ".join(value.split())  # line breaks become spaces
+        return one_line(value)  # control characters and line breaks become spaces
     if name == "language":
         if not isinstance(value, str) or not _LANGUAGE.match(value.strip()):
             raise ValueError(f"{value!r} is not a language code (expected en, fr or pt-BR)")
@@ -164,7 +163,13 @@ def _parse_field(name: str, value: Any, admin1_names: Collection[str] | None) ->
     if name == "countries":
         return frozenset(normalise_country(v) for v in _as_list(value, "countries"))
     if name == "admin1":
-        items = [" ".join(v.split()) for v in _as_list(value, "admin1")]
+        written = _as_list(value, "admin1")
+        if any(has_controls(v) for v in written):
+            raise ValueError(
+                f"{', '.join(map(repr, written))} contains control characters or line breaks "
+                "(expected region names as written in the data, such as Ménaka)"
+            )
+        items = [" ".join(v.split()) for v in written]
         if admin1_names is not None:
             known = {a.casefold(): a for a in admin1_names}
             unknown = [v for v in items if v.casefold() not in known]
@@ -283,9 +288,21 @@ def _has_admin1_filters(config: Config) -> bool:
     return any(raw.data.get("admin1") for raw in raw_entries(config)[0])
 
 
-def read_subscribers(config: Config) -> tuple[list[Subscriber], list[Problem]]:
-    """The valid subscribers (active or not, in file order) and the problems of the others."""
-    return _parse_all(config, None)
+def read_subscribers(
+    config: Config, *, check_admin1: bool = False
+) -> tuple[list[Subscriber], list[Problem]]:
+    """The valid subscribers (active or not, in file order) and the problems of the others.
+
+    With ``check_admin1``, admin1 filters are checked against the incident data as
+    ``sitrep validate`` checks them (``sitrep run`` does, so that an entry ``validate``
+    rejects is never sent to); when the data cannot be read they are not checked.
+    """
+    admin1_names: set[str] | None = None
+    if check_admin1 and _has_admin1_filters(config):
+        admin1_names, trouble = admin1_in_data(config)
+        for problem in trouble:
+            logger.warning("%s", problem)
+    return _parse_all(config, admin1_names)
 
 
 def load_subscribers(config: Config, *, strict: bool = False) -> list[Subscriber]:

@@ -1,19 +1,64 @@
-"""JSON lines: one record a line; lines outside the window are not parsed."""
+"""JSON, strictly and boundedly; JSON lines: one record a line, lines outside the window
+are not parsed."""
 
 from __future__ import annotations
 
 import json
 import logging
 import re
+from typing import Any
 
 from ..errors import Problem
-from .raw import RawRecord, Window, in_window
+from .raw import MAX_DEPTH, TOO_DEEP, RawRecord, Window, in_window, too_deep
 
 logger = logging.getLogger(__name__)
 
 _JSON_ID = re.compile(r'\s*\{\s*"id"\s*:\s*"([^"\\]*)"')  # the record's id, written first
 _JSON_DATE = re.compile(r'"date"\s*:\s*"(\d{4}-\d{2}-\d{2})')
 _JSON_END = re.compile(r'"end_date"\s*:\s*"(\d{4}-\d{2}-\d{2})')
+_HUGE_NUMBER = re.compile(r"\d{4300}")
+_CONSTANT = re.compile(r"[:\[,]\s*-?(NaN|Infinity)")
+
+
+class BadJson(ValueError):
+    """JSON text that sitrep does not read: the line (if known) and what is wrong."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number in JSON (write a number, or null)")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_constant)  # once: json.loads(**kw) makes one a call
+
+
+def _line_of(text: str, pattern: re.Pattern[str]) -> int | None:
+    found = pattern.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def json_value(text: str) -> Any:
+    """The value of JSON text, or :class:`BadJson`: a syntax error, ``NaN``, a number of
+    more than 4,300 digits, or lists and mappings nested more than 64 levels deep."""
+    try:
+        value = _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        raise BadJson(exc.lineno, exc.msg) from None
+    except RecursionError:
+        raise BadJson(None, TOO_DEEP) from None
+    except ValueError as exc:  # NaN, or too many digits for Python to convert
+        if _HUGE_NUMBER.search(text):
+            message = "a number has more than 4,300 digits (no field of a record holds one)"
+            raise BadJson(_line_of(text, _HUGE_NUMBER), message) from None
+        raise BadJson(_line_of(text, _CONSTANT), str(exc)) from None
+    # More brackets than the limit is rare in a record: only then walk the value.
+    if text.count("[") + text.count("{") > MAX_DEPTH and too_deep(value):
+        raise BadJson(None, TOO_DEEP)
+    return value
 
 
 def _outside(line: str, window: Window) -> RawRecord | None:
@@ -32,7 +77,7 @@ def _parse_jsonl(
 ) -> tuple[list[RawRecord], list[Problem]]:
     records: list[RawRecord] = []
     problems: list[Problem] = []
-    for n, line in enumerate(text.splitlines(), start=1):
+    for n, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 is text
         if not line.strip():
             continue
         if window and (stand_in := _outside(line, window)):
@@ -40,8 +85,7 @@ def _parse_jsonl(
             records.append(stand_in)
             continue
         try:
-            records.append(RawRecord(json.loads(line), name, n))
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(name, n, None, None, f"not valid JSON: {exc.msg}"))
+            records.append(RawRecord(json_value(line), name, n))
+        except BadJson as exc:
+            problems.append(Problem(name, n, None, None, f"not valid JSON: {exc.message}"))
     return records, problems
-

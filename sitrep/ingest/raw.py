@@ -11,6 +11,37 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
+MAX_DEPTH = 64
+"""How deeply lists and mappings may nest in a data file (a record needs four or five)."""
+EMPTY = (
+    "holds no records: the file is empty or only comments (expected one record or a list of "
+    "records; delete the file if it is not needed)"
+)
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep (a record needs four or five)"
+
+
+def join_path(path: str, key: str) -> str:
+    """The field path of ``key`` under ``path``: ``claims[0]`` + ``count``; an empty key
+    is written ``''`` so that the message still names it."""
+    key = key or "''"
+    return f"{path}.{key}" if path else key
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether lists and mappings nest more than ``limit`` levels in ``value`` (parsed
+    JSON: walked level by level, without recursion)."""
+    level: list[Any] = [value] if isinstance(value, (dict, list)) else []
+    for _ in range(limit):
+        level = [
+            item
+            for container in level
+            for item in (container.values() if isinstance(container, dict) else container)
+            if isinstance(item, (dict, list))
+        ]
+        if not level:
+            return False
+    return True
+
 
 @dataclass
 class RawRecord:

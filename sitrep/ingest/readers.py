@@ -1,94 +1,209 @@
-"""Data files and their readers."""
+"""Data files: finding them under the data folder without following links out of it,
+reading them as UTF-8 text, and parsing them by suffix."""
 
 from __future__ import annotations
 
-import json
+import errno
 import logging
+import os
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
+from typing import Literal
 
 from ..errors import DataError, Problem
-from .jsonl import _parse_jsonl
-from .raw import RawRecord, Window
-from .yaml import _Builder, _Loader
+from .jsonl import BadJson, _parse_jsonl, json_value
+from .raw import EMPTY, RawRecord, Window
+from .yaml import parse_yaml
 
 logger = logging.getLogger(__name__)
 
 SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+FollowLinks = Literal["never", "inside"]
+"""Which symbolic links in the data folder are followed: none, or those to files and
+folders inside the data folder (``report.follow_links``)."""
+
+_NOT_FOLLOWED = (
+    "is a symbolic link; sitrep does not follow links in the data folder (copy the file, "
+    'or set report.follow_links = "inside" in sitrep.toml to follow links that stay inside '
+    "the data folder)"
+)
+_OUTSIDE = (
+    "is a symbolic link to outside the data folder; sitrep does not follow it (copy the "
+    "file into the data folder)"
+)
+_BROKEN = "is a broken symbolic link (nothing at its target, or links in a loop; fix or remove it)"
+_SPECIAL = "is not a regular file (a pipe, socket or device); not read (remove it)"
+_HIDDEN = "hidden {}: not read (rename it without the leading '.' to read it)"
+_SAME = "is the same file or folder as one read already: read once"
+_NOT_DATA = "not a data file: not read (only files ending in " + ", ".join(SUFFIXES) + " are)"
 
 
-def discover(root: Path) -> list[Path]:
-    """Data files under ``root`` in a stable order, skipping hidden files and folders."""
+@dataclass
+class Found:
+    """The data files under a folder, the problems of what could not be read, and notes
+    on what was left out on purpose (hidden and other files)."""
+
+    files: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+
+
+def display_name(path: Path) -> str:
+    """A path as messages name it: relative to the working folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def _reason(exc: OSError) -> str:
+    why = (exc.strerror or type(exc).__name__).lower()
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"{why} (check that the user running sitrep may read it)"
+    return why
+
+
+class _Walk:
+    """Every entry under the data folder, once, without recursion."""
+
+    def __init__(self, root: Path, follow_links: FollowLinks, found: Found) -> None:
+        self.root, self.follow_links, self.found = root, follow_links, found
+        self.real_root = root.resolve()
+        self.seen: set[Path] = {self.real_root}  # real paths, when links are followed
+
+    def problem(self, path: Path, message: str) -> None:
+        self.found.problems.append(Problem(display_name(path), None, None, None, message))
+
+    def run(self) -> None:
+        folders = [self.root]
+        while folders:
+            folder = folders.pop()
+            try:
+                with os.scandir(folder) as listing:
+                    entries = list(listing)
+            except OSError as exc:
+                self.problem(folder, f"cannot read the folder: {_reason(exc)}")
+                continue
+            for entry in entries:
+                try:
+                    self.entry(entry, folders)
+                except OSError as exc:
+                    self.problem(Path(entry.path), f"cannot read it: {_reason(exc)}")
+
+    def entry(self, entry: os.DirEntry[str], folders: list[Path]) -> None:
+        path = Path(entry.path)
+        if entry.name.startswith("."):
+            kind = "folder" if entry.is_dir(follow_symlinks=False) else "file"
+            self.found.notes.append(
+                Problem(display_name(path), None, None, None, _HIDDEN.format(kind))
+            )
+            return
+        if entry.is_symlink():
+            target = self.follow(path)
+            if target is None:
+                return
+            path = target
+        elif self.follow_links == "inside":  # a link read earlier may lead here
+            real = path.resolve()
+            if real in self.seen:
+                self.found.notes.append(Problem(display_name(path), None, None, None, _SAME))
+                return
+            self.seen.add(real)
+        if path.is_dir():
+            folders.append(path)
+        elif not path.is_file():
+            self.problem(path, _SPECIAL)
+        elif path.suffix.lower() in SUFFIXES:
+            self.found.files.append(path)
+        else:
+            self.found.notes.append(Problem(display_name(path), None, None, None, _NOT_DATA))
+
+    def follow(self, link: Path) -> Path | None:
+        """The real path a link leads to, if it is followed; else None, and a problem."""
+        if self.follow_links == "never":
+            self.problem(link, _NOT_FOLLOWED if link.exists() else _BROKEN)
+            return None
+        try:
+            real = link.resolve(strict=True)
+        except (OSError, RuntimeError):
+            self.problem(link, _BROKEN)
+            return None
+        if not real.is_relative_to(self.real_root):
+            self.problem(link, _OUTSIDE)
+            return None
+        if real in self.seen:  # read already, or a folder linking to its parent
+            self.found.notes.append(Problem(display_name(link), None, None, None, _SAME))
+            return None
+        self.seen.add(real)
+        return real
+
+
+def discover(root: Path, follow_links: FollowLinks = "never") -> Found:
+    """The data files under ``root`` in a stable order, with a problem for each file or
+    folder that could not be read or is a symbolic link not followed, and a note for each
+    hidden or other file left out. A data file named as ``root`` is read even if a link."""
+    found = Found()
     if root.is_file():
-        return [root]
-    if not root.is_dir():
+        found.files.append(root.resolve() if root.is_symlink() else root)
+    elif root.is_dir():
+        _Walk(root, follow_links, found).run()
+        found.files.sort()
+    elif root.exists():
+        found.problems.append(Problem(display_name(root), None, None, None, _SPECIAL))
+    else:
         raise DataError(
             [Problem(str(root), None, None, None, "no such folder (expected the data folder)")]
         )
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.suffix.lower() in SUFFIXES
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    return found
 
 
+class _Unreadable(Exception):
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def read_text(path: Path) -> str:
+    """A data file's text: a regular file, not through a symbolic link, UTF-8 (a leading
+    byte order mark is dropped); else :class:`_Unreadable` with the line and the reason."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        with os.fdopen(os.open(path, flags), "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise _Unreadable(None, _SPECIAL)
+            data = file.read()
+    except OSError as exc:
+        why = _NOT_FOLLOWED if exc.errno == errno.ELOOP else f"cannot read the file: {_reason(exc)}"
+        raise _Unreadable(None, why) from None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = f"{data[exc.start]:#04x}"
+        why = f"not UTF-8 text: the byte {byte} cannot be read (save the file as UTF-8)"
+        raise _Unreadable(line, why) from None
 
 
 def parse_file(
     path: Path, display: str | None = None, window: Window | None = None
 ) -> tuple[list[RawRecord], list[Problem]]:
-    """Parse one data file into raw records; syntax errors become problems. With a window,
-    JSONL lines clearly outside it are not parsed, only their ids kept."""
+    """Parse one data file into raw records; what cannot be read or parsed becomes
+    problems. With a window, JSONL lines clearly outside it are not parsed, only their ids
+    kept."""
     name = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(name, None, None, None, f"cannot read the file: {exc}")]
-    if path.suffix.lower() == ".jsonl":
+        text = read_text(path)
+    except _Unreadable as exc:
+        return [], [Problem(name, exc.line, None, None, exc.message)]
+    if not text.strip():
+        return [], [Problem(name, None, None, None, EMPTY)]
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
         return _parse_jsonl(text, name, window)
-    if path.suffix.lower() == ".json":
+    if suffix == ".json":
         try:  # strict JSON first, for JSON's own error messages; then YAML for line numbers
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            return [], [Problem(name, exc.lineno, None, None, f"not valid JSON: {exc.msg}")]
-    records: list[RawRecord] = []
-    problems: list[Problem] = []
-    loader = _Loader(text)
-    try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None:
-                continue
-            items: list[yaml.Node] = node.value if isinstance(node, yaml.SequenceNode) else [node]
-            builder = _Builder(loader)
-            for item in items:
-                lines: dict[str, int] = {}
-                value = builder.build(item, "", lines)
-                raw = RawRecord(value, name, item.start_mark.line + 1, lines)
-                problems += [
-                    Problem(name, at, raw.id, key, "appears twice in one mapping")
-                    for at, key in builder.dupes
-                ]
-                builder.dupes.clear()
-                if value is not None:
-                    records.append(raw)
-    except yaml.YAMLError as exc:  # syntax, reader (control characters) and our own refusals
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else None
-        what = "JSON" if path.suffix.lower() == ".json" else "YAML"
-        syntax = isinstance(exc, yaml.MarkedYAMLError) and not isinstance(
-            exc, yaml.constructor.ConstructorError
-        )
-        hint = " (quote counts that start with '>' such as \">30\")" if syntax else ""
-        detail = getattr(exc, "problem", None) or str(exc)
-        if isinstance(exc, yaml.reader.ReaderError):
-            line = text.count("\n", 0, exc.position) + 1
-            detail = f"the character {chr(exc.character)!r} is not allowed ({exc.reason})"
-        problems.append(Problem(name, line, None, None, f"not valid {what}: {detail}{hint}"))
-    finally:
-        loader.dispose()
-    return records, problems
-
+            json_value(text)
+        except BadJson as exc:
+            return [], [Problem(name, exc.line, None, None, f"not valid JSON: {exc.message}")]
+    return parse_yaml(text, name, is_json=suffix == ".json")

@@ -10,22 +10,29 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from functools import cache
-from importlib import resources
 from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PlainSerializer,
     PlainValidator,
-    StringConstraints,
     WithJsonSchema,
     model_validator,
 )
 
-from .counts import COUNT_JSON_SCHEMA, Count, parse_count
+from .fields import (
+    CountField,
+    Day,
+    EventDate,
+    Ident,
+    Latitude,
+    Longitude,
+    Text,
+    Url,
+    choice,
+    normalise_country,
+)
 
 
 class EventType(StrEnum):
@@ -139,124 +146,6 @@ class Outcome(StrEnum):
     ARRESTED = "arrested"
 
 
-# --- countries -----------------------------------------------------------------------
-
-
-@cache
-def _country_index() -> tuple[dict[str, str], dict[str, str]]:
-    """Map every accepted spelling (lower case) to alpha-3, and alpha-3 to the short name."""
-    lookup: dict[str, str] = {}
-    names: dict[str, str] = {}
-    text = resources.files("sitrep").joinpath("countries.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        a2, a3, name, common, official = (line.split("\t") + [""] * 5)[:5]
-        names[a3] = common or name
-        for key in (a2, a3, name, common, official):
-            if key:
-                lookup[key.lower()] = a3
-    return lookup, names
-
-
-def normalise_country(value: object) -> str:
-    """Return the ISO 3166-1 alpha-3 code for a code or English short name."""
-    if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a country (expected a code such as ML, MLI or Mali)")
-    lookup, _ = _country_index()
-    code = lookup.get(value.strip().lower())
-    if code:
-        return code
-    hint = ""
-    from rapidfuzz import fuzz, process
-
-    names = [k for k in lookup if len(k) > 3]
-    best = process.extractOne(value.strip().lower(), names, scorer=fuzz.ratio, score_cutoff=75)
-    if best:
-        hint = f"; did you mean {country_name(lookup[best[0]])!r}?"
-    raise ValueError(
-        f"unknown country {value!r} (expected an ISO 3166-1 alpha-2 or alpha-3 code or "
-        f"English short name, such as ML, MLI or Mali{hint})"
-    )
-
-
-def country_name(alpha3: str) -> str:
-    """The English short name of an alpha-3 code ('MLI' -> 'Mali')."""
-    return _country_index()[1].get(alpha3, alpha3)
-
-
-# --- field types ----------------------------------------------------------------------
-
-ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"
-Ident = Annotated[
-    str,
-    StringConstraints(pattern=ID_PATTERN),
-    Field(description="Letters, digits, '.', '_' and '-', at most 128 characters."),
-]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-
-
-def _parse_event_date(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            raise ValueError(
-                f"datetime {value.isoformat()} has no UTC offset "
-                "(expected a date such as 2025-06-01 or a datetime with offset such as "
-                "2025-06-01T05:30:00+00:00)"
-            )
-        return value
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return _parse_event_date(
-                dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
-            )
-        except ValueError as exc:
-            if "offset" in str(exc):
-                raise
-    raise ValueError(
-        f"{value!r} is not an ISO date (expected a date such as 2025-06-01 or a datetime "
-        "with offset such as 2025-06-01T05:30:00+00:00)"
-    )
-
-
-EventDate = Annotated[
-    dt.date,
-    PlainValidator(_parse_event_date),
-    PlainSerializer(lambda d: d.isoformat(), return_type=str),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "format": "date"},
-                {"type": "string", "format": "date-time"},
-            ]
-        }
-    ),
-]
-
-
-def _parse_count_or_none(value: object) -> Count | None:
-    return None if value is None else parse_count(value)
-
-
-CountField = Annotated[
-    Count | None,
-    PlainValidator(_parse_count_or_none),
-    PlainSerializer(lambda c: None if c is None else c.text, return_type=str | None),
-    WithJsonSchema(COUNT_JSON_SCHEMA),
-]
-
-
-def _url(value: object) -> str:
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-        raise ValueError(f"{value!r} is not a web address (expected http:// or https://...)")
-    return value
-
-
-Url = Annotated[str, PlainValidator(_url), WithJsonSchema({"type": "string", "format": "uri"})]
-
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -267,7 +156,7 @@ class Source(_Strict):
     id: Ident
     name: Text
     url: Url | None = None
-    published: dt.date | None = Field(
+    published: Day | None = Field(
         default=None,
         description="When it was published: when its statements were first seen, not when "
         "they were made (that is a statement's `reported`).",
@@ -287,14 +176,14 @@ class _Attributed(_Strict):
 
     source: Ident = Field(description="The id of one of this record's sources.")
     by: Text = Field(description="Who said it: 'FAMa', 'JNIM', 'two security sources'.")
-    stance: Stance
+    stance: Annotated[Stance, choice(Stance)]
     reported: EventDate | None = Field(
         default=None,
         description="When the statement was made: a date, a datetime with offset, or a "
         "month (2025-05); null: unknown (the source's `published` says only when it was "
         "first seen).",
     )
-    reported_precision: DatePrecision = DatePrecision.DAY
+    reported_precision: Annotated[DatePrecision, choice(DatePrecision)] = DatePrecision.DAY
     quote: str | None = None
     party: bool | None = Field(
         default=None,
@@ -339,8 +228,8 @@ def statement_window(
 class Claim(_Attributed):
     """One statement, by one speaker, of one casualty figure (or of no figure)."""
 
-    group: Group
-    outcome: Outcome
+    group: Annotated[Group, choice(Group)]
+    outcome: Annotated[Outcome, choice(Outcome)]
     count: CountField = Field(description="The figure; null when the speaker gave none.")
     covers: list[Ident] = Field(default_factory=list)
     subset: bool = Field(
@@ -353,7 +242,7 @@ class Claim(_Attributed):
 class OutcomeStatement(_Attributed):
     """One statement of what happened, attributed: 'JNIM says it seized the base'."""
 
-    says: Says
+    says: Annotated[Says, choice(Says)]
 
 
 class EventFields(_Strict):
@@ -361,8 +250,8 @@ class EventFields(_Strict):
     fields: a :class:`Record` has them as coded, an incident as merged."""
 
     date: EventDate
-    end_date: dt.date | None = None
-    date_precision: DatePrecision = DatePrecision.DAY
+    end_date: Day | None = None
+    date_precision: Annotated[DatePrecision, choice(DatePrecision)] = DatePrecision.DAY
     country: Annotated[
         str,
         PlainValidator(normalise_country),
@@ -372,10 +261,10 @@ class EventFields(_Strict):
     admin2: Text | None = None
     location: Text
     aliases: list[Text] = Field(default_factory=list)
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
-    event_type: EventType
-    sub_event_type: SubEventType | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    event_type: Annotated[EventType, choice(EventType)]
+    sub_event_type: Annotated[SubEventType, choice(SubEventType)] | None = None
     perpetrator: Text | None = None
     target: Text | None = None
     title: Text | None = None

@@ -20,6 +20,7 @@ from ..model.records import Outcome, Stance
 from ..model.report import FigureRow, Report
 from ..wording import charts as chart_words
 from .maps import draw_map
+from .safe import plain
 from .style import (
     ESTIMATE_COLOUR,
     ESTIMATE_SPAN_COLOUR,
@@ -58,13 +59,18 @@ def draw_charts(report: Report) -> list[Chart]:
 
 
 
-def _statements_with_figures(row: FigureRow) -> list[tuple[Stance, int, int | None]]:
+def _statements_with_figures(row: FigureRow) -> list[tuple[Stance, float, float | None]]:
     out = []
     for c in (row.official, row.claimed, row.independent):
         for s in c.statements:
             if s.low is not None:
-                out.append((c.stance, s.low, s.high))
+                out.append((c.stance, float(s.low), _float(s.high)))
     return out
+
+
+def _float(value: int | None) -> float | None:
+    """Counts are drawn as floats: matplotlib overflows on integers beyond 64 bits."""
+    return None if value is None else float(value)
 
 
 def charted_rows(report: Report) -> list[FigureRow]:
@@ -98,7 +104,7 @@ def _casualty_chart(rows: list[FigureRow], report: Report) -> Chart:
     fig = new_figure(WIDTH_IN, height, margins)
     ax = fig.add_subplot()
     top = max(
-        [v for r in rows for v in (r.low, r.best, r.high) if v is not None]
+        [float(v) for r in rows for v in (r.low, r.best, r.high) if v is not None]
         + [s[2] or s[1] for r in rows for s in _statements_with_figures(r)]
         + [1]
     )
@@ -111,7 +117,7 @@ def _casualty_chart(rows: list[FigureRow], report: Report) -> Chart:
     ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
     ax.set_xlim(0, xmax)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_yticks(range(n), [chart_words.bar_label(r) for r in rows])
+    ax.set_yticks(range(n), [plain(chart_words.bar_label(r)) for r in rows])
     ax.tick_params(axis="y", length=0, pad=6, labelsize=7.2)
     ax.tick_params(axis="x", labelsize=7)
     ax.set_xlabel(chart_words.CASUALTY_AXIS, color=MUTED, fontsize=7)
@@ -148,8 +154,8 @@ def _draw_row(ax: Axes, y: int, r: FigureRow, xmax: float, offsets: dict[Stance,
             zorder=2,
         )
     else:
-        low = r.low or 0
-        best = r.best if r.best is not None else low
+        low = float(r.low or 0)
+        best = float(r.best) if r.best is not None else low
         ax.barh(y, low, height=bar_h, color=ESTIMATE_COLOUR, linewidth=0, zorder=2)
         if best > low:
             ax.barh(
@@ -162,13 +168,14 @@ def _draw_row(ax: Axes, y: int, r: FigureRow, xmax: float, offsets: dict[Stance,
                 zorder=2,
             )
         end = float(best)
-        if r.high is not None and r.high > best:
+        high = _float(r.high)
+        if high is not None and high > best:
             colour = _high_colour(r)
             ax.plot(
-                [best, r.high], [y, y], color=colour, linewidth=1.1, zorder=3, solid_capstyle="butt"
+                [best, high], [y, y], color=colour, linewidth=1.1, zorder=3, solid_capstyle="butt"
             )
-            ax.plot([r.high, r.high], [y - 0.14, y + 0.14], color=colour, linewidth=1.1, zorder=3)
-            end = float(r.high)
+            ax.plot([high, high], [y - 0.14, y + 0.14], color=colour, linewidth=1.1, zorder=3)
+            end = high
     if r.high_open:
         arrow_len = xmax * 0.045
         colour = _high_colour(r)
@@ -228,7 +235,7 @@ def _draw_row(ax: Axes, y: int, r: FigureRow, xmax: float, offsets: dict[Stance,
 
 def _high_colour(r: FigureRow) -> str:
     """The colour of the stance whose statement gave the row's highest figure."""
-    best_stance, best_value = Stance.INDEPENDENT, -1
+    best_stance, best_value = Stance.INDEPENDENT, -1.0
     for stance, low, high in _statements_with_figures(r):
         value = high if high is not None else low
         if value > best_value:

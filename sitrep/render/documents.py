@@ -16,6 +16,7 @@ from ..model.report import Report
 from ..wording import Words, words_for
 from .context import report_context
 from .environment import MdSafe, _render, load_css, report_environment
+from .safe import json_safe
 from .style import Chart
 from .worded import json_data, json_schema
 
@@ -68,7 +69,7 @@ def render_json(report: Report, words: Words | None = None) -> str:
     data = json_data(report, words or words_for(report.language))
     for key in ("countries", "admin1"):
         data["filter"][key] = sorted(data["filter"][key])
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def report_json_schema() -> dict[str, Any]:

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
+import markupsafe
 
 from ..errors import RenderError
 from ..wording import Words
 from .context import chart_data_url, where
+from .safe import plain
 from .worded import unwrapping
 
 logger = logging.getLogger(__name__)
@@ -52,11 +54,26 @@ class MdSafe(str):
     """Markdown produced by a template or filter, not to be escaped again."""
 
 
+def safe_value(value: Any) -> Any:
+    """Every ``{{ }}`` value of every template, cleaned by :func:`~sitrep.render.safe.plain`
+    (control and bidi characters dropped), keeping its kind (markup stays markup)."""
+    if isinstance(value, MdSafe | markupsafe.Markup):
+        return type(value)(plain(str(value)))
+    if isinstance(value, str):
+        return plain(value)
+    return value
+
+
+def _finalize_md(value: Any) -> Any:
+    return md_escape(safe_value(value))
+
+
 def make_environment(kind: Kind, user_templates: Path | None = None) -> jinja2.Environment:
     """A Jinja environment for one output kind, with the user's folder before the shipped one.
 
     ``html`` autoescapes; ``md`` escapes every ``{{ }}`` value for Markdown; ``text`` (plain
-    e-mail bodies) escapes nothing.
+    e-mail bodies) escapes nothing. In all three, every value is cleaned of control and
+    bidi characters first (:func:`safe_value`).
     """
     folders = [str(user_templates)] if user_templates else []
     folders.append(str(shipped_templates()))
@@ -68,7 +85,7 @@ def make_environment(kind: Kind, user_templates: Path | None = None) -> jinja2.E
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=md_escape if kind == "md" else None,
+        finalize=_finalize_md if kind == "md" else safe_value,
     )
     env.filters["md_safe"] = MdSafe
     return env

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 from ..model.records import Outcome, Stance
 from ..model.report import Incident, Report
 from ..wording import charts as chart_words
+from .safe import plain
 from .style import (
     INK,
     MUTED,
@@ -404,7 +405,8 @@ def _draw_markers(ax: Axes, incidents: list[Incident], placer: _Placer) -> None:
     for inc, _value, _claimed, px, py, d, index in sorted(
         items, key=lambda t: (crowding(t), t[0].location)
     ):
-        tw, th = _text_size(inc.location, fs)
+        label = plain(inc.location)
+        tw, th = _text_size(label, fs)
         found = placer.around(index, d / 2 + 3, tw, th)
         if found is None:
             box, leader = (px + d / 2 + 2, py - th / 2, px + d / 2 + 2 + tw, py + th / 2), False
@@ -424,7 +426,7 @@ def _draw_markers(ax: Axes, incidents: list[Incident], placer: _Placer) -> None:
         ax.text(
             lx,
             ly,
-            inc.location,
+            label,
             ha="left",
             va="center_baseline",
             fontsize=fs,

@@ -58,6 +58,9 @@ def svg_style() -> Iterator[None]:
             "text.color": INK,
             "hatch.linewidth": 0.8,
             "path.simplify": True,
+            # Record text is drawn as plain text: "$5 and $6" literally, "$\\foo$" no crash.
+            "text.parse_math": False,
+            "text.usetex": False,
         }
     ):
         yield

@@ -10,17 +10,29 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import Problem
-from ..ingest.raw import RawRecord, Window, _within
-from ..model.records import ID_PATTERN, Record, record_problems, record_warnings
+from ..ingest.raw import RawRecord, Window, _within, join_path
+from ..model.fields import ID_PATTERN
+from ..model.records import Record, record_problems, record_warnings
+from ..model.values import clean, cut, shown
 from .base import LoadResult
 
 logger = logging.getLogger(__name__)
 
+MAX_PROBLEMS = 50
+"""Problems listed for one record (a few bytes of YAML aliases can make thousands)."""
+_DANGLING = "no record with id {} in the dataset (expected an existing record id)"
+
 def _loc(parts: Sequence[int | str]) -> str:
     out = ""
     for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out = f"{out}[{part}]" if isinstance(part, int) else join_path(out, str(part))
     return out
+
+
+def _listed(items: Sequence[str], most: int = 5) -> str:
+    """Items joined with commas, the first ``most`` of them and how many more."""
+    more = f", and {len(items) - most:,} more" if len(items) > most else ""
+    return ", ".join(items[:most]) + more
 
 
 def _explain(err: dict[str, Any]) -> str:
@@ -31,23 +43,21 @@ def _explain(err: dict[str, Any]) -> str:
     if kind == "extra_forbidden":
         return "unknown field (check the spelling; docs/records.md lists the fields)"
     if kind == "enum":
-        return f"{value!r} is not allowed (expected one of: {err['ctx']['expected']})".replace(
-            " or ", ", "
-        )
+        expected = str(err["ctx"]["expected"]).replace(" or ", ", ")
+        return f"{shown(value)} is not allowed (expected one of: {expected})"
     if kind == "string_pattern_mismatch" and err["ctx"]["pattern"] == ID_PATTERN:
         return (
-            f"{value!r} is not a valid id (expected letters, digits, '.', '_' and '-', "
+            f"{shown(value)} is not a valid id (expected letters, digits, '.', '_' and '-', "
             "not starting with '.', at most 128 characters)"
         )
     if kind in ("less_than_equal", "greater_than_equal"):
         side = "at most" if kind == "less_than_equal" else "at least"
         bound = err["ctx"]["le" if kind == "less_than_equal" else "ge"]
-        return f"{value!r} is out of range (expected {side} {bound})"
+        return f"{shown(value)} is out of range (expected {side} {bound})"
     msg = str(err["msg"]).removeprefix("Value error, ")
     if kind in ("value_error", "assertion_error"):
         return msg
-    shown = repr(value) if not isinstance(value, (dict, list)) else f"a {type(value).__name__}"
-    return f"{shown} is not valid ({msg[0].lower()}{msg[1:]})"
+    return f"{shown(value)} is not valid ({msg[0].lower()}{msg[1:]})"
 
 
 def _source_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -58,24 +68,34 @@ def _source_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
     if not isinstance(sources, list) or not isinstance(claims, list):
         return []
     ids = [s.get("id") for s in sources if isinstance(s, dict)]
-    known = ", ".join(str(i) for i in ids)
+    known = _listed([cut(i) if isinstance(i, str) else shown(i) for i in ids], 10)
     return [
         (
             f"claims[{i}].source",
-            f"{c['source']!r} is not one of this record's sources (expected one of: {known})",
+            f"{shown(c['source'])} is not one of this record's sources (expected one of: {known})",
         )
         for i, c in enumerate(claims)
         if isinstance(c, dict) and "source" in c and c["source"] not in ids
     ]
 
 
+def _at_most(found: list[Problem], total: int) -> list[Problem]:
+    """The first :data:`MAX_PROBLEMS` of the ``total`` problems of one record, and a line
+    saying how many more there are."""
+    if total <= MAX_PROBLEMS:
+        return found
+    first = found[0]
+    more = f"and {total - MAX_PROBLEMS:,} more problem(s) in this record (fix those listed first)"
+    return [*found[:MAX_PROBLEMS], Problem(first.file, first.line, first.record, None, more)]
+
+
 def validate_raw(raw: RawRecord) -> tuple[Record | None, list[Problem]]:
     """Validate one raw record; return it, or the problems that prevent it."""
     rid = raw.id
     if not isinstance(raw.data, dict):
-        kind = type(raw.data).__name__
+        kind = "an empty entry (null)" if raw.data is None else f"a {type(raw.data).__name__}"
         return None, [
-            Problem(raw.file, raw.line, rid, None, f"a {kind} is not a record (expected a mapping)")
+            Problem(raw.file, raw.line, rid, None, f"{kind} is not a record (expected a mapping)")
         ]
     found = _source_problems(raw.data)
     record: Record | None = None
@@ -108,7 +128,7 @@ def validate_records(
     if window:
         wanted = _within(wanted, window)
         needed = {rid for raw in wanted if (rid := raw.id)}
-        needed.update(ref for raw in wanted for _, ref in _references(raw.data))
+        needed.update(ref for raw in wanted for _, ref in references(raw.data))
     records: list[Record] = []
     problems: list[Problem] = []
     invalid: set[str] = set()
@@ -123,7 +143,7 @@ def validate_records(
     wanted_raws = {id(raw) for raw in wanted}
     for rid, same in seen.items():
         if len(same) > 1 and any(id(r) in wanted_raws for r in same):
-            where = ", ".join(f"{r.file}:{r.line}" for r in same)
+            where = _listed([f"{r.file}:{r.line}" for r in same])
             for r in same:
                 problems.append(
                     Problem(
@@ -135,39 +155,26 @@ def validate_records(
                     )
                 )
             invalid.add(rid)
-    for raw in wanted:
-        record, found = validate_raw(raw)
-        problems.extend(found)
-        if record is None:
-            invalid.add(raw.id or f"{raw.file}:{raw.line}")
-        elif record.id not in invalid:
-            records.append(record)
     # References are checked on the raw data of every record, valid or not, so that one
     # run reports a dangling reference together with the record's other problems.
     known = seen.keys()
-    dangling_ids: set[str] = set()
     for raw in wanted:
-        for path, ref in _references(raw.data):
-            if ref in known:
-                continue
-            problems.append(
-                Problem(
-                    raw.file,
-                    raw.line_of(path),
-                    raw.id,
-                    path,
-                    f"no record with id {ref!r} in the dataset (expected an existing record id)",
-                )
-            )
+        record, found = validate_raw(raw)
+        dangling = [(path, ref) for path, ref in references(raw.data) if ref not in known]
+        if record is None or dangling:
             invalid.add(raw.id or f"{raw.file}:{raw.line}")
-            if raw.id:
-                dangling_ids.add(raw.id)
-    kept = [record for record in records if record.id not in dangling_ids]
-    problems.sort(key=lambda p: (p.file, p.line or 0))
-    return LoadResult(kept, problems, files, sorted(invalid))
+        elif record.id not in invalid:
+            records.append(record)
+        found += [
+            Problem(raw.file, raw.line_of(path), raw.id, path, _DANGLING.format(shown(ref)))
+            for path, ref in dangling[: MAX_PROBLEMS + 1]
+        ]
+        problems.extend(_at_most(found, len(found) + len(dangling[MAX_PROBLEMS + 1 :])))
+    problems = sorted(map(clean, problems), key=lambda p: (p.file, p.line or 0))
+    return LoadResult(records, problems, files, sorted({cut(i, 80) for i in invalid}))
 
 
-def _references(data: Any) -> Iterator[tuple[str, str]]:
+def references(data: Any) -> Iterator[tuple[str, str]]:
     """The record ids a raw record refers to (``covers``, ``same_as``, ``not_same_as``)."""
     if not isinstance(data, dict):
         return

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from ..errors import Problem
-from ..model.records import Outcome, Record, Source
+from ..model.records import Outcome, Source
 from ..model.report import (
     DataQuality,
     FigureRow,
@@ -62,18 +62,23 @@ class SummaryInputs:
     possible_duplicates: Sequence[PossibleDuplicate] = ()
 
 
-def _sources(incidents: Sequence[MergedIncident]) -> tuple[SourceNumbers, list[SourceRef]]:
-    """The incidents' sources numbered in order of appearance, and the report's list."""
-    ordered: list[tuple[Record, Source]] = [
-        (rec, s)
+def _sources(
+    incidents: Sequence[MergedIncident], statements: Sequence[RawStatement]
+) -> tuple[SourceNumbers, list[SourceRef]]:
+    """The incidents' sources numbered in order of appearance, then those of statements
+    that reach them from elsewhere (a joint figure coded on an incident not shown), and
+    the report's list."""
+    ordered: list[tuple[str, Source]] = [
+        (rec.id, s)
         for inc in incidents
         for rec in inc.records
         for s in sorted(rec.sources, key=lambda s: (s.published or dt.date.min, s.name))
     ]
+    ordered += [(s.record, s.source) for s in statements]
     numbers = number_sources(s for _, s in ordered)
     records: dict[int, set[str]] = defaultdict(set)
-    for rec, s in ordered:
-        records[numbers[source_key(s)]].add(rec.id)
+    for record_id, s in ordered:
+        records[numbers[source_key(s)]].add(record_id)
     refs = [
         SourceRef(number=n, name=name, url=url, published=published, records=sorted(records[n]))
         for (name, url, published), n in numbers.items()
@@ -97,8 +102,8 @@ class _Placed:
     ) -> tuple[list[SourceRef], list[FigureRow], list[Incident]]:
         """Rows and incident log of these incidents, numbering only their sources."""
         ids = {inc.id for inc in chosen}
-        numbers, sources = _sources(chosen)
         mine = [s for s in self.statements if ids.intersection(s.incidents)]
+        numbers, sources = _sources(chosen, mine)
         rows = figure_rows(mine, numbers, rules, self.places)
         rows_of: dict[str, list[FigureRow]] = defaultdict(list)
         for row in rows:
@@ -142,7 +147,7 @@ def _place(incidents: Sequence[MergedIncident], period: Period, as_of: AsOf) -> 
     places = {
         inc.id: Place(location=inc.record.location, date=inc.record.day,
                       date_precision=inc.record.date_precision, end_date=inc.record.end_date)
-        for inc in shown
+        for inc in incidents
     }  # fmt: skip
     return _Placed(statements, status, shown, places, period, as_of)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model.records import Group, country_name
+from ..model.fields import country_name
+from ..model.records import Group
 from ..model.report import FigureRow, Flag, Statement
 from . import counts
 from .numbers import SILENT, fmt_num

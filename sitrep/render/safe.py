@@ -1,0 +1,54 @@
+"""Record text made safe to show: the one place that cleans text on its way into an output.
+
+Record fields (places, titles, summaries, sources) and subscriber names are free text
+from files that anyone with write access to the data folder may have written. Before
+such text reaches a report, a chart or an e-mail:
+
+- control characters (NUL, ESC, BEL, DEL, the C1 range, ...) are dropped, tab and line
+  breaks excepted (a line break is a space where the output needs one line);
+- bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069), which can make a
+  text read differently from what it says, are dropped.
+
+:func:`plain` is applied by every template environment (its ``finalize``), to chart labels
+and, in e-mail headers, by :func:`one_line`; :func:`json_safe` escapes them in JSON.
+"""
+
+from __future__ import annotations
+
+import re
+
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""The bidirectional embedding, override and isolate characters."""
+
+_DROPPED = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}]+")
+_IN_JSON = re.compile(f"[\x7f-\x9f{BIDI_CONTROLS}\u2028\u2029]")
+
+
+def plain(text: str) -> str:
+    """``text`` without control characters (except tab and line feed) and bidi controls;
+    a carriage return becomes a line feed."""
+    return _DROPPED.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def one_line(value: object) -> str:
+    """One line of plain text (e-mail headers, names): every control character, line
+    breaks included, becomes a space; bidi controls are dropped; spaces are collapsed."""
+    text = str(value)
+    return " ".join(_CONTROLS.sub(lambda m: "" if _only_bidi(m[0]) else " ", text).split())
+
+
+def has_controls(text: str) -> bool:
+    """True when ``text`` holds a control character (line breaks included) or a bidi control."""
+    return _CONTROLS.search(text) is not None
+
+
+def _only_bidi(run: str) -> bool:
+    return all(c in BIDI_CONTROLS for c in run)
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the characters that ``json.dumps(ensure_ascii=False)`` leaves raw
+    (DEL, C1, bidi controls, line separators) written as ``\\uXXXX`` escapes: the data
+    is unchanged for a JSON reader, and nothing invisible is left in the file."""
+    return _IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
