@@ -30,7 +30,7 @@ from .model.records import Record
 from .model.report import FigureRow, Period, PossibleDuplicate, Report, ReportFilter
 from .reconcile.figures import FigureRules, collect_statements, figure_rows
 from .reconcile.merge import MergedIncident, MergeRules, merge_records, possible_duplicates
-from .reconcile.sources import number_sources
+from .reconcile.sources import number_sources, source_key
 from .render.formats import FORMATS, Content, RenderJob, unknown_formats
 from .store.base import IncidentStore, LoadResult, VersionedStore
 from .store.open import open_store
@@ -263,7 +263,9 @@ def report_for(plan: Plan, merged: Merged, edition: Edition | None = None) -> Re
         period=plan.period,
         generated_at=plan.generated_at,
         filter=flt,
-        problems=merged.loaded.problems,
+        # Warnings (a statement date left unknown) are advice for `sitrep validate`; the
+        # report shows such a figure as a restatement instead.
+        problems=[p for p in merged.loaded.problems if p.level == "error"],
         skipped=merged.loaded.invalid,
         records_loaded=len(merged.loaded.records),
         rules=plan.rules.figures,
@@ -435,6 +437,10 @@ class Explanation:
 
     incident: MergedIncident
     rows: list[FigureRow]
+    sources: dict[int, str] = field(default_factory=dict)
+    """The names of the sources the rows number."""
+    possible: list[PossibleDuplicate] = field(default_factory=list)
+    """Pairs with one of the incident's records that matched only in part (not merged)."""
 
 
 def explain(
@@ -451,4 +457,9 @@ def explain(
     own = [src for r in inc.records for src in r.sources]  # the incident's own sources first
     numbers = number_sources([*own, *(raw.source for raw in statements)])
     mine = [s for s in statements if inc.id in s.incidents]
-    return Explanation(inc, figure_rows(mine, numbers, rules.figures))
+    names: dict[int, str] = {}
+    for src in [*own, *(raw.source for raw in statements)]:
+        names.setdefault(numbers[source_key(src)], src.name)
+    ids = {r.id for r in inc.records}
+    possible = [d for d in possible_duplicates(incidents, rules.merge) if {d.a, d.b} & ids]
+    return Explanation(inc, figure_rows(mine, numbers, rules.figures), names, possible)

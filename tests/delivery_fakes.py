@@ -64,7 +64,7 @@ def minimal_pdf(text: str, padding: int = 0) -> bytes:
 def _total(low: int, country: str | None = None, group: Group | None = None) -> Total:
     return Total(
         country=country, group=group, outcome=Outcome.KILLED, low=low, best=low, high=low,
-        high_open=False, incidents=1, rows=1, high_credible=low,
+        high_open=False, incidents=1, rows=1, high_credible=low, credible_rows=1,
     )  # fmt: skip
 
 

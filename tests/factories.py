@@ -58,6 +58,10 @@ def st(
     covers: Sequence[str] = (),
     revised_from: str | None = None,
     revised_on: dt.date | None = None,
+    first_seen: dt.date | None = None,
+    date_known: bool = True,
+    party: bool = False,
+    via: Sequence[str] = (),
 ) -> Statement:
     """One statement; ``text`` is the figure as coded (parsed for its kind), and
     ``revised_from`` the earlier figure as coded ('no figure' for none)."""
@@ -84,6 +88,10 @@ def st(
         kind=None if count is None else count.kind,
         approx=None if count is None else count.approx,
         previous=previous,
+        first_seen=first_seen,
+        date_known=date_known,
+        party=party,
+        via=list(via),
     )
 
 
@@ -246,17 +254,9 @@ def _rows() -> dict[str, list[FigureRow]]:
             KILLED,
             official=[st(BOULKESSI, "FAMa", OFF, None, None, None, [2, 5], quote=quote_fama)],
             independent=[
-                st(BOULKESSI, "two security sources", IND, "more than 30", 31, None, [1, 5]),
-                st(
-                    BOULIKESSI,
-                    "ClashReport",
-                    IND,
-                    "more than 30",
-                    31,
-                    None,
-                    [3],
-                    quote="overran a military base in Boulikessi, killing more than 30 soldiers",
-                ),
+                # ClashReport relays Reuters (`via: reuters`): one statement, three sources.
+                st(BOULKESSI, "two security sources", IND, "more than 30", 31, None, [1, 3, 5],
+                   first_seen=JUN2, via=["Reuters"]),
             ],
             low=31,
             best=31,
@@ -293,14 +293,14 @@ def _rows() -> dict[str, list[FigureRow]]:
             AG,
             KILLED,
             official=[
-                st(TIMBUKTU, "FAMa", OFF, "14", 14, 14, [4], quote="neutralized"),
-                st(TIMBUKTU, "FAMa", OFF, "13", 13, 13, [3]),
+                st(TIMBUKTU, "FAMa", OFF, "14", 14, 14, [4], quote="neutralized", party=True),
+                st(TIMBUKTU, "FAMa", OFF, "13", 13, 13, [3], first_seen=JUN2, party=True),
             ],
             contradiction=True,
-            low=13,
-            best=14,
+            low=None,  # the army on assailants killed: a party claim, out of low and best
+            best=None,
             high=14,
-            flags=[Flag.OFFICIAL_CONTRADICTION],
+            flags=[Flag.OFFICIAL_CONTRADICTION, Flag.PARTY_CLAIM, Flag.CLAIMED_ONLY],
         ),
         row(
             TIMBUKTU,
@@ -318,7 +318,8 @@ def _rows() -> dict[str, list[FigureRow]]:
         KILLED,
         incidents=[TAHOUA, DOSSO],
         independent=[
-            st(TAHOUA, "security sources", IND, "more than 100", 101, None, [5], covers=[DOSSO])
+            st(TAHOUA, "security sources", IND, "more than 100", 101, None, [5], covers=[DOSSO],
+               first_seen=JUN2, date_known=False)
         ],
         low=101,
         best=101,
@@ -331,11 +332,12 @@ def _rows() -> dict[str, list[FigureRow]]:
             DJIBO,
             SF,
             KILLED,
-            claimed=[st(DJIBO, "JNIM", CLM, "200", 200, 200, [5])],
+            claimed=[st(DJIBO, "JNIM", CLM, "200", 200, 200, [5], reported=dt.date(2025, 5, 15),
+                        first_seen=JUN2, party=True)],
             low=None,
             best=None,
             high=200,
-            flags=[Flag.NO_OFFICIAL, Flag.CLAIMED_ONLY],
+            flags=[Flag.NO_OFFICIAL, Flag.PARTY_CLAIM, Flag.CLAIMED_ONLY],
         ),
     ]
     dioura = [
@@ -343,11 +345,12 @@ def _rows() -> dict[str, list[FigureRow]]:
             DIOURA,
             SF,
             KILLED,
-            claimed=[st(DIOURA, "JNIM", CLM, "40", 40, 40, [5, 6], reported=dt.date(2025, 5, 24))],
+            claimed=[st(DIOURA, "JNIM", CLM, "40", 40, 40, [5, 6], reported=dt.date(2025, 5, 24),
+                        first_seen=JUN2, party=True)],
             low=None,
             best=None,
             high=40,
-            flags=[Flag.NO_OFFICIAL, Flag.CLAIMED_ONLY],
+            flags=[Flag.NO_OFFICIAL, Flag.PARTY_CLAIM, Flag.CLAIMED_ONLY],
         ),
     ]
     sirakorola = [
@@ -355,7 +358,8 @@ def _rows() -> dict[str, list[FigureRow]]:
             SIRAKOROLA,
             SF,
             KILLED,
-            official=[st(SIRAKOROLA, "FAMa", OFF, None, None, None, [2, 5])],
+            official=[st(SIRAKOROLA, "FAMa", OFF, None, None, None, [2, 5], first_seen=JUN2,
+                         date_known=False)],
             low=None,
             best=None,
             high=None,
@@ -937,6 +941,7 @@ def _total(
         incidents=incidents,
         rows=incidents,
         high_credible=low,
+        credible_rows=incidents if low else 0,
     )
 
 

@@ -150,8 +150,14 @@ def test_generate_json_writes_the_report(
     report = json.loads(written.read_text(encoding="utf-8"))
     assert report["period"]["start"] == report["period"]["end"] == "2025-06-02"
     assert report["key_figures"]["incidents"] == 1
-    assert report["key_figures"]["updates"] == 5
-    assert report["key_figures"]["killed_all"]["low"] == 146
+    # Issue 8 (points 1 and 5): four of the old five "updates" restate figures said before
+    # the period (never news, never in the totals); Boulkessi alone is new information. The
+    # period's one incident (Timbuktu) has only the army's party claim, so no total: the old
+    # 146 added restated figures from mid-May.
+    assert report["key_figures"]["updates"] == 1
+    assert report["key_figures"]["restatements"] == 5
+    assert report["key_figures"]["killed_all"]["low"] == 0
+    assert report["key_figures"]["killed_all"]["credible_rows"] == 0
     assert report["data_quality"]["problems"] == []
     # the 2023 and 2024 context records lie outside the window the report reads
     assert report["data_quality"]["records_loaded"] == 8
@@ -183,7 +189,7 @@ def test_generate_with_an_invalid_record_still_writes_and_lists_it(
     assert problem["file"].endswith("bad.json")
     assert "'thirtyish' is not a count" in problem["message"]
     # the rest of the report is built as usual
-    assert report["key_figures"]["killed_all"]["low"] == 146
+    assert report["key_figures"]["killed_all"]["low"] == 0  # issue 8: no restated figure added
     # the problem is logged (on stderr, outside tests) as a warning
     assert any(r.levelname == "WARNING" and "thirtyish" in r.getMessage() for r in caplog.records)
 
@@ -286,7 +292,29 @@ def test_explain_prints_merge_reasons(
     assert "records: mli-boulkessi-2025-06-01, mli-boulikessi-2025-06-01" in out
     merged = [line for line in out.splitlines() if line.strip().startswith("merged:")]
     assert len(merged) == 1 and "alias" in merged[0]
-    assert "more than 30 - ClashReport" in out
+    # Issue 8 point 4: ClashReport relays Reuters, so its "more than 30" is the security
+    # sources' one statement, carried by both outlets (it used to be a second voice).
+    [line] = [line for line in out.splitlines() if "more than 30 - " in line]
+    assert "two security sources" in line and "carried by Reuters, ClashReport" in line
+
+
+def test_explain_lists_possible_duplicates_and_how_to_settle_them(
+    tmp_data: DataDir, make_record: MakeRecord, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp_data.write("battle.yaml", make_record(id="battle", sub_event_type="armed_clash"))
+    ied = make_record(id="ied", date="2025-06-02", event_type="explosions_remote_violence",
+                      sub_event_type="remote_explosive_landmine_ied")  # fmt: skip
+    tmp_data.write("ied.yaml", ied)
+    assert run("explain", "ied", "--data", str(tmp_data.root)) == 0
+    out = capsys.readouterr().out
+    assert "possible duplicates (matched only in part, not merged):" in out
+    assert "battle + ied (Testville, 2025-06-01 / Testville, 2025-06-02)" in out
+    assert "the event types differ" in out
+    assert "add `same_as: battle` to record ied" in out
+    assert "add `not_same_as: [battle]` to record ied" in out
+    tmp_data.write("ied.yaml", {**ied, "not_same_as": ["battle"]})
+    assert run("explain", "ied", "--data", str(tmp_data.root)) == 0
+    assert "possible duplicates" not in capsys.readouterr().out
 
 
 def test_explain_unknown_id_exits_2(examples_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -166,13 +166,13 @@ def test_markdown_table_official_vs_claimed(markdown: str) -> None:
     rows = [line for line in markdown.splitlines() if line.startswith("| ")]
     assert rows[0].startswith("| Incident | Casualties | Official | Claimed | Independent |")
     timbuktu = next(r for r in rows if "Timbuktu, 2 Jun" in r and "Armed group" in r)
-    assert "⚠ 14 (FAMa) \\[4\\]; 13 (FAMa) \\[3\\]" in timbuktu
+    assert "⚠ 14 (FAMa; party claim) \\[4\\]; 13 (FAMa; party claim) \\[3\\]" in timbuktu
     boulkessi = next(r for r in rows if "Boulkessi, 1 Jun" in r and "State forces" in r)
     assert "no toll given (FAMa) \\[2, 5\\]" in boulkessi
-    assert "more than 30 (two security sources) \\[1, 5\\]" in boulkessi
+    assert "more than 30 (two security sources; via Reuters) \\[1, 3, 5\\]" in boulkessi
     assert "31+" in boulkessi
     djibo = next(r for r in rows if "Djibo" in r)
-    assert "200 (JNIM) \\[5\\]" in djibo and "*claimed only*" in djibo
+    assert "200 (JNIM; party claim) \\[5\\]" in djibo and "*claimed only*" in djibo
     menaka = next(r for r in rows if "Ménaka, 1 Jun" in r and "Civilians killed" in r)
     assert "revised from 8 (1 Jun 2025)" in menaka
     # every data row has the same number of cells as the header
@@ -204,7 +204,7 @@ def test_markdown_incident_log(markdown: str) -> None:
     log = markdown.split("## Incident log")[1].split("## Sources")[0]
     assert headings(log, 3) == [
         "New in the period (9)",
-        "Updates on earlier incidents (5)",
+        "New information on earlier incidents (5)",
         "Context (1)",
     ]
     assert "#### Boulkessi, Douentza, Mopti, Mali — 1 June 2025 (new)" in log
@@ -252,9 +252,9 @@ def test_html_is_standalone(html: str) -> None:
 
 def test_html_table_cells(html: str) -> None:
     table = visible_text(html.split('<table class="figures">')[1].split("</table>")[0])
-    assert "⚠ 14 (FAMa) [4]" in table and "13 (FAMa) [3]" in table
+    assert "⚠ 14 (FAMa; party claim) [4]" in table and "13 (FAMa; party claim) [3]" in table
     assert "no toll given (FAMa) [2, 5]" in table
-    assert "more than 30 (two security sources) [1, 5]" in table
+    assert "more than 30 (two security sources; via Reuters) [1, 3, 5]" in table
     assert "claimed only" in table
     assert "revised from 8 (1 Jun 2025)" in table
     head = html.split('<table class="figures">')[1].split("</thead>")[0]
@@ -323,8 +323,8 @@ def test_one_incident_report_renders() -> None:
     report = one_incident_report()
     charts = draw_charts(report)
     md = render.render_markdown(report, charts, stem=STEM)
-    assert "⚠ 14 (FAMa)" in md
-    assert "No updates on earlier incidents." in md
+    assert "⚠ 14 (FAMa; party claim)" in md
+    assert "No new information on earlier incidents." in md
 
 
 def test_filter_is_shown() -> None:
@@ -416,10 +416,10 @@ def test_report_json_doc_covers_every_field() -> None:
 def test_pdf_has_the_figures_and_sections(pdf_text: list[str]) -> None:
     text = " ".join(pdf_text)
     for expected in (
-        "13 (FAMa) [3]",
-        "14 (FAMa) [4]",
+        "13 (FAMa; party claim) [3]",
+        "14 (FAMa; party claim) [4]",
         "more than 30",
-        "200 (JNIM)",
+        "200 (JNIM; party claim)",
         "joint: Tahoua + Dosso",
         "no toll given",
         "Ménaka",
@@ -436,9 +436,11 @@ def test_pdf_pages_numbered_and_table_header_repeats(pdf_text: list[str]) -> Non
     assert len(pdf_text) > 1
     assert f"page 1 of {len(pdf_text)}" in pdf_text[0]
     assert f"page 2 of {len(pdf_text)}" in pdf_text[1]
-    # The table starts on page 1 and goes on to page 2 under a repeated header row.
+    # The table goes on from the page where it starts to the next under a repeated header
+    # row. (It used to start on page 1; issue 8's three-block key figures now fill page 1.)
     header = "Incident Casualties Official Claimed Independent Low Best High"
-    assert header in pdf_text[0] and header in pdf_text[1]
+    first = next(i for i, page in enumerate(pdf_text) if header in page)
+    assert first <= 1 and header in pdf_text[first + 1]
     assert "Sahel situation report" in pdf_text[1] and "1–2 June 2025" in pdf_text[1]
 
 

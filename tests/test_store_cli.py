@@ -139,12 +139,18 @@ def test_as_of_builds_yesterdays_report(project: Path, tmp_path: Path) -> None:
     assert (report["store_revision"], report["data_quality"]["records_loaded"]) == (1, 8)
 
 
-def test_as_of_needs_a_store_with_revisions(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_as_of_on_a_folder_filters_statements_and_says_the_files_are_read_as_now(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    argv = ["generate", "--data", str(EXAMPLE), "--date", "2025-06-02", "--as-of", "2025-06-03"]
-    assert sitrep(tmp_path, *argv, "--out", str(tmp_path)) == 2
-    assert "--as-of needs a store with revisions" in capsys.readouterr().err
+    # Issue 8 point 9: --as-of leaves out later statements on any store; a folder has no
+    # revisions, so it is read as it is now, and the run says so (it used to be refused).
+    argv = ["generate", "--data", str(EXAMPLE), "--date", "2025-06-02", "--as-of", "2025-06-01",
+            "--format", "json"]  # fmt: skip
+    assert sitrep(tmp_path, *argv, "--out", str(tmp_path)) == 0
+    assert "a folder of files has no revisions" in caplog.text
+    report = json.loads((tmp_path / "sitrep-2025-06-02.json").read_text(encoding="utf-8"))
+    assert report["as_of"].startswith("2025-06-01T23:59:59")
+    assert report["later_statements"] > 0
     assert sitrep(tmp_path, "generate", "--date", "2025-06-02", "--as-of", "June") == 2
     assert "--as-of 'June' is not a time" in capsys.readouterr().err
 

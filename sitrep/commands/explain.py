@@ -28,5 +28,5 @@ def run(args: argparse.Namespace) -> int:
     as_of = parse_date(args.as_of, "--as-of") if args.as_of else None
     loaded = load(config)
     found = explain(config, loaded.records, args.incident, as_of=as_of)
-    print(explanation(found.incident, found.rows))
+    print(explanation(found.incident, found.rows, found.sources, found.possible))
     return 0

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         f"{result.unchanged} unchanged, {len(result.invalid)} invalid",
         file=sys.stderr,
     )
-    return 1 if problems else 0
+    return 1 if any(p.level == "error" for p in problems) else 0
 
 
 def _user() -> str:

@@ -184,10 +184,12 @@ def summarise(
         kept = [by_id[i.id] for i in log if passes(i, inputs.filter)]
         sources, rows, log = placed.reconcile(kept, inputs.rules)
     status = {i.id: i.status for i in log}
-    table = sorted(
-        (r for r in rows if status.get(r.incident, "context") != "context"),
-        key=lambda r: ORDER[status[r.incident]],
-    )
+    def rank(row: FigureRow) -> int:
+        """A row's place: that of the first-placed incident it covers (a joint figure coded
+        on an incident not shown still belongs to the incidents it covers)."""
+        return min(ORDER[status.get(i, "context")] for i in row.incidents)
+
+    table = sorted((r for r in rows if rank(r) < ORDER["context"]), key=rank)
     new_ids = {i.id for i in log if i.status == "new"}
     totals = period_totals(
         [r for r in table if new_ids.issuperset(r.incidents) or r.incident in new_ids],
