@@ -321,55 +321,25 @@ def _scale_bar(
 def _map_legend(fig: Figure) -> None:
     from matplotlib.lines import Line2D
 
+    def dot(
+        label: str, face: str, edge: str, size: float = 7, *, width: float | None = None,
+        alpha: float | None = None,
+    ) -> Line2D:  # fmt: skip
+        return Line2D([], [], marker="o", linestyle="none", markersize=size, alpha=alpha,
+                      markerfacecolor=face, markeredgecolor=edge, markeredgewidth=width,
+                      label=label)  # fmt: skip
+
+    claimed = STANCE_COLOURS[Stance.CLAIMED]
     handles = [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="none",
-            markersize=7,
-            markerfacecolor=MARKER,
-            markeredgecolor=MARKER,
-            alpha=0.85,
-            label=chart_words.MAP_LEGEND["new"],
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="none",
-            markersize=7,
-            markerfacecolor=UPDATE,
-            markeredgecolor=MARKER,
-            markeredgewidth=1.2,
-            label=chart_words.MAP_LEGEND["update"],
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="none",
-            markersize=7,
-            markerfacecolor="none",
-            markeredgecolor=STANCE_COLOURS[Stance.CLAIMED],
-            markeredgewidth=1.2,
-            label=chart_words.MAP_LEGEND["claimed"],
-        ),
+        dot(chart_words.MAP_LEGEND["new"], MARKER, MARKER, alpha=0.85),
+        dot(chart_words.MAP_LEGEND["update"], UPDATE, MARKER, width=1.2),
+        dot(chart_words.MAP_LEGEND["claimed"], "none", claimed, width=1.2),
     ]
-    for value in (1, 10, 50):
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="none",
-                markersize=marker_diameter(value),
-                markerfacecolor="none",
-                markeredgecolor=MUTED,
-                markeredgewidth=0.6,
-                label=chart_words.killed_legend(value),
-            )
-        )
+    handles += [
+        dot(chart_words.killed_legend(value), "none", MUTED, marker_diameter(value),
+            width=0.6)
+        for value in (1, 10, 50)
+    ]  # fmt: skip
     fig.legend(
         handles=handles,
         loc="lower center",
