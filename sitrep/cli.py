@@ -25,6 +25,8 @@ COMMANDS = [
     "run",
     "schedule",
     "deliveries",
+    "import_",
+    "export",
 ]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

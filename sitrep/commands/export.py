@@ -1,0 +1,43 @@
+"""``sitrep export``: the reconciled incidents of a period for partners (CSV, HXL, JSONL)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import UsageError
+from ..render.export import EXPORT_FORMATS
+from ._common import add_config_option, add_period_options, config_from, period_from
+
+NAME = "export"
+HELP = "export the reconciled incidents of a period with their figures (csv, hxl, jsonl)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``sitrep export``."""
+    add_config_option(parser)
+    parser.add_argument("--data", type=Path, help="folder of incident records")
+    add_period_options(parser)
+    parser.add_argument("--format", default="csv", help=f"one of {', '.join(EXPORT_FORMATS)}")
+    parser.add_argument("--out", type=Path, help="file to write (default: standard output)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the export to --out or standard output."""
+    from ..pipeline import load, make_plan, merge, previous_day, report_for
+    from ..render.export import export_text
+    from ..writers import write_atomic
+
+    if args.format not in EXPORT_FORMATS:
+        raise UsageError(f"--format {args.format!r} is not one of {', '.join(EXPORT_FORMATS)}")
+    config = config_from(args).with_overrides(data=args.data and args.data.resolve())
+    start, end = period_from(args, previous_day(config))
+    plan = make_plan(config, start=start, end=end, formats=[])
+    report = report_for(plan, merge(plan, load(config, window=plan.window)))
+    text = export_text(report, args.format)
+    if args.out:
+        print(write_atomic(args.out, text))
+    else:
+        sys.stdout.write(text)
+    return 0
