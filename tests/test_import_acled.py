@@ -93,9 +93,22 @@ def test_text_that_is_no_known_encoding_fails_clearly(tmp_path: Path) -> None:
     bad.write_bytes(b"event_id_cnty,event_date\n" + bytes(range(128, 256)) * 50)
     summary, records = run_import("acled", str(bad), tmp_path / "out")
     assert records == {}
-    assert len(summary.problems) == 1
-    text = str(summary.problems[0])
-    assert text.startswith(f"{bad}: ") and ("cannot read" in text or "not" in text)
+    assert problems_text(summary) == [
+        f"{bad}: cannot read the file: the text is neither UTF-8 nor an encoding "
+        "charset-normalizer recognises (save the file as UTF-8 and import it again)"
+    ]
+
+
+def test_a_late_byte_that_is_not_utf8_stops_with_a_clear_problem(tmp_path: Path) -> None:
+    header, row = (FIXTURES / "acled_dyadic.csv").read_bytes().splitlines()[:2]
+    path = tmp_path / "late.csv"
+    path.write_bytes(b"\n".join([header, *[row] * 5000, row.replace(b"Dioura", b"S\xe9gou")]))
+    summary, records = run_import("acled", str(path), tmp_path / "out")
+    assert len(records) == 1  # the rows before it (one id, 5,000 times: folded)
+    assert problems_text(summary) == [
+        f"{path}: not utf-8 text after the first megabyte (invalid continuation byte); save "
+        "the file as UTF-8 and import it again"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import re
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -252,11 +253,12 @@ def source_id(name: str, taken: set[str]) -> str:
     return sid
 
 
+@lru_cache(maxsize=1024)
 def country_code(*candidates: str) -> str:
     """The alpha-3 code of the first candidate that names a country (also 'Myanmar
     (Burma)'); else the first candidate as given, for validation to report."""
-    for value in candidates:
-        for form in (value, value.split("(")[0]):
+    for value in filter(None, candidates):
+        for form in dict.fromkeys((value, value.split("(")[0].strip())):
             try:
                 return normalise_country(form)
             except ValueError:
