@@ -25,7 +25,7 @@ COMMANDS = [
     "run",
     "schedule",
     "deliveries",
-    "import_records",
+    "import_",
     "export",
     "history",
     "store",
