@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 import re
 from collections.abc import Sequence
@@ -87,13 +86,28 @@ def _fetcher(policy: FetchPolicy) -> Any:
     return PolicyFetcher(timeout=5, allow_redirects=False)
 
 
-# PDF/UA-1 (ISO 14289-1) identification, added to the XMP metadata of the PDF/A-3b file:
-# WeasyPrint makes one variant at a time, and the tags PDF/UA needs are its pdf_tags.
-_PDFUA_XMP = (
-    b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-    b'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" '
-    b'pdfuaid:part="1"/></rdf:RDF>'
-)
+_RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+_PDFUA_PART = "{http://www.aiim.org/pdfua/ns/id/}part"
+
+
+def _declare_pdf_ua(document: Any) -> None:
+    """Add the PDF/UA-1 identification (ISO 14289-1, pdfuaid:part) to the XMP metadata
+    WeasyPrint writes for PDF/A: it makes one variant at a time, and the tags PDF/UA
+    needs are its ``pdf_tags``. Changes this one document's metadata, nothing global."""
+    from xml.etree import ElementTree
+
+    metadata = document.metadata
+    rdf = metadata.generate_rdf_metadata
+
+    def with_ua(variant: str, version: int, conformance: str | None) -> bytes:
+        root = ElementTree.fromstring(rdf(variant, version, conformance))
+        description = root.find(f"{_RDF}Description")
+        if description is not None:
+            description.set(_PDFUA_PART, "1")
+        out: bytes = ElementTree.tostring(root, encoding="utf-8")
+        return out
+
+    metadata.generate_rdf_metadata = with_ua
 
 
 class WeasyPrintRenderer:
@@ -132,7 +146,6 @@ class WeasyPrintRenderer:
             "attachments": files,
             "pdf_variant": "pdf/a-3b",
             "pdf_tags": True,
-            "xmp_metadata": [io.BytesIO(_PDFUA_XMP)],
         }
 
     def render(self, html: str, attachments: Sequence[PdfAttachment] = ()) -> bytes:
@@ -150,10 +163,13 @@ class WeasyPrintRenderer:
         base = self.folders[0].resolve().as_uri() + "/"
         self.policy = FetchPolicy(self.folders)
         try:
+            options = self.options(attachments)
             document = weasyprint.HTML(
                 string=html, base_url=base, url_fetcher=_fetcher(self.policy)
-            )
-            pdf: bytes = document.write_pdf(**self.options(attachments))
+            ).render(**options)
+            if self.archival:
+                _declare_pdf_ua(document)
+            pdf: bytes = document.write_pdf(**options)
         except Exception as exc:  # WeasyPrint raises many types; report them all the same way
             raise RenderError(
                 f"the PDF could not be made: {type(exc).__name__}: {exc} (check the HTML "
