@@ -44,8 +44,8 @@ def draw_charts(report: Report) -> list[Chart]:
     """Every chart of the report: the casualty chart, the daily chart and the map, each only
     when it has data.
 
-    A report with no casualty figures gets no casualty chart, one with no incident in the
-    last 30 days no daily chart, and one with no incident coordinates no map; the
+    A report with no casualty figures gets no casualty chart, one with no killed figure in
+    the last 30 days no daily chart, and one with no incident coordinates no map; the
     templates then say so in words.
     """
     drawn = (draw_casualty_chart(report), draw_daily_chart(report), draw_map(report))
@@ -93,8 +93,8 @@ def draw_casualty_chart(report: Report) -> Chart | None:
 
 def _casualty_chart(rows: list[FigureRow], report: Report) -> Chart:
     n = len(rows)
-    row_h = 0.4
-    margins = (2.0, 0.25, 0.62, 0.45)
+    row_h = 0.36
+    margins = (2.0, 0.25, 0.55, 0.42)
     height = margins[2] + margins[3] + row_h * n
     fig = new_figure(WIDTH_IN, height, margins)
     ax = fig.add_subplot()

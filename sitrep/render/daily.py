@@ -35,8 +35,9 @@ logger = logging.getLogger(__name__)
 
 
 def draw_daily_chart(report: Report) -> Chart | None:
-    """The daily chart of the report, or None when no incident fell in the 30 days."""
-    if not report.daily:
+    """The daily chart of the report, or None when nobody put a figure on anyone killed in
+    the 30 days (a chart of zeros says nothing the key figures do not)."""
+    if not any(c.killed_low or c.killed_claimed for c in report.daily):
         return None
     end = report.period.end
     days = [end - dt.timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
