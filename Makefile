@@ -37,11 +37,9 @@ bench: setup
 	.venv/bin/python bench/bench_report.py
 	.venv/bin/python bench/bench_reconcile.py
 	.venv/bin/python bench/bench_delivery.py
-<<<<<<< HEAD
 	.venv/bin/python bench/bench_charts.py
-=======
 	.venv/bin/python bench/bench_store.py
->>>>>>> store
+	.venv/bin/python bench/bench_pdf.py
 
 clean:
 	rm -rf output build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

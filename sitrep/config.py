@@ -86,6 +86,66 @@ class ReportConfig(_Section):
         return ZoneInfo(self.timezone)
 
 
+TLP_MARKINGS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+"""The Traffic Light Protocol 2.0 labels (FIRST, 2022), written as the standard writes them."""
+
+
+def check_marking(value: str | None) -> str | None:
+    """A TLP 2.0 label (any case: 'tlp:amber' is 'TLP:AMBER') or one line of free text."""
+    if value is None:
+        return None
+    text = " ".join(value.split())
+    if not text:
+        return None
+    if text.upper().startswith("TLP"):
+        label = text.upper().replace(" ", "")
+        if label not in TLP_MARKINGS:
+            raise ValueError(
+                f"{value!r} is not a TLP 2.0 label (use one of {', '.join(TLP_MARKINGS)}, "
+                "or free text that does not start with TLP)"
+            )
+        return label
+    if len(text) > 120:
+        raise ValueError("a marking is one short line (at most 120 characters)")
+    return text
+
+
+class FurnitureConfig(_Section):
+    """What every report carries around its content: marking, contacts, next edition,
+    the data's licence and where to download it. Empty settings print nothing."""
+
+    marking: str | None = Field(
+        default=None,
+        description="Handling marking in the header, footer and e-mail subject: a TLP 2.0 "
+        "label (TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED) or free text "
+        "('For NGO use only').",
+    )
+    contacts: list[str] = Field(
+        default_factory=list, description="Contact lines: 'Sahel desk: desk@example.org'."
+    )
+    next_edition: str | None = Field(
+        default=None, description="When the next edition comes out: 'daily at 06:00 UTC'."
+    )
+    licence: str | None = Field(default=None, description="The data's licence: 'CC BY 4.0'.")
+    data_url: str | None = Field(
+        default=None, description="An https: (or http:) address where the data can be downloaded."
+    )
+
+    _marking = field_validator("marking")(lambda value: check_marking(value))
+
+    @field_validator("data_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("https://", "http://")):
+            raise ValueError(f"{value!r} is not a web address (write it as https://...)")
+        return value
+
+    @property
+    def is_tlp(self) -> bool:
+        """True when the marking is a TLP label."""
+        return self.marking in TLP_MARKINGS
+
+
 class SmtpConfig(_Section):
     """The mail server that delivers reports."""
 
@@ -175,6 +235,7 @@ class Config(_Section):
         default=None, exclude=True, description="The sitrep.toml read, for error locations."
     )
     report: ReportConfig = ReportConfig()
+    furniture: FurnitureConfig = FurnitureConfig()
     smtp: SmtpConfig = SmtpConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     store: StoreConfig = StoreConfig()

@@ -373,6 +373,18 @@ class Development(_Out):
     )
 
 
+class DayCount(_Out):
+    """One day in one country, by incident date: the daily chart's numbers."""
+
+    day: dt.date
+    country: str = Field(description="Alpha-3 code.")
+    incidents: int = Field(description="Incidents that happened that day in that country.")
+    killed_low: int = Field(description="Killed, conservative figure of credible sources.")
+    killed_claimed: int = Field(
+        description="Killed in figures only claims give (their highest figure), apart."
+    )
+
+
 class Report(_Out):
     """A whole daily report: everything the templates and the JSON output show."""
 
@@ -397,6 +409,11 @@ class Report(_Out):
     trends: list[Trend] = Field(default_factory=list)
     sources: list[SourceRef]
     data_quality: DataQuality
+    daily: list[DayCount] = Field(
+        default_factory=list,
+        description="The 30 days ending with the period, by incident date and country "
+        "(days with an incident only), oldest first.",
+    )
     store_revision: int | None = Field(
         default=None,
         exclude_if=lambda value: value is None,

@@ -33,6 +33,7 @@ from ..reconcile.figures import (
 )
 from ..reconcile.merge import MergedIncident
 from ..reconcile.sources import SourceNumbers, number_sources, source_key
+from .daily import daily_counts
 from .developments import first_in_region, key_developments
 from .filters import passes
 from .period import in_period, span
@@ -206,6 +207,7 @@ def summarise(
             ],
             records_loaded=inputs.records_loaded,
         ),
+        daily=daily_counts(log, period.end),
     )
 
 
