@@ -38,6 +38,7 @@ bench: setup
 	.venv/bin/python bench/bench_reconcile.py
 	.venv/bin/python bench/bench_delivery.py
 	.venv/bin/python bench/bench_charts.py
+	.venv/bin/python bench/bench_store.py
 
 clean:
 	rm -rf output build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -25,6 +25,10 @@ COMMANDS = [
     "run",
     "schedule",
     "deliveries",
+    "import_records",
+    "export",
+    "history",
+    "store",
 ]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -63,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.verbose < 2:  # WeasyPrint reports every layout step at INFO
         logging.getLogger("weasyprint").setLevel(logging.WARNING)
         logging.getLogger("fontTools").setLevel(logging.WARNING)
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # the store's migrations
     try:
         code: int = args._run(args)
     except UsageError as exc:

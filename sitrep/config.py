@@ -4,7 +4,7 @@ Precedence, lowest first (this is the one place it is written down):
 
 1. the defaults in the classes below;
 2. ``sitrep.toml`` in the project folder (or the file given with ``--config``);
-3. the environment, for secrets only: ``SITREP_SMTP_PASSWORD``;
+3. the environment, for secrets only: ``SITREP_SMTP_PASSWORD``, ``SITREP_STORE_PASSWORD``;
 4. command-line flags, applied by the commands through :meth:`Config.with_overrides`.
 
 Relative paths in the file are relative to the file's folder.
@@ -24,6 +24,7 @@ from .errors import ConfigError, UsageError
 
 CONFIG_NAME = "sitrep.toml"
 PASSWORD_ENV = "SITREP_SMTP_PASSWORD"
+STORE_PASSWORD_ENV = "SITREP_STORE_PASSWORD"
 
 
 def check_zone(value: str) -> str:
@@ -133,6 +134,35 @@ class ScheduleConfig(_Section):
     )
 
 
+class StoreConfig(_Section):
+    """Where incident records are kept: the folder of record files (``report.data``), or a
+    database with revision history (SQLite file, or PostgreSQL by URL)."""
+
+    kind: Literal["folder", "sqlite", "postgresql"] = "folder"
+    path: Path = Field(
+        default=Path("incidents.sqlite"),
+        description="The SQLite file; relative paths are under the state folder.",
+    )
+    url: str | None = Field(
+        default=None, description="postgresql://user@host[:port]/database (no password)."
+    )
+    password: SecretStr | None = Field(
+        default=None, exclude=True, description="Only from SITREP_STORE_PASSWORD, never the file."
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _no_password(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgresql://", "postgresql+psycopg://")):
+            raise ValueError(f"{value!r} is not a postgresql:// URL")
+        netloc = (value or "").split("://", 1)[-1].split("/", 1)[0]
+        if ":" in netloc.rpartition("@")[0]:
+            raise ValueError(
+                f"the URL must not hold a password (set {STORE_PASSWORD_ENV} in the environment)"
+            )
+        return value
+
+
 class Config(_Section):
     """The whole configuration of one sitrep project."""
 
@@ -143,6 +173,7 @@ class Config(_Section):
     report: ReportConfig = ReportConfig()
     smtp: SmtpConfig = SmtpConfig()
     schedule: ScheduleConfig = ScheduleConfig()
+    store: StoreConfig = StoreConfig()
     state: Path = Path("state")
     subscribers_file: Path | None = None
     subscribers: list[dict[str, Any]] = Field(default_factory=list)
@@ -158,7 +189,8 @@ class Config(_Section):
         return None if folder is None else self.path(folder)
 
     def with_overrides(self, **overrides: Any) -> Config:
-        """A copy with report settings replaced (from CLI flags); None values are ignored."""
+        """A copy with report settings replaced (from CLI flags); None values are ignored.
+        A ``data`` folder given this way is read instead of the configured store."""
         given = {k: v for k, v in overrides.items() if v is not None}
         if not given:
             return self
@@ -167,7 +199,10 @@ class Config(_Section):
             ReportConfig.model_validate(report.model_dump())
         except ValidationError as exc:
             raise UsageError(_describe(exc, "command-line options")) from None
-        return self.model_copy(update={"report": report})
+        update: dict[str, Any] = {"report": report}
+        if "data" in given:  # --data names a folder of records: it replaces a database store
+            update["store"] = self.store.model_copy(update={"kind": "folder"})
+        return self.model_copy(update=update)
 
 
 def _describe(exc: ValidationError, where: str) -> str:
@@ -215,6 +250,13 @@ def load_config(path: Path | None = None, *, environ: dict[str, str] | None = No
             f"{file}: smtp.password must not be written in the configuration file "
             f"(set {PASSWORD_ENV} in the environment or point smtp.password_file at a file)"
         )
+    if "password" in data.get("store", {}):
+        raise ConfigError(
+            f"{file}: store.password must not be written in the configuration file "
+            f"(set {STORE_PASSWORD_ENV} in the environment)"
+        )
+    if environ.get(STORE_PASSWORD_ENV):
+        data.setdefault("store", {})["password"] = environ[STORE_PASSWORD_ENV]
     if environ.get(PASSWORD_ENV):
         data.setdefault("smtp", {})["password"] = environ[PASSWORD_ENV]
     try:

@@ -31,7 +31,7 @@ from .reconcile.figures import FigureRules, collect_statements, figure_rows
 from .reconcile.merge import MergedIncident, MergeRules, merge_records
 from .reconcile.sources import number_sources
 from .render.formats import FORMATS, Content, RenderJob, unknown_formats
-from .store.base import IncidentStore, LoadResult
+from .store.base import IncidentStore, LoadResult, VersionedStore
 from .store.open import open_store
 from .summarise.period import make_period
 from .summarise.summary import SummaryInputs, summarise
@@ -95,6 +95,8 @@ class Plan:
     formats: tuple[str, ...]
     editions: tuple[Edition, ...]
     generated_at: dt.datetime
+    as_of: dt.datetime | None = None
+    """Read the store as it was at this time (None: as it is now)."""
 
     @property
     def out_dir(self) -> Path:
@@ -152,6 +154,7 @@ def make_plan(
     formats: Sequence[str] | None = None,
     editions: Sequence[Edition] | None = None,
     now: dt.datetime | None = None,
+    as_of: dt.datetime | None = None,
 ) -> Plan:
     """Plan the report of ``start``..``end``: the configuration's formats (or ``formats``,
     from ``--format``) are checked against the registry, the language against the wording."""
@@ -171,6 +174,7 @@ def make_plan(
         formats=checked,
         editions=tuple(editions or (Edition(language=language),)),
         generated_at=(now or now_in(rc.zone)).replace(microsecond=0),
+        as_of=as_of,
     )
 
 
@@ -183,10 +187,21 @@ def load(
     *,
     strict: bool = False,
     window: Window | None = None,
+    as_of: dt.datetime | None = None,
 ) -> LoadResult:
     """Load and validate the records (those in ``window``, if given) from ``store``, by
-    default the configured one; problems are logged, or raised when ``strict``."""
-    result = (store or open_store(config)).load(window)
+    default the configured one, as it was at ``as_of`` (a store with revisions only);
+    problems are logged, or raised when ``strict``."""
+    store = store or open_store(config)
+    if as_of is None:
+        result = store.load(window)
+    elif isinstance(store, VersionedStore):
+        result = store.load(window, as_of=as_of)
+    else:
+        raise UsageError(
+            "--as-of needs a store with revisions: a folder of files has none "
+            '(set [store] kind = "sqlite" and `sitrep import records` the folder)'
+        )
     for problem in result.problems:
         logger.warning("%s", problem)
     if result.problems and strict:
@@ -233,7 +248,10 @@ def report_for(plan: Plan, merged: Merged, edition: Edition | None = None) -> Re
     )
     incidents = merged.incidents
     trend = history(incidents, plan.period, plan.rules.figures, flt=flt)
-    return summarise(incidents, inputs, trend)
+    report = summarise(incidents, inputs, trend)
+    if merged.loaded.revision is not None:
+        report = report.model_copy(update={"store_revision": merged.loaded.revision})
+    return report
 
 
 def build_report(
@@ -312,9 +330,9 @@ class EditionBuilder:
         """The plan's records, loaded and merged on first use."""
         if self._merged is None:
             try:
-                loaded = self._loaded or load(
-                    self.plan.config, self.store, strict=self.strict, window=self.plan.window
-                )
+                plan = self.plan
+                loaded = self._loaded or load(plan.config, self.store, strict=self.strict,
+                                              window=plan.window, as_of=plan.as_of)  # fmt: skip
             except SitrepError as exc:
                 self._merged = exc
                 raise
@@ -362,10 +380,13 @@ def generate(
     pdf_renderer: PdfRenderer | None = None,
     loaded: LoadResult | None = None,
     now: dt.datetime | None = None,
+    as_of: dt.datetime | None = None,
 ) -> Generated:
-    """Load, merge, summarise, render and write the report of a period (one edition)."""
+    """Load, merge, summarise, render and write the report of a period (one edition), from
+    the store as it was at ``as_of`` (default: now)."""
     edition = Edition(filters or ReportFilter(), language or config.report.language)
-    plan = make_plan(config, start=start, end=end, formats=formats, editions=[edition], now=now)
+    plan = make_plan(config, start=start, end=end, formats=formats, editions=[edition], now=now,
+                     as_of=as_of)  # fmt: skip
     builder = EditionBuilder(plan, store=store, strict=strict, loaded=loaded,
                              pdf_renderer=pdf_renderer)  # fmt: skip
     return builder(edition)

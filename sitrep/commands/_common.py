@@ -35,6 +35,20 @@ def parse_date(value: str, option: str) -> dt.date:
         raise UsageError(f"{option} {value!r} is not a date (expected YYYY-MM-DD)") from None
 
 
+def parse_moment(value: str, option: str, zone: dt.tzinfo) -> dt.datetime:
+    """An ISO date or date and time from an option (in ``zone`` unless it names its own;
+    a date alone is the end of that day), or a usage error that says what is expected."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"{option} {value!r} is not a time (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[+HH:MM])"
+        ) from None
+    if len(value) == 10:
+        moment += dt.timedelta(days=1, microseconds=-1)
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
 def period_from(args: argparse.Namespace, default: dt.date | None) -> tuple[dt.date, dt.date]:
     """The period from ``--date``, ``--from``/``--to`` or ``--period 7d`` (ending on --date)."""
     if args.start or args.end:

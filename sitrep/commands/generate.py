@@ -7,7 +7,13 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..render.formats import FORMATS
-from ._common import add_config_option, add_period_options, config_from, period_from
+from ._common import (
+    add_config_option,
+    add_period_options,
+    config_from,
+    parse_moment,
+    period_from,
+)
 
 NAME = "generate"
 HELP = "write the report of a day (or period) as Markdown, PDF, HTML and JSON"
@@ -24,6 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--templates", type=Path, help="folder of templates overriding ours")
     parser.add_argument("--timezone", help="time zone of the report day (default: UTC)")
+    parser.add_argument(
+        "--as-of",
+        metavar="TIME",
+        help="read the database store as it was at this time (YYYY-MM-DD[THH:MM]; default: now)",
+    )
     parser.add_argument("--strict", action="store_true", help="fail on any invalid record")
 
 
@@ -43,7 +54,10 @@ def run(args: argparse.Namespace) -> int:
         formats = [f.strip() for f in args.format.split(",") if f.strip()]
         if not formats:
             raise UsageError(f"--format needs at least one of {', '.join(FORMATS)}")
-    result = generate(config, start=start, end=end, strict=args.strict, formats=formats)
+    as_of = parse_moment(args.as_of, "--as-of", config.report.zone) if args.as_of else None
+    result = generate(
+        config, start=start, end=end, strict=args.strict, formats=formats, as_of=as_of
+    )
     for path in result.files.values():
         print(path)
     return 0

@@ -397,6 +397,12 @@ class Report(_Out):
     trends: list[Trend] = Field(default_factory=list)
     sources: list[SourceRef]
     data_quality: DataQuality
+    store_revision: int | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="The revision of the database store the report was read at (absent: "
+        "read from a folder of record files).",
+    )
 
     def incident(self, incident_id: str) -> Incident | None:
         """The incident with this id, if the report holds it."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from ..errors import Problem
 from ..ingest.raw import Window
 from ..model.records import Record
 
 logger = logging.getLogger(__name__)
+
 
 @dataclass
 class LoadResult:
@@ -26,6 +28,8 @@ class LoadResult:
     """What was left out on purpose and holds no records to lose: hidden files, files that
     are not data files, files holding an empty list. Not problems: they are logged (at
     INFO, shown by every command unless ``--quiet``) and ``validate`` still exits 0."""
+    revision: int | None = None
+    """The store revision the records were read at (None: a store without revisions)."""
 
 
 class IncidentStore(Protocol):
@@ -37,3 +41,16 @@ class IncidentStore(Protocol):
         references; ``sitrep validate`` loads without a window and checks everything."""
         ...
 
+
+@runtime_checkable
+class VersionedStore(IncidentStore, Protocol):
+    """A store that keeps every revision and can be read as it was at a time."""
+
+    def load(self, window: Window | None = None, as_of: dt.datetime | None = None) -> LoadResult:
+        """The records (those overlapping ``window``) as the store held them at ``as_of``
+        (default: now); the result names the store revision read."""
+        ...
+
+    def revision_at(self, as_of: dt.datetime | None = None) -> int:
+        """The store revision at ``as_of`` (default: now)."""
+        ...

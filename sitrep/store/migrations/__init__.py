@@ -1,0 +1,1 @@
+"""Alembic migrations of the incident store's database schema (``sitrep store upgrade``)."""

@@ -1,0 +1,435 @@
+"""Records in a database (SQLite or PostgreSQL) with their whole revision history.
+
+Every write that changes anything is a new store revision (when, by whom, why); each
+changed record gets a new version, a deletion too, and nothing is updated in place or
+lost. Reads take the store as it is now or ``as_of`` a time. The schema is created and
+upgraded by the Alembic migrations in ``migrations/`` (see :mod:`sitrep.store.database`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from ..errors import Problem
+from ..ingest.raw import RawRecord, Window
+from ..model.records import Record
+from .base import LoadResult
+from .database import StoreError, check_schema, display_name, make_engine
+from .schema import daily_counts, record_versions, records, revisions
+from .validate import _references, validate_records
+
+logger = logging.getLogger(__name__)
+
+_CHUNK = 500  # ids per IN (...) list
+
+
+@dataclass
+class WriteResult:
+    """What a write did: the new store revision (None: nothing changed) and the counts."""
+
+    revision: int | None = None
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a record: the store revision that made it, and the document."""
+
+    revision: int
+    at: dt.datetime
+    author: str
+    reason: str
+    document: dict[str, Any] | None
+    """None for a deletion."""
+
+
+def _iso(value: object) -> str:
+    """YAML dates and times as ISO strings (json.dumps' ``default``)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+def _text(data: Any) -> str:
+    """A record as the store keeps it: JSON text."""
+    return json.dumps(data, ensure_ascii=False, default=_iso)
+
+
+def _differ(stored: str, written: str) -> bool:
+    """Whether two documents differ as JSON data (not merely in key order or spacing)."""
+    return stored != written and json.loads(stored) != json.loads(written)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A time as naive UTC, as the store keeps it (naive times are taken as UTC)."""
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def _highest(
+    conn: Connection, column: sa.Column[int], where: sa.ColumnElement[bool] | None = None
+) -> int:
+    """The highest value of a numbering column (0 when empty)."""
+    query = sa.select(sa.func.coalesce(sa.func.max(column), 0))
+    return int(conn.execute(query if where is None else query.where(where)).scalar_one())
+
+
+def _columns(record: Record) -> dict[str, Any]:
+    return {
+        "date": record.day,
+        "end_date": record.last_day,
+        "country": record.country,
+        "admin1": record.admin1,
+    }
+
+
+class SqlStore:
+    """Records in a SQLite or PostgreSQL database, with every revision kept."""
+
+    def __init__(self, engine: Engine, name: str | None = None) -> None:
+        self.engine = engine
+        self.name = name or display_name(engine)
+        check_schema(engine, self.name)
+
+    @contextmanager
+    def _connect(self, write: bool = False) -> Iterator[Connection]:
+        """A connection (in a transaction when ``write``); database errors as StoreError."""
+        try:
+            with self.engine.begin() if write else self.engine.connect() as conn:
+                yield conn
+        except sa.exc.DBAPIError as exc:
+            raise StoreError(f"{self.name}: {exc.orig}") from exc
+
+    @classmethod
+    def open(cls, url: str | sa.URL, password: str | None = None) -> SqlStore:
+        """Open (and, if new and empty, create) the store at ``url``."""
+        return cls(make_engine(url, password))
+
+    # -- reads --
+
+    def revision_at(self, as_of: dt.datetime | None = None) -> int:
+        """The store revision at ``as_of`` (default now): the highest revision made at or
+        before that time; 0 before the first write."""
+        with self._connect() as conn:
+            return self._revision(conn, as_of)
+
+    def load(self, window: Window | None = None, as_of: dt.datetime | None = None) -> LoadResult:
+        """The records (those overlapping ``window``) as they were at ``as_of`` (default:
+        now), validated like the folder's, in the order they were first written. References
+        to records outside the window are checked against the store at the same revision."""
+        with self._connect() as conn:
+            rev = self._revision(conn, as_of)
+            rows = conn.execute(self._select(conn, window, None if as_of is None else rev))
+            raws = [RawRecord(json.loads(doc), self.name, 0) for (doc,) in rows]
+            ids = {raw.id for raw in raws}
+            wanted = sorted({ref for raw in raws for _, ref in _references(raw.data)} - ids)
+            known = self._existing(conn, wanted, None if as_of is None else rev)
+        stubs = [RawRecord({"id": rid}, self.name, 0, outside=True) for rid in known]
+        result = validate_records([*raws, *stubs], files=[], window=window)
+        result.revision = rev
+        logger.info(
+            "loaded %d valid record(s) from %s at revision %d; %d problem(s)",
+            len(result.records),
+            self.name,
+            rev,
+            len(result.problems),
+        )
+        return result
+
+    def _revision(self, conn: Connection, as_of: dt.datetime | None) -> int:
+        return _highest(
+            conn, revisions.c.revision, None if as_of is None else revisions.c.at <= _utc(as_of)
+        )
+
+    def _select(self, conn: Connection, window: Window | None, rev: int | None) -> sa.Select[Any]:
+        """The documents in the window: current ones (``rev`` None) from ``records``, else
+        each record's latest version at ``rev`` (deletions have no dates, so drop out)."""
+        if rev is None:
+            table = records
+            query = sa.select(records.c.document)
+        else:
+            table = record_versions
+            later = record_versions.alias("later")
+            latest = (
+                sa.select(sa.func.max(later.c.version))
+                .where(later.c.record_id == record_versions.c.record_id, later.c.revision <= rev)
+                .scalar_subquery()
+            )
+            query = sa.select(record_versions.c.document).where(
+                record_versions.c.revision <= rev,
+                record_versions.c.version == latest,
+                record_versions.c.deleted.is_(False),
+            )
+        if window is not None:
+            lo, hi = window
+            longest = conn.execute(sa.select(sa.func.max(record_versions.c.span))).scalar()
+            query = query.where(
+                table.c.date >= lo - dt.timedelta(days=int(longest or 0)),
+                table.c.date <= hi,
+                table.c.end_date >= lo,
+            )
+        return query.order_by(table.c.created)
+
+    def _existing(self, conn: Connection, ids: Sequence[str], rev: int | None) -> list[str]:
+        """Those of ``ids`` that are records (now, or at ``rev``)."""
+        found: list[str] = []
+        for part in _chunks(ids):
+            if rev is None:
+                query = sa.select(records.c.record_id).where(records.c.record_id.in_(part))
+            else:
+                v = record_versions
+                latest = (
+                    sa.select(v.c.record_id, sa.func.max(v.c.version).label("version"))
+                    .where(v.c.record_id.in_(part), v.c.revision <= rev)
+                    .group_by(v.c.record_id)
+                    .subquery()
+                )
+                query = (
+                    sa.select(v.c.record_id)
+                    .join(latest, latest.c.version == v.c.version)
+                    .where(v.c.deleted.is_(False))
+                )
+            found.extend(conn.execute(query).scalars())
+        return found
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        """The current records as written, in the order they were first written."""
+        query = sa.select(records.c.document).order_by(records.c.created)
+        with self._connect() as conn:
+            for doc in conn.execution_options(yield_per=1000).execute(query).scalars():
+                yield json.loads(doc)
+
+    def history(self, record_id: str) -> list[Version]:
+        """Every version of a record, oldest first (empty: no such record, ever)."""
+        query = (
+            sa.select(
+                revisions.c.revision,
+                revisions.c.at,
+                revisions.c.author,
+                revisions.c.reason,
+                record_versions.c.document,
+            )
+            .join(revisions, revisions.c.revision == record_versions.c.revision)
+            .where(record_versions.c.record_id == record_id)
+            .order_by(record_versions.c.version)
+        )
+        with self._connect() as conn:
+            return [
+                Version(
+                    rev,
+                    at.replace(tzinfo=dt.UTC),
+                    author,
+                    reason,
+                    None if doc is None else json.loads(doc),
+                )
+                for rev, at, author, reason, doc in conn.execute(query)
+            ]
+
+    def daily_counts(
+        self, start: dt.date, end: dt.date, country: str | None = None
+    ) -> dict[tuple[dt.date, str], int]:
+        """Current records per start day and country, ``start``..``end`` (kept by writes)."""
+        query = sa.select(daily_counts).where(daily_counts.c.day.between(start, end))
+        if country is not None:
+            query = query.where(daily_counts.c.country == country)
+        with self._connect() as conn:
+            return {(day, c): n for day, c, n in conn.execute(query) if n}
+
+    # -- writes --
+
+    def write(self, raws: Sequence[RawRecord], *, author: str, reason: str) -> WriteResult:
+        """Validate records and write those that are new or changed as one new store
+        revision. Invalid ones are not written (their problems are returned, as
+        ``validate`` words them); references may name the batch's or the store's records.
+        Writing records that are already stored unchanged makes no revision."""
+        out = WriteResult()
+        with self._connect(write=True) as conn:
+            self._lock(conn)
+            ids = {raw.id for raw in raws}
+            refs = sorted({ref for raw in raws for _, ref in _references(raw.data)} - ids)
+            stubs = [
+                RawRecord({"id": rid}, self.name, 0, outside=True)
+                for rid in self._existing(conn, refs, None)
+            ]
+            checked = validate_records([*raws, *stubs], files=[])
+            out.problems, out.invalid = checked.problems, checked.invalid
+            valid = {r.id: r for r in checked.records}
+            docs = {rid: _text(raw.data) for raw in raws if (rid := raw.id or "") in valid}
+            current = self._current(conn, list(valid))
+            new = [r for rid, r in valid.items() if rid not in current]
+            changed = [
+                r
+                for rid, r in valid.items()
+                if rid in current and _differ(current[rid][0], docs[rid])
+            ]
+            out.unchanged = len(valid) - len(new) - len(changed)
+            if new or changed:
+                out.revision = self._commit(conn, author, reason, docs, new, changed, current)
+            out.added = [r.id for r in new]
+            out.changed = [r.id for r in changed]
+        return out
+
+    def delete(self, ids: Iterable[str], *, author: str, reason: str) -> WriteResult:
+        """Delete records (a new revision: their history stays)."""
+        wanted = list(dict.fromkeys(ids))
+        out = WriteResult()
+        with self._connect(write=True) as conn:
+            self._lock(conn)
+            current = self._current(conn, wanted)
+            missing = [rid for rid in wanted if rid not in current]
+            if missing:
+                raise StoreError(
+                    f"no record with id {', '.join(map(repr, missing))} in "
+                    f"{self.name} (see `sitrep history ID`)"
+                )
+            out.revision = self._commit(conn, author, reason, {}, [], [], current, wanted)
+            out.deleted = wanted
+        return out
+
+    def _lock(self, conn: Connection) -> None:
+        """One writer at a time (revision and version numbers are taken in order)."""
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("LOCK TABLE revisions IN EXCLUSIVE MODE"))
+
+    def _current(self, conn: Connection, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+        """id -> (document, created, date, country) of the current records among ``ids``."""
+        found: dict[str, tuple[Any, ...]] = {}
+        for part in _chunks(ids):
+            query = sa.select(
+                records.c.record_id,
+                records.c.document,
+                records.c.created,
+                records.c.date,
+                records.c.country,
+            )
+            for rid, doc, created, day, country in conn.execute(
+                query.where(records.c.record_id.in_(part))
+            ):
+                found[rid] = (doc, created, day, country)
+        return found
+
+    def _commit(
+        self,
+        conn: Connection,
+        author: str,
+        reason: str,
+        docs: dict[str, str],
+        new: list[Record],
+        changed: list[Record],
+        current: dict[str, tuple[Any, ...]],
+        deleted: Sequence[str] = (),
+    ) -> int:
+        """Write one store revision: its versions, the current records, the day counts."""
+        rev = _highest(conn, revisions.c.revision) + 1
+        conn.execute(
+            revisions.insert().values(
+                revision=rev, at=_utc(dt.datetime.now(dt.UTC)), author=author, reason=reason
+            )
+        )
+        version = _highest(conn, record_versions.c.version)
+        rows: list[dict[str, Any]] = []
+        counts: Counter[tuple[dt.date, str]] = Counter()
+        for record in [*new, *changed]:
+            version += 1
+            old = current.get(record.id)
+            if old is not None:
+                counts[(old[2], old[3])] -= 1
+            counts[(record.day, record.country)] += 1
+            cols = _columns(record)
+            rows.append(
+                {
+                    "version": version,
+                    "record_id": record.id,
+                    "created": version if old is None else old[1],
+                    "document": docs[record.id],
+                    **cols,
+                }
+            )
+        gone: list[dict[str, Any]] = []
+        for rid in deleted:
+            version += 1
+            _, created, day, country = current[rid]
+            counts[(day, country)] -= 1
+            gone.append({"version": version, "record_id": rid, "created": created})
+        replaced = [r.id for r in changed] + list(deleted)
+        for part in _chunks(replaced):
+            conn.execute(records.delete().where(records.c.record_id.in_(part)))
+        if rows:
+            conn.execute(
+                record_versions.insert(),
+                [
+                    {
+                        **row,
+                        "revision": rev,
+                        "deleted": False,
+                        "span": (row["end_date"] - row["date"]).days,
+                    }
+                    for row in rows
+                ],
+            )
+            conn.execute(records.insert(), rows)
+        if gone:
+            conn.execute(
+                record_versions.insert(),
+                [
+                    {
+                        **row,
+                        "revision": rev,
+                        "deleted": True,
+                        "document": None,
+                        "date": None,
+                        "end_date": None,
+                        "span": None,
+                        "country": None,
+                        "admin1": None,
+                    }
+                    for row in gone
+                ],
+            )
+        self._count(conn, counts)
+        logger.info(
+            "store revision %d: %d new, %d changed, %d deleted record(s) (%s: %s)",
+            rev,
+            len(new),
+            len(changed),
+            len(deleted),
+            author,
+            reason,
+        )
+        return rev
+
+    def _count(self, conn: Connection, counts: Counter[tuple[dt.date, str]]) -> None:
+        """Apply changes to the per-day counts (one upsert for them all)."""
+        rows = [{"day": d, "country": c, "records": n} for (d, c), n in counts.items() if n]
+        if not rows:
+            return
+        dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+        insert = dialect.insert(daily_counts)
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[daily_counts.c.day, daily_counts.c.country],
+                set_={"records": daily_counts.c.records + insert.excluded.records},
+            ),
+            rows,
+        )
+        conn.execute(daily_counts.delete().where(daily_counts.c.records == 0))
