@@ -33,7 +33,7 @@ LAYERS: list[set[str]] = [
     {"wording"},
     {"render"},
     {"deliver"},
-    {"pipeline", "daily", "project"},
+    {"pipeline", "daily", "project", "desk"},
     {"commands", "cli", "__main__"},
 ]
 

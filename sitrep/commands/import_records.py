@@ -33,8 +33,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.path}: no such folder or file of records")
     store = open_database(config_from(args))
     raws: list[RawRecord] = []
-    problems = []
-    for path in discover(args.path):
+    found_files = discover(args.path)
+    problems = [*found_files.problems]
+    for path in found_files.files:
         found, trouble = parse_file(path, str(path), None)
         raws.extend(found)
         problems.extend(trouble)

@@ -14,6 +14,7 @@ import jinja2
 from ..errors import RenderError
 from ..wording import Words
 from .context import chart_data_url, where
+from .notes import notes_html, notes_md
 from .worded import unwrapping
 
 logger = logging.getLogger(__name__)
@@ -102,6 +103,8 @@ def report_environment(
         "where": lambda inc: where(inc, words),
     }
     env.filters.update({name: unwrapping(f) for name, f in filters.items()})
+    # the desk's Markdown (key messages, comment), made inert
+    env.filters["notes"] = (lambda t: MdSafe(notes_md(t))) if kind == "md" else notes_html
     env.globals.update(fmt_datetime=words.datetime, fmt_range=words.range)
     return env
 
