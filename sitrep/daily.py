@@ -79,7 +79,7 @@ def run_daily(
             builder = build(plan)
         else:
             builder = EditionBuilder(plan, strict=strict)
-            news = check_news(config, day, builder.merged().loaded, allow_empty)
+            news = check_news(config, day, allow_empty)
         with Ledger.for_config(config) as ledger, mailer:
             result = deliver(
                 config, subscribers, start=day, mailer=mailer, ledger=ledger, build=builder,

@@ -20,13 +20,13 @@ PEOPLE = [
 PASSWORD = "correct horse battery"
 
 
-def desk_project(root: Path, *, port: int = 25, publish: str = "") -> Config:
+def desk_project(root: Path, *, port: int = 25, publish: str = "", mode: str = "review") -> Config:
     """A project with the examples imported (revision 1) and one account per role."""
     folder = write_project(root, PEOPLE, port=port)
     toml = folder / "sitrep.toml"
     toml.write_text(
         toml.read_text(encoding="utf-8")
-        + '\n[store]\nkind = "sqlite"\n\n[publish]\nmode = "review"\n' + publish,
+        + f'\n[store]\nkind = "sqlite"\n\n[publish]\nmode = "{mode}"\n' + publish,
         encoding="utf-8",
     )
     config = load_config(folder)

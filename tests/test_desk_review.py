@@ -78,3 +78,17 @@ def test_nothing_published_by_the_deadline(tmp_path: Path) -> None:
         assert run_daily(config, day=DAY, now=AFTER_DEADLINE).ok
         assert _by_recipient(srv) == Counter({p["email"]: 1 for p in PEOPLE})
         assert "Not reviewed: this draft was sent without review" in _pdf_text(srv.messages()[0])
+
+
+def test_auto_mode_does_not_send_a_day_without_news(tmp_path: Path) -> None:
+    with SmtpTestServer(tmp_path / "smtp") as srv:
+        config = desk_project(tmp_path / "project", port=srv.port, mode="auto")
+        assert run_daily(config, day=DAY, now=AFTER_DEADLINE).ok
+        assert len(srv.messages()) == len(PEOPLE)
+        nxt = DAY + dt.timedelta(days=1)
+        with pytest.raises(NotReleased, match="no record was created or changed since the "
+                           "2025-06-02 edition: the 2025-06-03 report is not sent"):  # fmt: skip
+            run_daily(config, day=nxt, now=AFTER_DEADLINE)
+        assert len(srv.messages()) == len(PEOPLE)
+        assert run_daily(config, day=nxt, now=AFTER_DEADLINE, allow_empty=True).ok
+        assert len(srv.messages()) == 2 * len(PEOPLE)

@@ -24,6 +24,7 @@ from pathlib import Path
 from ..config import Config
 from ..deliver.delivery import BuildFn, Built
 from ..errors import DeliveryError
+from ..ingest.readers import discover
 from ..model.edition import Edition
 from ..model.report import EditionNotes, Report
 from ..pipeline import EditionBuilder, Plan, make_plan, now_in, render_edition, report_for
@@ -138,13 +139,16 @@ class Archive:
         write_atomic(path, notes.model_dump_json(indent=2) + "\n")
 
 
-def fingerprint(loaded: LoadResult) -> str:
-    """What the records read were: the store revision, or (a folder) a hash of them."""
-    if loaded.revision is not None:
-        return f"revision {loaded.revision}"
+def fingerprint(config: Config, store: IncidentStore, revision: int | None = None) -> str:
+    """What the records are: the store revision (``revision``, else the store's latest),
+    or for a folder of record files a hash of the files."""
+    if revision is None and isinstance(store, VersionedStore):
+        revision = store.revision_at()
+    if revision is not None:
+        return f"revision {revision}"
     digest = hashlib.sha256()
-    for record in sorted(loaded.records, key=lambda r: r.id):
-        digest.update(record.model_dump_json().encode())
+    for path in discover(config.path(config.report.data), config.report.follow_links).files:
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
     return "sha256 " + digest.hexdigest()[:16]
 
 
@@ -162,7 +166,7 @@ class Draft:
     ) -> None:
         self.config = config
         self.day = day
-        store = store or open_store(config)
+        self.store = store = store or open_store(config)
         self.as_of = (now or now_in(config.report.zone)).replace(microsecond=0)
         keys = {e.key for e in editions}
         wanted = [*([Edition(language=config.report.language)] if "all" not in keys else []),
@@ -225,7 +229,8 @@ class Draft:
             files[edition.key] = {f: FORMATS[f].file_name(stem) for f in plan.formats}
         issue = Issue(
             day=self.day, number=number, folder=folder, as_of=self.as_of,
-            revision=self.loaded.revision, fingerprint=fingerprint(self.loaded),
+            revision=self.loaded.revision,
+            fingerprint=fingerprint(self.config, self.store, self.loaded.revision),
             published_by=user, published_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
             notes=notes, files=files,
         )  # fmt: skip

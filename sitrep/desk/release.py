@@ -20,7 +20,7 @@ from ..deliver.delivery import BuildFn
 from ..deliver.ledger import Ledger
 from ..deliver.subscribers import Subscriber, editions
 from ..errors import SitrepError
-from ..store.base import LoadResult
+from ..store.open import open_store
 from .editions import Archive, Draft, Issue, fingerprint, frozen_build
 
 logger = logging.getLogger(__name__)
@@ -92,10 +92,10 @@ def _report_id(day: dt.date) -> str:
     return report_id(day, day)
 
 
-def check_news(config: Config, day: dt.date, loaded: LoadResult, allow_empty: bool) -> str:
+def check_news(config: Config, day: dt.date, allow_empty: bool) -> str:
     """Auto mode: the data's fingerprint, or :class:`NotReleased` when it is the same as
     the last edition's (no record created or changed since) and not ``allow_empty``."""
-    print_ = fingerprint(loaded)
+    print_ = fingerprint(config, open_store(config))
     last = Archive(config).last_fingerprint(day)
     if last is not None and last[1] == print_ and not allow_empty:
         raise NotReleased(
