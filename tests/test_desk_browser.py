@@ -99,6 +99,8 @@ def test_enter_fix_confirm_write_publish(tmp_path: Path) -> None:
             page.inner_text("table")
         )
         _shot(page, "history")
+        page.goto(f"{base}/records?date={DAY}")
+        assert page.locator("td", has_text="<script>alert(1)</script>").count() == 1  # as text
 
         page.goto(f"{base}/duplicates")
         pair = page.locator(".pair", has_text=NEW)

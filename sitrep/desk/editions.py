@@ -147,7 +147,8 @@ def fingerprint(config: Config, store: IncidentStore, revision: int | None = Non
     if revision is not None:
         return f"revision {revision}"
     digest = hashlib.sha256()
-    for path in discover(config.path(config.report.data), config.report.follow_links).files:
+    root = config.path(config.report.data)
+    for path in discover(root, config.report.follow_links).files if root.exists() else []:
         digest.update(str(path).encode() + b"\0" + path.read_bytes())
     return "sha256 " + digest.hexdigest()[:16]
 
