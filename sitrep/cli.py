@@ -29,6 +29,9 @@ COMMANDS = [
     "export",
     "history",
     "store",
+    "serve",
+    "user",
+    "publish",
 ]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

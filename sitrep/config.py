@@ -227,6 +227,34 @@ class StoreConfig(_Section):
         return value
 
 
+class PublishConfig(_Section):
+    """How the day's edition is released: reviewed on the desk, or sent as generated."""
+
+    mode: Literal["review", "auto"] = Field(
+        default="auto",
+        description="review: `sitrep run` sends only an edition published on the desk; "
+        "auto: it publishes and sends as generated (a day with no new or changed record "
+        "is not sent without --allow-empty).",
+    )
+    deadline: str = Field(
+        default="09:00",
+        pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
+        description="Review mode: the time (report.timezone) on the day after the report "
+        "day by which an edition must be published; a run before it with none published "
+        "waits (exit 1, nothing sent), after it applies send_unreviewed.",
+    )
+    send_unreviewed: bool = Field(
+        default=False,
+        description="Review mode, nothing published by the deadline: send the draft marked "
+        '"not reviewed" instead of nothing.',
+    )
+    marking: str | None = Field(
+        default=None,
+        description="The default marking of an edition: a TLP 2.0 label (TLP:CLEAR, "
+        "TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED) or a classification line.",
+    )
+
+
 class Config(_Section):
     """The whole configuration of one sitrep project."""
 
@@ -239,6 +267,7 @@ class Config(_Section):
     smtp: SmtpConfig = SmtpConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     store: StoreConfig = StoreConfig()
+    publish: PublishConfig = PublishConfig()
     state: Path = Path("state")
     subscribers_file: Path | None = None
     subscribers: list[dict[str, Any]] = Field(default_factory=list)

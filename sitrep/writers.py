@@ -83,6 +83,12 @@ def _umask() -> int:
     return mask
 
 
+def write_all(files: Mapping[Path, bytes | str]) -> list[Path]:
+    """Write several files, each atomically; all content must be ready before the first
+    write (a set that must appear as one is published with :func:`publish_set`)."""
+    return [write_atomic(path, data) for path, data in files.items()]
+
+
 @contextlib.contextmanager
 def atomic_text(path: Path) -> Iterator[TextIO]:
     """A text file written piece by piece that appears at ``path`` whole, or not at all

@@ -34,7 +34,7 @@ LAYERS: list[set[str]] = [
     {"wording"},
     {"render"},
     {"deliver"},
-    {"pipeline", "daily", "importing", "project"},
+    {"pipeline", "daily", "importing", "project", "desk"},
     {"commands", "cli", "__main__"},
 ]
 
