@@ -39,6 +39,7 @@ bench: setup
 	.venv/bin/python bench/bench_delivery.py
 	.venv/bin/python bench/bench_charts.py
 	.venv/bin/python bench/bench_store.py
+	.venv/bin/python bench/bench_pdf.py
 
 clean:
 	rm -rf output build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

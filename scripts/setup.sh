@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 # subsetting, see shared notes), fonts that cover French accents, and poppler-utils for the
 # PDF text checks in the tests; PostgreSQL for the store tests.
 SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
-                 fonts-dejavu-core poppler-utils postgresql)
+                 fonts-dejavu-core poppler-utils postgresql chromium chromium-driver)
 # postgresql: the server binaries (initdb, pg_ctl in /usr/lib/postgresql/15/bin) that the
 # store tests start a throwaway cluster with (tests/pg.py); sitrep itself needs no server.
+# chromium, chromium-driver: the desk's browser tests (Playwright drives /usr/bin/chromium;
+# Playwright's own browser download is not used).
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -25,10 +25,13 @@ COMMANDS = [
     "run",
     "schedule",
     "deliveries",
-    "import_records",
+    "import_",
     "export",
     "history",
     "store",
+    "serve",
+    "user",
+    "publish",
 ]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

@@ -96,6 +96,66 @@ class ReportConfig(_Section):
         return ZoneInfo(self.timezone)
 
 
+TLP_MARKINGS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+"""The Traffic Light Protocol 2.0 labels (FIRST, 2022), written as the standard writes them."""
+
+
+def check_marking(value: str | None) -> str | None:
+    """A TLP 2.0 label (any case: 'tlp:amber' is 'TLP:AMBER') or one line of free text."""
+    if value is None:
+        return None
+    text = " ".join(value.split())
+    if not text:
+        return None
+    if text.upper().startswith("TLP"):
+        label = text.upper().replace(" ", "")
+        if label not in TLP_MARKINGS:
+            raise ValueError(
+                f"{value!r} is not a TLP 2.0 label (use one of {', '.join(TLP_MARKINGS)}, "
+                "or free text that does not start with TLP)"
+            )
+        return label
+    if len(text) > 120:
+        raise ValueError("a marking is one short line (at most 120 characters)")
+    return text
+
+
+class FurnitureConfig(_Section):
+    """What every report carries around its content: marking, contacts, next edition,
+    the data's licence and where to download it. Empty settings print nothing."""
+
+    marking: str | None = Field(
+        default=None,
+        description="Handling marking in the header, footer and e-mail subject: a TLP 2.0 "
+        "label (TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED) or free text "
+        "('For NGO use only').",
+    )
+    contacts: list[str] = Field(
+        default_factory=list, description="Contact lines: 'Sahel desk: desk@example.org'."
+    )
+    next_edition: str | None = Field(
+        default=None, description="When the next edition comes out: 'daily at 06:00 UTC'."
+    )
+    licence: str | None = Field(default=None, description="The data's licence: 'CC BY 4.0'.")
+    data_url: str | None = Field(
+        default=None, description="An https: (or http:) address where the data can be downloaded."
+    )
+
+    _marking = field_validator("marking")(lambda value: check_marking(value))
+
+    @field_validator("data_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("https://", "http://")):
+            raise ValueError(f"{value!r} is not a web address (write it as https://...)")
+        return value
+
+    @property
+    def is_tlp(self) -> bool:
+        """True when the marking is a TLP label."""
+        return self.marking in TLP_MARKINGS
+
+
 class SmtpConfig(_Section):
     """The mail server that delivers reports."""
 
@@ -177,6 +237,34 @@ class StoreConfig(_Section):
         return value
 
 
+class PublishConfig(_Section):
+    """How the day's edition is released: reviewed on the desk, or sent as generated."""
+
+    mode: Literal["review", "auto"] = Field(
+        default="auto",
+        description="review: `sitrep run` sends only an edition published on the desk; "
+        "auto: it publishes and sends as generated (a day with no new or changed record "
+        "is not sent without --allow-empty).",
+    )
+    deadline: str = Field(
+        default="09:00",
+        pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
+        description="Review mode: the time (report.timezone) on the day after the report "
+        "day by which an edition must be published; a run before it with none published "
+        "waits (exit 1, nothing sent), after it applies send_unreviewed.",
+    )
+    send_unreviewed: bool = Field(
+        default=False,
+        description="Review mode, nothing published by the deadline: send the draft marked "
+        '"not reviewed" instead of nothing.',
+    )
+    marking: str | None = Field(
+        default=None,
+        description="The default marking of an edition: a TLP 2.0 label (TLP:CLEAR, "
+        "TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED) or a classification line.",
+    )
+
+
 class Config(_Section):
     """The whole configuration of one sitrep project."""
 
@@ -185,9 +273,11 @@ class Config(_Section):
         default=None, exclude=True, description="The sitrep.toml read, for error locations."
     )
     report: ReportConfig = ReportConfig()
+    furniture: FurnitureConfig = FurnitureConfig()
     smtp: SmtpConfig = SmtpConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     store: StoreConfig = StoreConfig()
+    publish: PublishConfig = PublishConfig()
     state: Path = Path("state")
     subscribers_file: Path | None = None
     subscribers: list[dict[str, Any]] = Field(default_factory=list)

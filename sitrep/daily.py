@@ -18,8 +18,10 @@ from .deliver.delivery import BuildFn, DeliveryReport, deliver
 from .deliver.ledger import Ledger, RunLock
 from .deliver.mailers import EmlMailer, Mailer, SmtpMailer
 from .deliver.subscribers import read_subscribers, unknown_addresses
+from .desk.editions import Archive
+from .desk.release import check_news, reviewed_release
 from .errors import UsageError
-from .pipeline import EditionBuilder, Plan, make_plan, previous_day
+from .pipeline import EditionBuilder, Plan, make_plan, now_in, previous_day
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +40,16 @@ def run_daily(
     mailer: Mailer | None = None,
     build: Callable[[Plan], BuildFn] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    allow_empty: bool = False,
 ) -> DeliveryReport:
     """The report of ``day`` (default: the day before ``now``, in the report's time zone)
     to every subscriber that lacks it.
 
     Holds the project's run lock throughout, so overlapping runs cannot both send.
     ``build`` makes the edition builder from the plan (default: the pipeline's, loading
-    the configured store once).
+    the configured store once). ``[publish] mode = "review"`` sends only the issue
+    published on the desk (:mod:`sitrep.desk.release`); in auto mode a day with no record
+    created or changed since the last edition is sent only with ``allow_empty``.
     """
     with RunLock.for_config(config):
         day = day or previous_day(config, now)
@@ -64,12 +69,24 @@ def run_daily(
                 mailer = EmlMailer(outbox or plan.out_dir / "outbox" / str(day))
             else:
                 mailer = SmtpMailer(config.smtp)
-        builder = build(plan) if build else EditionBuilder(plan, strict=strict)
+        news: str | None = None
+        if config.publish.mode == "review":
+            release = reviewed_release(config, day, subscribers, now or now_in(config.report.zone))
+            builder = release.build
+            if release.resend_to is not None and not resend:
+                resend, only = True, [a for a in release.resend_to if not only or a in only]
+        elif build:
+            builder = build(plan)
+        else:
+            builder = EditionBuilder(plan, strict=strict)
+            news = check_news(config, day, allow_empty)
         with Ledger.for_config(config) as ledger, mailer:
             result = deliver(
                 config, subscribers, start=day, mailer=mailer, ledger=ledger, build=builder,
                 dry_run=dry_run, resend=resend, resend_unconfirmed=resend_unconfirmed,
                 only=only, sleep=sleep,
             )  # fmt: skip
+        if news is not None and result.ok and not dry_run:
+            Archive(config).record_sent(day, news)
     result.invalid = [str(p) for p in invalid]
     return result

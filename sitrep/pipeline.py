@@ -312,7 +312,7 @@ def render_edition(
 
         charts = draw_charts(report)
     job = RenderJob(report, edition.stem(plan.period.start, plan.period.end), charts,
-                    plan.config.user_templates, pdf_renderer)  # fmt: skip
+                    plan.config.user_templates, pdf_renderer, plan.config.furniture)  # fmt: skip
     files: dict[Path, Content] = {}
     for fmt in wanted:
         files.update({plan.out_dir / name: data for name, data in fmt.render(job).items()})

@@ -20,9 +20,10 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from .errors import OutputError
 
@@ -80,6 +81,35 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def write_all(files: Mapping[Path, bytes | str]) -> list[Path]:
+    """Write several files, each atomically; all content must be ready before the first
+    write (a set that must appear as one is published with :func:`publish_set`)."""
+    return [write_atomic(path, data) for path, data in files.items()]
+
+
+@contextlib.contextmanager
+def atomic_text(path: Path) -> Iterator[TextIO]:
+    """A text file written piece by piece that appears at ``path`` whole, or not at all
+    (for output too large to hold in memory, such as an import's records)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc} (check that "
+                          f"{path.parent} is a writable folder)") from exc  # fmt: skip
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 # --- sets -------------------------------------------------------------------------------

@@ -119,6 +119,8 @@ def tmp_data(tmp_path: Path) -> DataDir:
 MODULE_MARKS: dict[str, tuple[str, ...]] = {
     # every test starts tests/smtp_server.py, most also a `sitrep run` process: 0.2-3 s each
     "test_deliver_smtp.py": ("smtp", "slow"),
+    # the example report through WeasyPrint (PDF/A-3b, tagged), read back: 8-9 s once
+    "test_pdf_structure.py": ("pdf", "slow"),
 }
 
 TEST_MARKS: dict[tuple[str, str], tuple[str, ...]] = {

@@ -7,7 +7,8 @@ any ``import``/``from ... import`` statement, at module level or inside a functi
 prefix: ``f"sitrep.commands.{name}"`` imports from ``sitrep.commands``).
 
 Layers, lowest first (:data:`LAYERS`): {errors, config, writers} < model < ingest < store <
-reconcile < summarise < wording < render < deliver < {pipeline, daily, project} < {commands,
+reconcile < summarise < wording < render < deliver < {pipeline, daily, importing, project} <
+{commands,
 cli, __main__}. A module may import from its own package, from a module of its own layer or
 from a lower layer, never from a higher one; and no modules may import each other, even
 through others.
@@ -33,7 +34,7 @@ LAYERS: list[set[str]] = [
     {"wording"},
     {"render"},
     {"deliver"},
-    {"pipeline", "daily", "project"},
+    {"pipeline", "daily", "importing", "project", "desk"},
     {"commands", "cli", "__main__"},
 ]
 
@@ -43,9 +44,7 @@ ALLOWED_UPWARD: set[tuple[str, str]] = set()
 # Known cycles (the modules of each), same rule.
 ALLOWED_CYCLES: set[frozenset[str]] = set()
 # Modules over MAX_LINES today, with their length now: they may shrink, not grow.
-ALLOWED_LONG: dict[str, int] = {
-    "render/maps.py": 572,
-}
+ALLOWED_LONG: dict[str, int] = {}
 
 
 def module_name(path: Path) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ DAY = dt.date(2025, 6, 2)
 class BrokenPdf:
     """A PDF renderer that fails, as WeasyPrint would on a broken template."""
 
-    def render(self, html: str) -> bytes:
+    def render(self, html: str, attachments: Sequence[object] = ()) -> bytes:
         raise RenderError("the PDF engine failed (test)")
 
 

@@ -37,7 +37,7 @@ SECTIONS = [
     "Key figures",
     "Key developments",
     "Official vs claimed figures",
-    "Casualty chart",
+    "Charts",
     "Map",
     "Incident log",
     "Sources",

@@ -6,9 +6,12 @@ import argparse
 import datetime as dt
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..config import REPORT_DATES, Config, load_config
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 
 def add_config_option(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +27,8 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
 
 def config_from(args: argparse.Namespace) -> Config:
     """Load the configuration named by ``--config``."""
+    from ..config import load_config  # pydantic: not for `--help`
+
     return load_config(args.config)
 
 
@@ -33,6 +38,8 @@ def parse_date(value: str, option: str) -> dt.date:
         day = dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"{option} {value!r} is not a date (expected YYYY-MM-DD)") from None
+    from ..config import REPORT_DATES
+
     first, last = REPORT_DATES
     if not first <= day <= last:
         raise UsageError(

@@ -1,4 +1,5 @@
-"""``sitrep export --records``: the stored records as JSONL, what ``import records`` reads."""
+"""``sitrep export``: the reconciled incidents of a period for partners (CSV, HXL, JSONL),
+or, with ``--records``, the stored records themselves (what ``sitrep import records`` reads)."""
 
 from __future__ import annotations
 
@@ -8,32 +9,49 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
-from ..writers import write_atomic
-from ._common import add_config_option, config_from
+from ._common import add_config_option, add_period_options, config_from, period_from
 
 NAME = "export"
-HELP = "write the stored records as JSONL (--records), one record a line"
+HELP = "export a period's reconciled incidents (csv, hxl, jsonl) or, with --records, the records"
+EXPORT_FORMATS = ("csv", "hxl", "jsonl")  # checked against render.export when run
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``sitrep export``."""
-    parser.add_argument(
-        "--records", action="store_true", help="the records themselves, in the record format"
-    )
-    parser.add_argument("--out", type=Path, help="the .jsonl file to write (default: stdout)")
     add_config_option(parser)
+    parser.add_argument("--data", type=Path, help="folder of incident records")
+    add_period_options(parser)
+    parser.add_argument("--format", default="csv", help=f"one of {', '.join(EXPORT_FORMATS)}")
+    parser.add_argument(
+        "--records", action="store_true",
+        help="the stored records themselves as JSONL, one a line (database stores)",
+    )  # fmt: skip
+    parser.add_argument("--out", type=Path, help="file to write (default: standard output)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the current records of the database store, in the order they were written."""
-    from ..store.open import open_database
+    """Write the export to --out or standard output."""
+    from ..writers import write_atomic
 
-    if not args.records:
-        raise UsageError("give --records (the only export so far)")
-    store = open_database(config_from(args))
-    lines = (json.dumps(doc, ensure_ascii=False) + "\n" for doc in store.documents())
-    if args.out is None:
-        sys.stdout.writelines(lines)
+    config = config_from(args).with_overrides(data=args.data and args.data.resolve())
+    if args.records:
+        from ..store.open import open_database
+
+        store = open_database(config)
+        text = "".join(json.dumps(doc, ensure_ascii=False) + "\n" for doc in store.documents())
     else:
-        write_atomic(args.out, "".join(lines))
+        from ..pipeline import load, make_plan, merge, previous_day, report_for
+        from ..render.export import EXPORT_FORMATS as known
+        from ..render.export import export_text
+
+        if args.format not in known:
+            raise UsageError(f"--format {args.format!r} is not one of {', '.join(known)}")
+        start, end = period_from(args, previous_day(config))
+        plan = make_plan(config, start=start, end=end, formats=[])
+        report = report_for(plan, merge(plan, load(config, window=plan.window)))
+        text = export_text(report, args.format)
+    if args.out:
+        print(write_atomic(args.out, text))
+    else:
+        sys.stdout.write(text)
     return 0

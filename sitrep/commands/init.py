@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..project import init_project
-
 NAME = "init"
 HELP = "make a project folder with a commented sitrep.toml and the example data"
 
@@ -19,6 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Create the project and say what to do next."""
+    from ..project import init_project
+
     created = init_project(args.directory, example=not args.no_example)
     for path in created:
         print(path)

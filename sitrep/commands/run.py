@@ -42,6 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="deliver only to this subscriber (repeatable)",
     )  # fmt: skip
     parser.add_argument("--strict", action="store_true", help="fail on any invalid record")
+    parser.add_argument(
+        "--allow-empty", action="store_true",
+        help="auto mode: send even when no record was created or changed since the last edition",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     result = run_daily(
         config, day=day, dry_run=args.dry_run, outbox=args.outbox, resend=args.resend,
         resend_unconfirmed=args.resend_unconfirmed, only=args.only, strict=args.strict,
+        allow_empty=args.allow_empty,
     )  # fmt: skip
     for problem in result.problems():
         logger.warning("%s (%s edition): %s: %s", problem.recipient, problem.edition,

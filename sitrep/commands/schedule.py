@@ -8,7 +8,6 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import load_config
 from ._common import add_config_option, config_from
 
 if TYPE_CHECKING:
@@ -27,6 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def config_job(config_path: Path | None) -> Job:
     """The production job: re-read the configuration, then ``sitrep run`` for the slot."""
+    from ..config import load_config
     from ..daily import run_daily
 
     def job(slot: dt.datetime) -> bool:

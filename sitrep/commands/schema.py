@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..model.records import record_json_schema
-
 NAME = "schema"
 HELP = "print the JSON Schema of incident records (--report: of the JSON report)"
 
@@ -18,6 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the schema."""
+    from ..model.records import record_json_schema
+
     if args.report:
         from ..render import report_json_schema
 

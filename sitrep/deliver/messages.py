@@ -199,6 +199,7 @@ class Composer:
             "attachments": [a.filename for a in attachments],
             "unsubscribe": self.unsubscribe(subscriber.email),
             "language": lang,
+            "marking": self.config.furniture.marking,
         }
 
     def render(

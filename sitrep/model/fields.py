@@ -20,6 +20,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from ..config import REPORT_DATES
 from .counts import COUNT_JSON_SCHEMA, GRAMMAR_HELP, Count, parse_count
 from .values import shown
 
@@ -86,7 +87,7 @@ Ident = Annotated[
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+FIRST_DAY, LAST_DAY = REPORT_DATES  # one range for record dates and report days
 """Every date of a record falls in this range (a typo such as 0001-01-01 or 9999-12-31
 would otherwise overflow the date arithmetic of a report)."""
 MAX_COUNT = 10_000_000

@@ -324,6 +324,34 @@ class Development(_Out):
     )
 
 
+class DayCount(_Out):
+    """One day in one country, by incident date: the daily chart's numbers."""
+
+    day: dt.date
+    country: str = Field(description="Alpha-3 code.")
+    incidents: int = Field(description="Incidents that happened that day in that country.")
+    killed_low: int = Field(description="Killed, conservative figure of credible sources.")
+    killed_claimed: int = Field(
+        description="Killed in figures only claims give (their highest figure), apart."
+    )
+
+
+class EditionNotes(_Out):
+    """What the desk adds at the top of an edition: the analyst's key messages and comment
+    (Markdown, rendered sanitised), the marking, and whether it was reviewed."""
+
+    key_messages: str = Field(default="", description="Markdown, written on the desk.")
+    comment: str = Field(default="", description="Markdown, written on the desk.")
+    marking: str | None = Field(
+        default=None, description="TLP 2.0 label (TLP:AMBER, ...) or a classification line."
+    )
+    reviewed: bool = Field(default=True, description="False: a draft sent unreviewed.")
+    issue: int = Field(default=1, description="1 for the edition, 2, 3... for corrections.")
+    correction_of: dt.date | None = Field(
+        default=None, description="The report day an issue corrects (a corrected re-issue)."
+    )
+
+
 class Report(_Out):
     """A whole daily report: everything the templates and the JSON output show."""
 
@@ -356,11 +384,21 @@ class Report(_Out):
     trends: list[Trend] = Field(default_factory=list)
     sources: list[SourceRef]
     data_quality: DataQuality
+    daily: list[DayCount] = Field(
+        default_factory=list,
+        description="The 30 days ending with the period, by incident date and country "
+        "(days with an incident only), oldest first.",
+    )
     store_revision: int | None = Field(
         default=None,
         exclude_if=lambda value: value is None,
         description="The revision of the database store the report was read at (absent: "
         "read from a folder of record files).",
+    )
+    desk: EditionNotes | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Key messages, comment and marking from the desk (absent: none).",
     )
 
     def incident(self, incident_id: str) -> Incident | None:

@@ -1,11 +1,12 @@
-"""Charts for the report: casualty figures per incident, and the incident map.
+"""Charts for the report: casualty figures per incident, killed per day, and the map.
 
 Charts are drawn with matplotlib's object API and SVG canvas (no pyplot, no global
 state), imported lazily so that commands which render nothing do not pay for it. The
 SVG is deterministic: the same report gives the same bytes (fixed hash salt, no date
 in the metadata, fixed margins instead of ``tight_layout``).
 
-Colours: one per stance, the same as in ``templates/report.css`` (a test checks it).
+Colours: one per stance (Okabe-Ito), the same as in ``templates/report.css`` (a test
+checks it), and a marker shape per stance, so that nothing depends on colour alone.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 from ..model.records import Outcome, Stance
 from ..model.report import FigureRow, Report
 from ..wording import charts as chart_words
+from .daily import draw_daily_chart
 from .maps import draw_map
 from .safe import plain
 from .style import (
@@ -27,6 +29,8 @@ from .style import (
     INK,
     MUTED,
     STANCE_COLOURS,
+    STANCE_MARKERS,
+    STANCE_TEXT,
     WIDTH_IN,
     Chart,
     figure_svg,
@@ -37,22 +41,16 @@ from .style import (
 logger = logging.getLogger(__name__)
 
 
-
 def draw_charts(report: Report) -> list[Chart]:
-    """Every chart of the report: the casualty chart and the map, each only when it has data.
+    """Every chart of the report: the casualty chart, the daily chart and the map, each only
+    when it has data.
 
-    A report with no casualty figures gets no casualty chart, and one with no incident
-    coordinates gets no map; the templates then say so in words.
+    A report with no casualty figures gets no casualty chart, one with no killed figure in
+    the last 30 days no daily chart, and one with no incident coordinates no map; the
+    templates then say so in words.
     """
-
-    charts: list[Chart] = []
-    casualties = draw_casualty_chart(report)
-    if casualties is not None:
-        charts.append(casualties)
-    incident_map = draw_map(report)
-    if incident_map is not None:
-        charts.append(incident_map)
-    return charts
+    drawn = (draw_casualty_chart(report), draw_daily_chart(report), draw_map(report))
+    return [chart for chart in drawn if chart is not None]
 
 
 # --- the casualty chart -----------------------------------------------------------------
@@ -74,20 +72,24 @@ def _float(value: int | None) -> float | None:
 
 
 def charted_rows(report: Report) -> list[FigureRow]:
-    """Killed rows of the table that have at least one number."""
-    return [
+    """Killed rows of the table that have at least one number: the period's incidents
+    first, then the updates on earlier ones, each in the table's order."""
+    new = {i.id for i in report.incidents if i.status == "new"}
+    rows = [
         r
         for r in report.table
         if r.outcome is Outcome.KILLED
         and (r.low is not None or r.high is not None or _statements_with_figures(r))
     ]
+    return sorted(rows, key=lambda r: not new.intersection(r.incidents))
 
 
 def draw_casualty_chart(report: Report) -> Chart | None:
     """Killed per incident and group: credible low to best, whisker to the highest figure.
 
-    Statements are dots in their stance's colour. Claimed-only figures are hatched bars
-    in the claimed colour; open-ended highs ('more than 30') end in an arrow.
+    Statements are marks in their stance's colour and shape (official square, claimed
+    triangle, independent circle). Claimed-only figures are hatched bars in the claimed
+    colour; open-ended highs ('more than 30') end in an arrow.
     """
     rows = charted_rows(report)
     if not rows:
@@ -99,7 +101,7 @@ def draw_casualty_chart(report: Report) -> Chart | None:
 def _casualty_chart(rows: list[FigureRow], report: Report) -> Chart:
     n = len(rows)
     row_h = 0.36
-    margins = (1.85, 0.25, 0.4, 0.45)
+    margins = (2.0, 0.25, 0.55, 0.42)
     height = margins[2] + margins[3] + row_h * n
     fig = new_figure(WIDTH_IN, height, margins)
     ax = fig.add_subplot()
@@ -118,9 +120,9 @@ def _casualty_chart(rows: list[FigureRow], report: Report) -> Chart:
     ax.set_xlim(0, xmax)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_yticks(range(n), [plain(chart_words.bar_label(r)) for r in rows])
-    ax.tick_params(axis="y", length=0, pad=6, labelsize=7.2)
-    ax.tick_params(axis="x", labelsize=7)
-    ax.set_xlabel(chart_words.CASUALTY_AXIS, color=MUTED, fontsize=7)
+    ax.tick_params(axis="y", length=0, pad=6, labelsize=8)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlabel(chart_words.CASUALTY_AXIS, color=MUTED, fontsize=8)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.grid(axis="x", color="#e3e6ea", linewidth=0.5)
@@ -210,8 +212,8 @@ def _draw_row(ax: Axes, y: int, r: FigureRow, xmax: float, offsets: dict[Stance,
         ax.plot(
             [low_value],
             [yy],
-            marker="o",
-            markersize=3.6,
+            marker=STANCE_MARKERS[stance],
+            markersize=4.2,
             color=colour,
             markeredgecolor="white",
             markeredgewidth=0.4,
@@ -226,8 +228,8 @@ def _draw_row(ax: Axes, y: int, r: FigureRow, xmax: float, offsets: dict[Stance,
             label,
             va="center",
             ha="left",
-            fontsize=7,
-            color=STANCE_COLOURS[Stance.CLAIMED] if claimed else INK,
+            fontsize=8,
+            color=STANCE_TEXT[Stance.CLAIMED] if claimed else INK,
             fontstyle="italic" if claimed else "normal",
             zorder=7,
         )
@@ -263,9 +265,9 @@ def _casualty_legend(fig: Figure) -> None:
             Line2D(
                 [],
                 [],
-                marker="o",
+                marker=STANCE_MARKERS[stance],
                 linestyle="none",
-                markersize=4,
+                markersize=4.5,
                 color=STANCE_COLOURS[stance],
                 label=chart_words.STANCES[stance],
             )
@@ -274,15 +276,12 @@ def _casualty_legend(fig: Figure) -> None:
     fig.legend(
         handles=handles,
         loc="upper left",
-        ncol=7,
+        ncol=4,
         frameon=False,
-        fontsize=6.6,
+        fontsize=8,
         bbox_to_anchor=(0.01, 1 - 0.06 / height),
         handlelength=1.4,
         columnspacing=1.0,
         handletextpad=0.4,
         borderaxespad=0,
     )
-
-
-

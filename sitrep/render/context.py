@@ -8,8 +8,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..config import FurnitureConfig
 from ..model.report import FigureRow, Flag, Incident, Report
 from ..wording import Words
+from ..wording import furniture as furniture_words
 from .maps import unmapped_incidents
 from .style import Chart
 from .worded import Worded, unwrap, wrap
@@ -40,6 +42,10 @@ class _Lookup:
             return incident_id
         where = ", ".join(x for x in (inc.admin1, self.words.country(inc.country)) if x)
         return f"{inc.location} ({where})"
+
+    def severity(self, incident: Incident | Worded) -> str:
+        """The incident's severity in words: 'major', or 'not yet known' with no figure."""
+        return furniture_words.severity_text(unwrap(incident))
 
 
 def table_groups(rows: Sequence[FigureRow]) -> list[tuple[FigureRow, bool]]:
@@ -73,12 +79,23 @@ def chart_data_url(chart: Chart) -> str:
     return f"data:image/svg+xml;base64,{payload}"
 
 
+QUIET_DAY = 1
+"""A report with at most this many incidents (new and updated) is set compact: one page."""
+
+
 def report_context(
-    report: Report, charts: Sequence[Chart], words: Words, **extra: Any
+    report: Report,
+    charts: Sequence[Chart],
+    words: Words,
+    furniture: FurnitureConfig | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
-    """What report templates receive (documented in the templates' headers): the report as
-    :class:`~sitrep.render.worded.Worded` views, charts, lookups, flags and marks."""
+    """What report templates receive (documented in docs/templates.md): the report as
+    :class:`~sitrep.render.worded.Worded` views, charts, lookups, flags and marks, and
+    the furniture (marking, contacts, next edition, licence, data link)."""
     the_map = next((c for c in charts if c.name == "map"), None)
+    current = [i for i in report.incidents if i.status != "context"]
+    furniture = furniture or FurnitureConfig()
     return {
         "report": wrap(report, words),
         "words": words,
@@ -93,6 +110,11 @@ def report_context(
         "contradiction_mark": words.contradiction_mark,
         "no_figure": words.no_figure,
         "silent": words.silent,
+        "furniture": furniture,
+        "marking_meaning": furniture_words.marking_meaning(furniture.marking),
+        "furniture_words": furniture_words,
+        "source_urls": any(s.url for s in report.sources),
+        "compact": len(current) <= QUIET_DAY,
         **extra,
     }
 

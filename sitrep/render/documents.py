@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from ..config import FurnitureConfig
 from ..errors import RenderError
 from ..model.report import Report
 from ..wording import Words, words_for
@@ -31,13 +32,17 @@ def render_markdown(
     stem: str,
     templates: Path | None = None,
     words: Words | None = None,
+    furniture: FurnitureConfig | None = None,
 ) -> str:
     """The report as Markdown; charts are linked as ``{stem}-{chart.name}.svg`` beside it.
-    The words are those of the report's language unless ``words`` is given."""
+    The words are those of the report's language unless ``words`` is given; ``furniture``
+    (marking, contacts, ...) defaults to none."""
     words = words or words_for(report.language)
     env = report_environment("md", templates, words)
     links = {c.name: MdSafe(quote(f"{stem}-{c.name}.svg")) for c in charts}
-    context = report_context(report, charts, words, chart_files=links, stem=stem)
+    context = report_context(
+        report, charts, words, furniture, chart_files=links, stem=stem
+    )
     return _render(env, "report.md.j2", context)
 
 
@@ -48,6 +53,7 @@ def render_html(
     templates: Path | None = None,
     for_pdf: bool = False,
     words: Words | None = None,
+    furniture: FurnitureConfig | None = None,
 ) -> str:
     """The report as one standalone HTML page (CSS inlined, charts as ``data:`` images).
 
@@ -59,7 +65,9 @@ def render_html(
     css = load_css(templates)
     if "</style" in css.lower():
         raise RenderError("report.css contains '</style': remove it (CSS cannot contain it)")
-    context = report_context(report, charts, words, css=Markup(css), for_pdf=for_pdf)
+    context = report_context(
+        report, charts, words, furniture, css=Markup(css), for_pdf=for_pdf
+    )
     return _render(env, "report.html.j2", context)
 
 

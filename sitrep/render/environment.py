@@ -15,6 +15,7 @@ import markupsafe
 from ..errors import RenderError
 from ..wording import Words
 from .context import chart_data_url, where
+from .notes import notes_html, notes_md
 from .safe import plain
 from .worded import unwrapping
 
@@ -119,6 +120,8 @@ def report_environment(
         "where": lambda inc: where(inc, words),
     }
     env.filters.update({name: unwrapping(f) for name, f in filters.items()})
+    # the desk's Markdown (key messages, comment), made inert
+    env.filters["notes"] = (lambda t: MdSafe(notes_md(t))) if kind == "md" else notes_html
     env.globals.update(fmt_datetime=words.datetime, fmt_range=words.range)
     return env
 

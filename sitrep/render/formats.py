@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..config import FurnitureConfig
     from ..model.report import Report
     from .pdf import PdfRenderer
     from .style import Chart
@@ -33,6 +34,8 @@ class RenderJob:
     charts: Sequence[Chart]
     templates: Path | None = None
     pdf_renderer: PdfRenderer | None = None
+    furniture: FurnitureConfig | None = None
+    """Marking, contacts, next edition, licence and data link (``[furniture]``)."""
 
 
 @dataclass(frozen=True)
@@ -55,26 +58,39 @@ class Format:
 def _markdown(job: RenderJob) -> dict[str, Content]:
     from .documents import render_markdown
 
-    text = render_markdown(job.report, job.charts, stem=job.stem, templates=job.templates)
+    text = render_markdown(
+        job.report, job.charts, stem=job.stem, templates=job.templates, furniture=job.furniture
+    )
     return {f"{job.stem}.md": text, **{f"{job.stem}-{c.name}.svg": c.svg for c in job.charts}}
 
 
 def _html(job: RenderJob) -> dict[str, Content]:
     from .documents import render_html
 
-    return {f"{job.stem}.html": render_html(job.report, job.charts, templates=job.templates)}
+    html = render_html(job.report, job.charts, templates=job.templates, furniture=job.furniture)
+    return {f"{job.stem}.html": html}
 
 
 def _pdf(job: RenderJob) -> dict[str, Content]:
-    from .documents import render_html
+    """The tagged PDF/A-3b, with the report's JSON (the same bytes as the JSON format)
+    embedded as its data."""
+    from .documents import render_html, render_json
     from .environment import shipped_templates
-    from .pdf import WeasyPrintRenderer
+    from .pdf import PdfAttachment, WeasyPrintRenderer
 
     renderer = job.pdf_renderer or WeasyPrintRenderer(
         [p for p in (job.templates, shipped_templates()) if p]
     )
-    html = render_html(job.report, job.charts, templates=job.templates, for_pdf=True)
-    return {f"{job.stem}.pdf": renderer.render(html)}
+    html = render_html(
+        job.report, job.charts, templates=job.templates, for_pdf=True, furniture=job.furniture
+    )
+    data = PdfAttachment(
+        name=f"{job.stem}.json",
+        data=render_json(job.report).encode("utf-8"),
+        description="The report's data (sitrep JSON, docs/report-json.md)",
+        modified=job.report.generated_at,
+    )
+    return {f"{job.stem}.pdf": renderer.render(html, [data])}
 
 
 def _json(job: RenderJob) -> dict[str, Content]:

@@ -10,12 +10,8 @@ a perpetrator's claim get a hollow marker in the claimed colour, sized by the cl
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -24,6 +20,8 @@ if TYPE_CHECKING:
 from ..model.records import Outcome, Stance
 from ..model.report import Incident, Report
 from ..wording import charts as chart_words
+from .mapdata import MARGINS, CountryShape, boundaries, extent, fit
+from .placement import Box, Placer, overlaps, text_size
 from .safe import plain
 from .style import (
     INK,
@@ -38,6 +36,8 @@ from .style import (
 
 logger = logging.getLogger(__name__)
 
+_MOVETO, _LINETO, _CLOSEPOLY = 1, 2, 79  # matplotlib.path.Path codes
+
 WATER = "#e4ebf1"
 LAND = "#f3f2ee"
 LAND_FOCUS = "#ffffff"
@@ -45,71 +45,6 @@ BORDER = "#a3abb5"
 BORDER_FOCUS = "#5f6975"
 MARKER = "#3b4654"
 UPDATE = "#ffffff"
-PAD_DEG = 0.8
-MAX_SPAN_DEG = 45.0
-MIN_SPAN_DEG = 4.0
-MARGINS = (0.35, 0.12, 0.08, 0.75)  # left, right, top, bottom (in)
-
-
-@dataclass(frozen=True)
-class CountryShape:
-    """One country's outline, decoded from the shipped data."""
-
-    code: str
-    name: str
-    bbox: tuple[float, float, float, float]
-    label: tuple[float, float]
-    neighbours: tuple[str, ...]
-    polygons: tuple[Polygon, ...]
-
-
-@dataclass(frozen=True)
-class Polygon:
-    """One polygon: its outer ring, then its holes, with the outer ring's bounding box."""
-
-    rings: tuple[tuple[tuple[float, float], ...], ...]
-    bbox: tuple[float, float, float, float]
-
-
-def _polygon(rings: list[list[int]]) -> Polygon:
-    decoded = tuple(_decode(r) for r in rings)
-    xs = [p[0] for p in decoded[0]]
-    ys = [p[1] for p in decoded[0]]
-    return Polygon(decoded, (min(xs), min(ys), max(xs), max(ys)))
-
-
-def _decode(flat: list[int]) -> tuple[tuple[float, float], ...]:
-    points = []
-    x = y = 0
-    for i in range(0, len(flat), 2):
-        x += flat[i]
-        y += flat[i + 1]
-        points.append((x / 100, y / 100))
-    return tuple(points)
-
-
-@cache
-def boundaries() -> dict[str, CountryShape]:
-    """The shipped country outlines by alpha-3 code (empty, with a warning, if missing)."""
-    try:
-        text = resources.files("sitrep").joinpath("data/admin0.json").read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError) as exc:
-        logger.warning("map base data missing (%s): the map shows gridlines only", exc)
-        return {}
-    raw: dict[str, Any] = json.loads(text)["countries"]
-    return {
-        code: CountryShape(
-            code=code,
-            name=info["name"],
-            bbox=(info["bbox"][0], info["bbox"][1], info["bbox"][2], info["bbox"][3]),
-            label=(info["label"][0], info["label"][1]),
-            neighbours=tuple(info["neighbours"]),
-            polygons=tuple(_polygon(poly) for poly in info["polygons"]),
-        )
-        for code, info in raw.items()
-    }
-
-
 def mapped_incidents(report: Report) -> list[Incident]:
     """Incidents of the period (new and updates) that have coordinates."""
     return [
@@ -143,48 +78,6 @@ def marker_diameter(value: float) -> float:
     return min(4.5 + 2.6 * math.sqrt(max(value, 0.0)), 34.0)
 
 
-def _extent(
-    points: list[tuple[float, float]], focus: list[CountryShape]
-) -> tuple[float, float, float, float]:
-    """The lon/lat window: the focus countries and every point, padded."""
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
-    for c in focus:
-        xs += [c.bbox[0], c.bbox[2]]
-        ys += [c.bbox[1], c.bbox[3]]
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    if x1 - x0 > MAX_SPAN_DEG or y1 - y0 > MAX_SPAN_DEG:  # a huge country: frame the points
-        x0, x1 = min(p[0] for p in points), max(p[0] for p in points)
-        y0, y1 = min(p[1] for p in points), max(p[1] for p in points)
-        x0, x1, y0, y1 = x0 - 3, x1 + 3, y0 - 3, y1 + 3
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    half_w = max(x1 - x0, MIN_SPAN_DEG) / 2 + PAD_DEG
-    half_h = max(y1 - y0, MIN_SPAN_DEG * 0.6) / 2 + PAD_DEG
-    return cx - half_w, cx + half_w, max(cy - half_h, -85.0), min(cy + half_h, 85.0)
-
-
-def _fit(
-    window: tuple[float, float, float, float], width_in: float
-) -> tuple[tuple[float, float, float, float], float, float]:
-    """Grow the window so that it fills an axes of the given width; return it with the
-    figure height (in) and the x scale factor (cos of the middle latitude)."""
-    x0, x1, y0, y1 = window
-    k = math.cos(math.radians((y0 + y1) / 2))
-    ax_w = width_in - MARGINS[0] - MARGINS[1]
-    ratio = (y1 - y0) / ((x1 - x0) * k)  # axes height / width
-    ratio = min(max(ratio, 0.45), 0.95)
-    ax_h = ax_w * ratio
-    want_h_deg = (x1 - x0) * k * ratio
-    if want_h_deg > y1 - y0:
-        grow = (want_h_deg - (y1 - y0)) / 2
-        y0, y1 = y0 - grow, y1 + grow
-    else:
-        want_w_deg = (y1 - y0) / ratio / k
-        grow = (want_w_deg - (x1 - x0)) / 2
-        x0, x1 = x0 - grow, x1 + grow
-    return (x0, x1, y0, y1), ax_h + MARGINS[2] + MARGINS[3], k
-
-
 def draw_map(report: Report) -> Chart | None:
     """The incident map, or None when no incident of the period has coordinates."""
     incidents = mapped_incidents(report)
@@ -199,7 +92,7 @@ def _draw_map(report: Report, incidents: list[Incident]) -> Chart:
     codes = {i.country for i in incidents} | set(report.key_figures.countries)
     focus = [shapes[c] for c in sorted(codes) if c in shapes]
     points = [(float(i.longitude or 0), float(i.latitude or 0)) for i in incidents]
-    window, height, k = _fit(_extent(points, focus), WIDTH_IN)
+    window, height, k = fit(extent(points, focus), WIDTH_IN)
     x0, x1, y0, y1 = window
     fig = new_figure(WIDTH_IN, height, MARGINS)
     ax = fig.add_subplot()
@@ -213,7 +106,7 @@ def _draw_map(report: Report, incidents: list[Incident]) -> Chart:
         spine.set_color(BORDER)
         spine.set_linewidth(0.6)
     pt_x = (WIDTH_IN - MARGINS[0] - MARGINS[1]) * 72 / (x1 - x0)  # points per degree lon
-    placer = _Placer(window, pt_x, pt_x / k)
+    placer = Placer(window, pt_x, pt_x / k)
     placer.taken.append(_scale_bar(ax, window, k, placer))
     _draw_markers(ax, incidents, placer)
     _country_labels(ax, shapes, {c.code for c in focus}, placer)
@@ -249,7 +142,7 @@ def _draw_countries(
             if (c.code in focus) != is_focus:
                 continue
             for poly in c.polygons:
-                if not _overlaps(poly.bbox, (x0, y0, x1, y1)):
+                if not overlaps(poly.bbox, (x0, y0, x1, y1)):
                     continue
                 verts: list[tuple[float, float]] = []
                 kinds: list[int] = []
@@ -288,9 +181,6 @@ def _deg(value: int, pos: str, neg: str) -> str:
     return f"{abs(value)}°{pos if value > 0 else neg}"
 
 
-_DIRECTIONS = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]
-Box = tuple[float, float, float, float]
-_MOVETO, _LINETO, _CLOSEPOLY = 1, 2, 79  # matplotlib.path.Path codes
 _LABEL_BOX = {
     "boxstyle": "square,pad=0.12",
     "facecolor": "white",
@@ -299,74 +189,7 @@ _LABEL_BOX = {
 }
 
 
-class _Placer:
-    """Places text boxes (in points from the axes' lower left) where they overlap nothing."""
-
-    def __init__(self, window: tuple[float, float, float, float], pt_x: float, pt_y: float):
-        self.x0, self.x1, self.y0, self.y1 = window
-        self.pt_x, self.pt_y = pt_x, pt_y
-        self.width = (self.x1 - self.x0) * pt_x
-        self.height = (self.y1 - self.y0) * pt_y
-        self.taken: list[Box] = []
-        self.markers: list[tuple[float, float, float]] = []  # x, y, radius (points)
-
-    def to_points(self, lon: float, lat: float) -> tuple[float, float]:
-        return (lon - self.x0) * self.pt_x, (lat - self.y0) * self.pt_y
-
-    def to_data(self, x: float, y: float) -> tuple[float, float]:
-        return self.x0 + x / self.pt_x, self.y0 + y / self.pt_y
-
-    def free(self, box: Box, margin: float = 2.0) -> bool:
-        inside = (
-            box[0] >= margin
-            and box[2] <= self.width - margin
-            and box[1] >= margin
-            and box[3] <= self.height - margin
-        )
-        return inside and not any(_overlaps(box, other) for other in self.taken)
-
-    def around(self, own: int, radius: float, tw: float, th: float) -> tuple[Box, bool] | None:
-        """The best free box beside marker ``own``, and whether it needs a leader line.
-
-        Nearer is better, and a box that is nearer another marker than its own is
-        penalised, so that a reader pairs each label with the right marker.
-        """
-        px, py, own_radius = self.markers[own]
-        best: tuple[float, Box, bool] | None = None
-        for extra in (0.0, 8.0, 16.0, 26.0, 38.0):
-            gap = radius + 2 + extra
-            for rank, (dx, dy) in enumerate(_DIRECTIONS):
-                k = 0.72 if dx and dy else 1.0  # diagonals: keep the corner near the circle
-                bx = px + dx * gap * k - (tw if dx < 0 else 0 if dx > 0 else tw / 2)
-                by = py + dy * gap * k - (th if dy < 0 else 0 if dy > 0 else th / 2)
-                box = (bx, by, bx + tw, by + th)
-                if not self.free(box):
-                    continue
-                mine = _distance(box, px, py) - own_radius
-                cost = extra * 0.8 + rank * 0.5
-                for i, (ox, oy, orad) in enumerate(self.markers):
-                    if i != own and _distance(box, ox, oy) - orad < mine:
-                        cost += 14
-                if best is None or cost < best[0]:
-                    best = (cost, box, extra > 0)
-            if best is not None and best[0] < 4:
-                break
-        return None if best is None else (best[1], best[2])
-
-
-def _distance(box: Box, x: float, y: float) -> float:
-    """Distance from a point to the nearest point of a box."""
-    dx = max(box[0] - x, 0.0, x - box[2])
-    dy = max(box[1] - y, 0.0, y - box[3])
-    return math.hypot(dx, dy)
-
-
-def _text_size(text: str, fontsize: float) -> tuple[float, float]:
-    """Estimated width and height (points) of a line of DejaVu Sans text."""
-    return len(text) * fontsize * 0.58 + 2, fontsize * 1.25
-
-
-def _draw_markers(ax: Axes, incidents: list[Incident], placer: _Placer) -> None:
+def _draw_markers(ax: Axes, incidents: list[Incident], placer: Placer) -> None:
     """Markers, largest first, then labels placed where they overlap nothing placed yet."""
     items: list[tuple[Incident, float, bool, float, float, float, int]] = []
     for inc in incidents:
@@ -406,7 +229,7 @@ def _draw_markers(ax: Axes, incidents: list[Incident], placer: _Placer) -> None:
         items, key=lambda t: (crowding(t), t[0].location)
     ):
         label = plain(inc.location)
-        tw, th = _text_size(label, fs)
+        tw, th = text_size(label, fs)
         found = placer.around(index, d / 2 + 3, tw, th)
         if found is None:
             box, leader = (px + d / 2 + 2, py - th / 2, px + d / 2 + 2 + tw, py + th / 2), False
@@ -437,14 +260,14 @@ def _draw_markers(ax: Axes, incidents: list[Incident], placer: _Placer) -> None:
 
 
 def _country_labels(
-    ax: Axes, shapes: dict[str, CountryShape], focus: set[str], placer: _Placer
+    ax: Axes, shapes: dict[str, CountryShape], focus: set[str], placer: Placer
 ) -> None:
     """Country names at their label points, where they overlap no marker or label."""
     for c in sorted(shapes.values(), key=lambda c: (c.code not in focus, c.code)):
         is_focus = c.code in focus
         fs = 8.0 if is_focus else 6.5
         text = chart_words.country_label(c.code) if not c.code.startswith("~") else c.name.upper()
-        tw, th = _text_size(text, fs)
+        tw, th = text_size(text, fs)
         tw *= 1.08 if is_focus else 1.0
         px, py = placer.to_points(*c.label)
         for shift in (0.0, -14.0, 14.0, -28.0, 28.0):
@@ -466,12 +289,8 @@ def _country_labels(
                 break
 
 
-def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
 def _scale_bar(
-    ax: Axes, window: tuple[float, float, float, float], k: float, placer: _Placer
+    ax: Axes, window: tuple[float, float, float, float], k: float, placer: Placer
 ) -> Box:
     """Draw a scale bar in the lower left corner; return the box it takes (points)."""
     x0, x1, y0, y1 = window
@@ -502,55 +321,25 @@ def _scale_bar(
 def _map_legend(fig: Figure) -> None:
     from matplotlib.lines import Line2D
 
+    def dot(
+        label: str, face: str, edge: str, size: float = 7, *, width: float | None = None,
+        alpha: float | None = None,
+    ) -> Line2D:  # fmt: skip
+        return Line2D([], [], marker="o", linestyle="none", markersize=size, alpha=alpha,
+                      markerfacecolor=face, markeredgecolor=edge, markeredgewidth=width,
+                      label=label)  # fmt: skip
+
+    claimed = STANCE_COLOURS[Stance.CLAIMED]
     handles = [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="none",
-            markersize=7,
-            markerfacecolor=MARKER,
-            markeredgecolor=MARKER,
-            alpha=0.85,
-            label=chart_words.MAP_LEGEND["new"],
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="none",
-            markersize=7,
-            markerfacecolor=UPDATE,
-            markeredgecolor=MARKER,
-            markeredgewidth=1.2,
-            label=chart_words.MAP_LEGEND["update"],
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="none",
-            markersize=7,
-            markerfacecolor="none",
-            markeredgecolor=STANCE_COLOURS[Stance.CLAIMED],
-            markeredgewidth=1.2,
-            label=chart_words.MAP_LEGEND["claimed"],
-        ),
+        dot(chart_words.MAP_LEGEND["new"], MARKER, MARKER, alpha=0.85),
+        dot(chart_words.MAP_LEGEND["update"], UPDATE, MARKER, width=1.2),
+        dot(chart_words.MAP_LEGEND["claimed"], "none", claimed, width=1.2),
     ]
-    for value in (1, 10, 50):
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="none",
-                markersize=marker_diameter(value),
-                markerfacecolor="none",
-                markeredgecolor=MUTED,
-                markeredgewidth=0.6,
-                label=chart_words.killed_legend(value),
-            )
-        )
+    handles += [
+        dot(chart_words.killed_legend(value), "none", MUTED, marker_diameter(value),
+            width=0.6)
+        for value in (1, 10, 50)
+    ]  # fmt: skip
     fig.legend(
         handles=handles,
         loc="lower center",

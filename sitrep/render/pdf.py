@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Sequence
@@ -20,11 +21,23 @@ Kind = Literal["html", "md", "text"]
 # --- PDF -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A file embedded in the PDF (PDF/A-3 associated file): the report's JSON."""
+
+    name: str
+    data: bytes
+    description: str
+    modified: dt.datetime
+    relationship: str = "Data"
+    """ISO 32000-2 7.11.3: 'Data' for the data the document shows; 'Source', 'Supplement'."""
+
+
 class PdfRenderer(Protocol):
     """Turns the report's print HTML into PDF bytes."""
 
-    def render(self, html: str) -> bytes:
-        """The PDF of ``html``."""
+    def render(self, html: str, attachments: Sequence[PdfAttachment] = ()) -> bytes:
+        """The PDF of ``html``, with ``attachments`` embedded."""
         ...
 
 
@@ -73,19 +86,69 @@ def _fetcher(policy: FetchPolicy) -> Any:
     return PolicyFetcher(timeout=5, allow_redirects=False)
 
 
+_RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+_PDFUA_PART = "{http://www.aiim.org/pdfua/ns/id/}part"
+
+
+def _declare_pdf_ua(document: Any) -> None:
+    """Add the PDF/UA-1 identification (ISO 14289-1, pdfuaid:part) to the XMP metadata
+    WeasyPrint writes for PDF/A: it makes one variant at a time, and the tags PDF/UA
+    needs are its ``pdf_tags``. Changes this one document's metadata, nothing global."""
+    from xml.etree import ElementTree
+
+    metadata = document.metadata
+    rdf = metadata.generate_rdf_metadata
+
+    def with_ua(variant: str, version: int, conformance: str | None) -> bytes:
+        root = ElementTree.fromstring(rdf(variant, version, conformance))
+        description = root.find(f"{_RDF}Description")
+        if description is not None:
+            description.set(_PDFUA_PART, "1")
+        out: bytes = ElementTree.tostring(root, encoding="utf-8")
+        return out
+
+    metadata.generate_rdf_metadata = with_ua
+
+
 class WeasyPrintRenderer:
     """The real PDF renderer: WeasyPrint, imported on first use, with a locked-down fetcher.
 
     ``folders`` are the folders whose files the HTML may load (the user's templates and
     the shipped ones; the first is the base for relative URLs). ``policy`` records what
     the last rendering asked for and what was refused.
+
+    ``archival`` (the default) makes a tagged PDF/A-3b that also declares PDF/UA-1: a
+    structure tree in reading order, /Lang from ``<html lang>``, the title shown, table
+    headers, each image's alt text, sRGB output intent, and the attachments embedded as
+    associated files. Without it: an untagged PDF with the attachments (the benchmark's
+    baseline, bench/bench_pdf.py).
     """
 
-    def __init__(self, folders: Sequence[Path] | None = None) -> None:
+    def __init__(self, folders: Sequence[Path] | None = None, *, archival: bool = True) -> None:
         self.folders = list(folders) if folders else [shipped_templates()]
         self.policy = FetchPolicy(self.folders)
+        self.archival = archival
 
-    def render(self, html: str) -> bytes:
+    def options(self, attachments: Sequence[PdfAttachment] = ()) -> dict[str, Any]:
+        """The options of ``write_pdf``: the PDF variant, tags and attachments."""
+        import weasyprint
+
+        files = [
+            weasyprint.Attachment(
+                string=a.data, name=a.name, description=a.description,
+                created=a.modified, modified=a.modified, relationship=a.relationship,
+            )
+            for a in attachments
+        ]  # fmt: skip
+        if not self.archival:
+            return {"attachments": files}
+        return {
+            "attachments": files,
+            "pdf_variant": "pdf/a-3b",
+            "pdf_tags": True,
+        }
+
+    def render(self, html: str, attachments: Sequence[PdfAttachment] = ()) -> bytes:
         """The PDF of ``html``; raises :class:`RenderError` if WeasyPrint fails."""
         progress = logging.getLogger("weasyprint.progress")
         if progress.level == logging.NOTSET:  # its step-by-step INFO lines drown the CLI's
@@ -100,10 +163,13 @@ class WeasyPrintRenderer:
         base = self.folders[0].resolve().as_uri() + "/"
         self.policy = FetchPolicy(self.folders)
         try:
+            options = self.options(attachments)
             document = weasyprint.HTML(
                 string=html, base_url=base, url_fetcher=_fetcher(self.policy)
-            )
-            pdf: bytes = document.write_pdf()
+            ).render(**options)
+            if self.archival:
+                _declare_pdf_ua(document)
+            pdf: bytes = document.write_pdf(**options)
         except Exception as exc:  # WeasyPrint raises many types; report them all the same way
             raise RenderError(
                 f"the PDF could not be made: {type(exc).__name__}: {exc} (check the HTML "
@@ -117,10 +183,12 @@ class RecordingPdfRenderer:
 
     def __init__(self) -> None:
         self.html: list[str] = []
+        self.attachments: list[PdfAttachment] = []
 
-    def render(self, html: str) -> bytes:
-        """Record ``html``; return a minimal PDF."""
+    def render(self, html: str, attachments: Sequence[PdfAttachment] = ()) -> bytes:
+        """Record ``html`` and the attachments; return a minimal PDF."""
         self.html.append(html)
+        self.attachments.extend(attachments)
         return minimal_pdf("sitrep test PDF")
 
 

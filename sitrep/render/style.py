@@ -16,15 +16,48 @@ from ..model.records import Stance
 logger = logging.getLogger(__name__)
 
 
-STANCE_COLOURS: dict[Stance, str] = {
-    Stance.OFFICIAL: "#2f5d8a",
-    Stance.CLAIMED: "#b5452f",
-    Stance.INDEPENDENT: "#3d7a5a",
+# Okabe & Ito (2008), "Color Universal Design": told apart by every common form of colour
+# blindness. Stances have these colours for marks and rules, a darker shade of the same hue
+# for text (WCAG AA, 4.5:1 on white), and a marker shape each, so that no chart depends on
+# colour alone.
+OKABE_ITO = {
+    "orange": "#e69f00",
+    "sky_blue": "#56b4e9",
+    "bluish_green": "#009e73",
+    "yellow": "#f0e442",
+    "blue": "#0072b2",
+    "vermillion": "#d55e00",
+    "reddish_purple": "#cc79a7",
+    "black": "#000000",
 }
-ESTIMATE_COLOUR = "#8d99a6"  # the credible estimate (low), darker than the low-best span
+STANCE_COLOURS: dict[Stance, str] = {
+    Stance.OFFICIAL: OKABE_ITO["blue"],
+    Stance.CLAIMED: OKABE_ITO["vermillion"],
+    Stance.INDEPENDENT: OKABE_ITO["bluish_green"],
+}
+STANCE_TEXT: dict[Stance, str] = {
+    Stance.OFFICIAL: "#005a8c",
+    Stance.CLAIMED: "#a84800",
+    Stance.INDEPENDENT: "#00735a",
+}
+STANCE_MARKERS: dict[Stance, str] = {
+    Stance.OFFICIAL: "s",  # square
+    Stance.CLAIMED: "^",  # triangle
+    Stance.INDEPENDENT: "o",  # circle
+}
+# Countries in the daily chart: a colour and a hatch each, in the order countries come.
+SERIES_FILLS: tuple[tuple[str, str], ...] = (
+    (OKABE_ITO["sky_blue"], ""),
+    (OKABE_ITO["orange"], "////"),
+    (OKABE_ITO["reddish_purple"], "...."),
+    (OKABE_ITO["yellow"], "xxxx"),
+    (OKABE_ITO["bluish_green"], "\\\\"),
+    (OKABE_ITO["blue"], "++"),
+)
+ESTIMATE_COLOUR = "#5f6975"  # the credible estimate (low): 5.6:1 on white
 ESTIMATE_SPAN_COLOUR = "#c9d0d8"
 INK = "#2b2f36"
-MUTED = "#6b7480"
+MUTED = "#5f6975"
 FONT = ["DejaVu Sans"]  # ships with matplotlib: same glyphs on every machine
 WIDTH_IN = 7.0  # A4 text width (180 mm) is 7.09 in
 
@@ -88,3 +121,19 @@ def figure_svg(fig: Figure) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "sitrep"})
     return buf.getvalue().decode("utf-8")
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of '#rrggbb' or '#rgb'."""
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21; AA asks 4.5 for text, 3 for marks)."""
+    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)

@@ -36,6 +36,7 @@ from ..reconcile.figures import (
 from ..reconcile.merge import MergedIncident
 from ..reconcile.outcomes import outcome_views
 from ..reconcile.sources import SourceNumbers, number_sources, source_key
+from .daily import daily_counts
 from .developments import first_in_region, key_developments
 from .filters import passes
 from .headline import new_information, placement, restated, unconfirmed
@@ -234,6 +235,7 @@ def summarise(
             ],
             records_loaded=inputs.records_loaded,
         ),
+        daily=daily_counts(log, period.end),
     )
 
 

@@ -7,13 +7,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..model.records import Outcome
+from ..model.records import Outcome, Record
 from ..model.report import Change, FigureRow, Period, ReportFilter, Trend
 from ..reconcile.figures import FigureRules, collect_statements, figure_rows
 from ..reconcile.merge import MergedIncident
 from ..reconcile.sources import number_sources
 from .filters import record_passes
-from .period import in_period
+from .period import in_period, span
 from .totals import total
 
 
@@ -41,18 +41,39 @@ def history(
     statements = collect_statements(relevant, as_of=period.end)
     numbers = number_sources(s.source for s in statements)  # not shown: any order will do
     rows = figure_rows(statements, numbers, rules)
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    for n, row in enumerate(rows):
+        for i in row.incidents:
+            rows_of[i].append(n)
     if flt and not flt.is_empty:
-        rows_of: dict[str, list[FigureRow]] = defaultdict(list)
-        for row in rows:
-            for i in row.incidents:
-                rows_of[i].append(row)
-        relevant = [inc for inc in relevant if record_passes(inc.record, rows_of[inc.id], flt)]
+        relevant = [
+            inc for inc in relevant
+            if record_passes(inc.record, [rows[n] for n in rows_of[inc.id]], flt)
+        ]  # fmt: skip
+    ids_of: dict[int, set[str]] = defaultdict(set)
+    for inc in relevant:
+        for k in _earlier_periods(inc.record, period, periods):
+            ids_of[k].add(inc.id)
     out = []
     for k in range(1, periods + 1):
+        ids = ids_of[k]
+        mine = [rows[n] for n in sorted({n for i in ids for n in rows_of[i]})]
+        out.append(PeriodCount(len(ids), total(mine, Outcome.KILLED, None, None, 0).low))
+    return out
+
+
+def _earlier_periods(record: Record, period: Period, periods: int) -> list[int]:
+    """The earlier periods (1 = the one just before ``period``) an event certainly falls
+    in: those its span overlaps, checked by the rule for "new" (``in_period``)."""
+    days = period.days
+    first, last = span(record)
+    lowest = max(1, -(-(period.start - last).days // days))
+    highest = min(periods, ((period.start - first).days + days - 1) // days)
+    out = []
+    for k in range(lowest, highest + 1):
         start = period.start - dt.timedelta(days=days * k)
-        end = start + dt.timedelta(days=days - 1)
-        ids = {inc.id for inc in relevant if in_period(inc.record, start, end)}
-        out.append(PeriodCount(len(ids), killed_low(rows, ids)))
+        if in_period(record, start, start + dt.timedelta(days=days - 1)):
+            out.append(k)
     return out
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 
 from ..model.records import Stance
-from ..model.report import FigureRow, Incident
+from ..model.report import DayCount, FigureRow, Incident
 from . import figures
 from .labels import country, group_words
 
@@ -18,6 +20,16 @@ CASUALTY_LEGEND = {
     "claimed_only": "claimed only",
 }
 STANCES = {s: s.value for s in Stance}
+DAILY_TITLE = (
+    "People killed per day over the last 30 days, by country and incident date: "
+    "credible estimate (low) above, figures only claims give apart below"
+)
+DAILY_PANELS = {
+    "credible": "Credible estimate (low)",
+    "claimed": "Claimed only (not verified)",
+    "claimed_legend": "claimed only",
+}
+DAILY_NONE = "none"
 MAP_TITLE = "Incidents in the period, sized by people killed (credible estimate)"
 MAP_LEGEND = {"new": "new in period", "update": "update", "claimed": "claimed figure only"}
 
@@ -83,3 +95,47 @@ def map_alt(
     if not outlines:
         alt += ". Country outlines are missing: gridlines only."
     return alt + "."
+
+
+def country_name(code: str) -> str:
+    """A country's name in a legend: 'Burkina Faso'."""
+    return country(code)
+
+
+def day_label(day: dt.date) -> str:
+    """A tick of the daily chart: '2 Jun'."""
+    return f"{day.day} {day:%b}"
+
+
+def daily_alt(counts: Sequence[DayCount], first: dt.date, last: dt.date) -> str:
+    """A text description of the daily chart: totals per country, then each day with a
+    toll, credible and claimed apart."""
+    per_country: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for c in counts:
+        totals = per_country[c.country]
+        totals[0] += c.incidents
+        totals[1] += c.killed_low
+        totals[2] += c.killed_claimed
+    parts = [
+        f"{country(code)}: {n} incident{'s' if n != 1 else ''}, {low} killed (credible low)"
+        + (f", {claimed} more claimed" if claimed else "")
+        for code, (n, low, claimed) in sorted(per_country.items())
+    ]
+    days = [
+        f"{day_label(c.day)} {country(c.country)} {c.killed_low}"
+        + (f" (claimed {c.killed_claimed})" if c.killed_claimed else "")
+        for c in counts
+        if c.killed_low or c.killed_claimed
+    ]
+    text = (
+        f"Bar chart of people killed per day from {figures_date(first)} to "
+        f"{figures_date(last)}, by country. " + "; ".join(parts) + "."
+    )
+    if days:
+        text += " Days with a toll: " + "; ".join(days) + "."
+    return text
+
+
+def figures_date(day: dt.date) -> str:
+    """'2 June 2025'."""
+    return f"{day.day} {day:%B %Y}"

@@ -1,0 +1,69 @@
+"""Importing a dataset's file: its importer's records, validated, written for the store.
+
+The folder store cannot be written to: an import is written as one JSONL file in the
+data folder (``imports/<source>-<name>.jsonl``, replaced whole by a re-import, so a
+re-import of the same file gives the same bytes). The SQL store will take the records
+with revisions instead (docs/importing.md).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem, UsageError
+from .ingest.importers import IMPORTERS
+from .ingest.sheets import SheetRecord
+from .store.validate import validate_raw
+from .writers import atomic_text
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ImportSummary:
+    """What one file's import did."""
+
+    source: str
+    location: str
+    written: Path
+    records: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def import_name(source: str, location: str) -> str:
+    """The file name of an import: ``acled-<file stem>.jsonl`` (for a URL, its path)."""
+    stem = Path(location.split("?")[0].rstrip("/")).stem or "api"
+    return f"{source}-{re.sub(r'[^A-Za-z0-9._-]+', '-', stem).strip('-')}.jsonl"
+
+
+def import_file(
+    source: str, location: str, folder: Path, dataset: str | None = None
+) -> ImportSummary:
+    """Import one file (or URL) with the importer named ``source`` into ``folder``:
+    valid records are written one a line; every unreadable row or invalid record is a
+    problem in the summary, and the rest is imported."""
+    importer = IMPORTERS.get(source)
+    if importer is None:
+        raise UsageError(f"unknown source {source!r} (expected one of {', '.join(IMPORTERS)})")
+    summary = ImportSummary(source, location, folder / import_name(source, location))
+    with atomic_text(summary.written) as out:
+        for item in importer.read(location, dataset or importer.dataset):
+            if isinstance(item, Problem):
+                summary.problems.append(item)
+                continue
+            record, problems = validate_raw(item)
+            if isinstance(item, SheetRecord):
+                problems = item.locate(problems)
+            if problems or record is None:
+                summary.problems.extend(problems)
+                continue
+            data = record.model_dump(mode="json", exclude_defaults=True)
+            out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+            summary.records += 1
+    logger.info("%s: %d record(s) into %s, %d problem(s)",
+                location, summary.records, summary.written, len(summary.problems))  # fmt: skip
+    return summary

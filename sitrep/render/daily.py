@@ -1,0 +1,143 @@
+"""The daily chart: people killed per day over the last 30 days, by country.
+
+Two panels on one time axis: above, the credible figure (conservative low) as bars stacked
+by country; below, apart, the figures only claims give, as hatched outlines. Each country
+has an Okabe-Ito colour and a hatch of its own, and the legend names them, so the chart
+reads without colour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+from ..model.records import Stance
+from ..model.report import DayCount, Report
+from ..summarise.daily import DAYS
+from ..wording import charts as chart_words
+from .style import (
+    INK,
+    MUTED,
+    SERIES_FILLS,
+    STANCE_COLOURS,
+    WIDTH_IN,
+    Chart,
+    figure_svg,
+    new_figure,
+    svg_style,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def draw_daily_chart(report: Report) -> Chart | None:
+    """The daily chart of the report, or None when nobody put a figure on anyone killed in
+    the 30 days (a chart of zeros says nothing the key figures do not)."""
+    if not any(c.killed_low or c.killed_claimed for c in report.daily):
+        return None
+    end = report.period.end
+    days = [end - dt.timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
+    with svg_style():
+        return _daily_chart(report.daily, days)
+
+
+def _series(counts: list[DayCount], days: list[dt.date], field: str) -> dict[str, list[int]]:
+    """Per country (most killed first), the value of ``field`` on each day."""
+    index = {d: i for i, d in enumerate(days)}
+    out: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
+    for c in counts:
+        out[c.country][index[c.day]] += getattr(c, field)
+    return dict(sorted(out.items(), key=lambda kv: (-sum(kv[1]), kv[0])))
+
+
+def _daily_chart(counts: list[DayCount], days: list[dt.date]) -> Chart:
+    margins = (0.55, 0.2, 0.55, 0.5)
+    height = 2.9
+    fig = new_figure(WIDTH_IN, height, margins)
+    grid = fig.add_gridspec(2, 1, height_ratios=(2.2, 1), hspace=0.45)
+    credible_ax = fig.add_subplot(grid[0])
+    claimed_ax = fig.add_subplot(grid[1], sharex=credible_ax)
+    credible = _series(counts, days, "killed_low")
+    claimed = _series(counts, days, "killed_claimed")
+    countries = list(dict.fromkeys([*credible, *claimed]))
+    fills = {c: SERIES_FILLS[i % len(SERIES_FILLS)] for i, c in enumerate(countries)}
+    _stack(credible_ax, credible, fills, outline=False)
+    _stack(claimed_ax, claimed, fills, outline=True)
+    credible_ax.set_title(chart_words.DAILY_PANELS["credible"], loc="left", fontsize=8, color=INK)
+    claimed_ax.set_title(chart_words.DAILY_PANELS["claimed"], loc="left", fontsize=8, color=INK)
+    ticks = [i for i, d in enumerate(days) if d.weekday() == days[-1].weekday()]
+    claimed_ax.set_xticks(ticks, [chart_words.day_label(days[i]) for i in ticks])
+    claimed_ax.set_xlim(-0.6, len(days) - 0.4)
+    for ax in (credible_ax, claimed_ax):
+        from matplotlib.ticker import MaxNLocator
+
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4 if ax is credible_ax else 2, integer=True))
+        ax.tick_params(labelsize=8)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.grid(axis="y", color="#e3e6ea", linewidth=0.5)
+        ax.set_axisbelow(True)
+    credible_ax.tick_params(labelbottom=False)
+    credible_ax.set_ylabel(chart_words.CASUALTY_AXIS, fontsize=8, color=MUTED)
+    _legend(fig, countries, fills, height)
+    return Chart(
+        name="daily",
+        title=chart_words.DAILY_TITLE,
+        svg=figure_svg(fig),
+        alt=chart_words.daily_alt(counts, days[0], days[-1]),
+    )
+
+
+def _stack(
+    ax: Axes, series: dict[str, list[int]], fills: dict[str, tuple[str, str]], outline: bool
+) -> None:
+    """Bars stacked by country; ``outline`` draws them hatched in the claimed colour."""
+    bottom = [0] * len(next(iter(series.values()), []))
+    for country, values in series.items():
+        if not any(values):
+            continue
+        colour, hatch = fills[country]
+        style: dict[str, Any] = (
+            {"color": "white", "edgecolor": STANCE_COLOURS[Stance.CLAIMED], "linewidth": 0.8}
+            if outline
+            else {"color": colour, "edgecolor": INK, "linewidth": 0.4}
+        )
+        ax.bar(range(len(values)), values, width=0.75, bottom=bottom, hatch=hatch or None,
+               zorder=2, **style)  # fmt: skip
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    if not any(bottom):
+        ax.set_ylim(0, 1)
+        ax.text(0.5, 0.5, chart_words.DAILY_NONE, transform=ax.transAxes, ha="center",
+                va="center", fontsize=8, color=MUTED)  # fmt: skip
+
+
+def _legend(
+    fig: Any, countries: list[str], fills: dict[str, tuple[str, str]], height: float
+) -> None:
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(
+            facecolor=fills[c][0],
+            edgecolor=INK,
+            linewidth=0.4,
+            hatch=fills[c][1] or None,
+            label=chart_words.country_name(c),
+        )
+        for c in countries
+    ]
+    handles.append(
+        Patch(
+            facecolor="white",
+            edgecolor=STANCE_COLOURS[Stance.CLAIMED],
+            hatch="////",
+            label=chart_words.DAILY_PANELS["claimed_legend"],
+        )
+    )
+    fig.legend(handles=handles, loc="upper left", ncol=min(len(handles), 5), frameon=False,
+               fontsize=8, bbox_to_anchor=(0.01, 1 - 0.04 / height), handlelength=1.6,
+               columnspacing=1.2, handletextpad=0.4, borderaxespad=0)  # fmt: skip

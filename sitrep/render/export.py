@@ -1,0 +1,115 @@
+"""Reconciled incidents for partners: one row per incident, casualty group and outcome,
+with the official, claimed and independent figures and low/best/high (CSV, HXL, JSONL)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from ..model.records import EventFields
+from ..model.report import Cell, FigureRow, Incident, Report
+
+logger = logging.getLogger(__name__)
+
+EXPORT_FORMATS = ("csv", "hxl", "jsonl")
+
+# column -> HXL hashtag
+COLUMNS: dict[str, str] = {
+    "incident": "#event+code",
+    "records": "#event+code+records",
+    "status": "#status",
+    "date": "#date+occurred",
+    "end_date": "#date+end",
+    "date_precision": "#date+precision",
+    "country": "#country+code",
+    "admin1": "#adm1+name",
+    "admin2": "#adm2+name",
+    "location": "#loc+name",
+    "latitude": "#geo+lat",
+    "longitude": "#geo+lon",
+    "event_type": "#event+type",
+    "sub_event_type": "#event+type+sub",
+    "perpetrator": "#group+name+first",
+    "target": "#group+name+second",
+    "group": "#affected+group",
+    "outcome": "#affected+outcome",
+    "official": "#affected+official",
+    "claimed": "#affected+claimed",
+    "independent": "#affected+independent",
+    "low": "#affected+low",
+    "best": "#affected+best",
+    "high": "#affected+high",
+    "high_open": "#affected+high+open",
+    "covers": "#event+code+covers",
+}
+
+
+def _stated(cell: Cell) -> str:
+    """A cell as text: 'FAMa: more than 30; AFP: 12' (no figure: the speaker alone)."""
+    return "; ".join(f"{s.by}: {s.wording}" if s.wording else s.by for s in cell.statements)
+
+
+def _statements(cell: Cell) -> list[dict[str, Any]]:
+    return [
+        {
+            "by": s.by,
+            "figure": s.wording,
+            "low": s.low,
+            "high": s.high,
+            "reported": s.reported and s.reported.isoformat(),
+        }
+        for s in cell.statements
+    ]
+
+
+def export_rows(report: Report, structured: bool = False) -> Iterator[dict[str, Any]]:
+    """The rows of the export: incidents of the period (not context), a row per figure
+    row; an incident without figures gives one row with empty figures."""
+    for incident in report.incidents:
+        if incident.status == "context":
+            continue
+        rows: list[FigureRow | None] = list(incident.figures) or [None]
+        for row in rows:
+            yield _row(incident, row, structured)
+
+
+def _row(incident: Incident, row: FigureRow | None, structured: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "incident": incident.id,
+        "records": incident.records if structured else ";".join(incident.records),
+        "status": incident.status,
+    }
+    event = incident.model_dump(mode="json", include={*COLUMNS} & set(EventFields.model_fields))
+    out.update({k: event.get(k) for k in COLUMNS if k in event})
+    if row is None:
+        return out | {k: None for k in COLUMNS if k not in out}
+    cells = {"official": row.official, "claimed": row.claimed, "independent": row.independent}
+    out.update({
+        "group": row.group.value,
+        "outcome": row.outcome.value,
+        **{k: _statements(c) if structured else _stated(c) for k, c in cells.items()},
+        "low": row.low, "best": row.best, "high": row.high, "high_open": row.high_open,
+        "covers": [i for i in row.incidents if i != incident.id] if structured else
+        ";".join(i for i in row.incidents if i != incident.id),
+    })  # fmt: skip
+    return out
+
+
+def export_text(report: Report, fmt: str) -> str:
+    """The export of a report as ``csv``, ``hxl`` (CSV with a hashtag row) or ``jsonl``."""
+    if fmt == "jsonl":
+        return "".join(
+            json.dumps(r, ensure_ascii=False) + "\n" for r in export_rows(report, structured=True)
+        )
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    if fmt == "hxl":
+        writer.writerow(COLUMNS)
+    for r in export_rows(report):
+        writer.writerow({k: "" if v is None else v for k, v in r.items()})
+    return buffer.getvalue()

@@ -1,0 +1,133 @@
+"""The PDF read back as a machine reads it (pikepdf): PDF/A-3b with the report's JSON
+embedded, tagged for PDF/UA-1 (structure tree, /Lang, title shown, table headers, alt text
+on every figure), and the furniture on every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from sitrep.config import load_config
+from sitrep.pipeline import Generated, generate
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "examples" / "sahel-2025-06"
+DAY = dt.date(2025, 6, 2)
+NOW = dt.datetime(2025, 6, 3, 6, tzinfo=dt.UTC)
+
+FURNITURE = """
+[furniture]
+marking = "tlp:amber"
+contacts = ["Sahel desk: desk@example.org"]
+next_edition = "3 June 2025, 06:00 UTC"
+licence = "CC BY 4.0"
+data_url = "https://example.org/sitrep/2025-06-02.json"
+"""
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    root = tmp_path_factory.mktemp("pdf-structure")
+    (root / "sitrep.toml").write_text(f'[report]\ndata = "{DATA}"\n' + FURNITURE)
+    config = load_config(root).with_overrides(output=root / "out")
+    return generate(config, start=DAY, now=NOW, formats=["pdf", "json"])
+
+
+@pytest.fixture(scope="module")
+def pdf(generated: Generated) -> Iterator[pikepdf.Pdf]:
+    with pikepdf.open(generated.files["pdf"]) as document:
+        yield document
+
+
+def elements(node: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
+    """Every structure element under ``node``, depth first (reading order)."""
+    kids = node.get("/K")
+    if kids is None:
+        return
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from elements(kid)
+
+
+def tags(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    return list(elements(pdf.Root.StructTreeRoot))
+
+
+def test_tagged_with_language_and_title_shown(pdf: pikepdf.Pdf) -> None:
+    assert pdf.Root.MarkInfo.Marked is True
+    assert str(pdf.Root.Lang) == "en"
+    assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+    assert str(pdf.docinfo.Title) == "Sahel situation report — 2 June 2025"
+    assert "/StructTreeRoot" in pdf.Root
+
+
+def test_declares_pdf_a_3b_and_pdf_ua_1(pdf: pikepdf.Pdf) -> None:
+    with pdf.open_metadata() as meta:
+        assert meta["pdfaid:part"] == "3"
+        assert meta["pdfaid:conformance"] == "B"
+        assert meta["pdfuaid:part"] == "1"
+    intent = pdf.Root.OutputIntents[0]
+    assert intent.S == "/GTS_PDFA1" and "/DestOutputProfile" in intent
+
+
+def test_reading_order_follows_the_sections(pdf: pikepdf.Pdf) -> None:
+    headings = [e for e in tags(pdf) if str(e.S) == "/H2"]
+    assert len(headings) == 8  # every section, in the order of the HTML
+    kinds = [str(e.S) for e in tags(pdf)]
+    assert kinds.index("/H1") < kinds.index("/H2") < kinds.index("/Table")
+
+
+def test_tables_have_header_cells(pdf: pikepdf.Pdf) -> None:
+    tables = [e for e in tags(pdf) if str(e.S) == "/Table"]
+    assert len(tables) == 3  # killed totals, official vs claimed, sources (no layout table)
+    for table in tables:
+        headers = [e for e in elements(table) if str(e.S) == "/TH"]
+        assert headers, "a table without header cells"
+    figures_table = tables[1]
+    header_text = [e for e in elements(figures_table) if str(e.S) == "/TH"]
+    assert len(header_text) == 8
+
+
+def test_every_figure_has_alt_text(pdf: pikepdf.Pdf, generated: Generated) -> None:
+    figures = [e for e in tags(pdf) if str(e.S) == "/Figure"]
+    assert len(figures) == 3  # the casualty chart, the daily chart, the map
+    alts = [str(f.get("/Alt", "")) for f in figures]
+    assert alts[0].startswith("Bar chart of people killed per incident")
+    assert alts[1].startswith("Bar chart of people killed per day")
+    assert alts[2].startswith("Map of incidents")
+    assert all(len(a) > 60 for a in alts)
+
+
+def test_the_json_is_embedded_as_the_reports_data(pdf: pikepdf.Pdf, generated: Generated) -> None:
+    name = generated.files["json"].name
+    assert list(pdf.attachments) == [name]
+    spec = pdf.attachments[name]
+    assert spec.get_file().read_bytes() == generated.files["json"].read_bytes()
+    assert spec.obj.AFRelationship == "/Data"
+    assert spec.get_file().mime_type == "application/json"
+    assert pdf.Root.AF[0].objgen == spec.obj.objgen  # an associated file (PDF/A-3)
+
+
+def test_marking_on_every_page_and_furniture_at_the_end(generated: Generated) -> None:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(generated.files["pdf"]), "-"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    pages = text.split("\f")[:-1]
+    assert len(pages) > 2
+    for page in pages:
+        assert page.count("TLP:AMBER") >= 2, "marking in the header and the footer"
+    last = pages[-1]
+    for expected in (
+        "Next edition: 3 June 2025, 06:00 UTC",
+        "Sahel desk: desk@example.org",
+        "Data licence: CC BY 4.0",
+        "https://example.org/sitrep/2025-06-02.json",
+    ):
+        assert expected in last, expected
