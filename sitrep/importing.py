@@ -33,6 +33,11 @@ class ImportSummary:
     records: int = 0
     problems: list[Problem] = field(default_factory=list)
 
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that kept a row or record out (warnings do not)."""
+        return [p for p in self.problems if p.level == "error"]
+
 
 def import_name(source: str, location: str) -> str:
     """The file name of an import: ``acled-<file stem>.jsonl`` (for a URL, its path)."""
@@ -58,8 +63,8 @@ def import_file(
             record, problems = validate_raw(item)
             if isinstance(item, SheetRecord):
                 problems = item.locate(problems)
-            if problems or record is None:
-                summary.problems.extend(problems)
+            summary.problems.extend(problems)
+            if record is None or any(p.level == "error" for p in problems):
                 continue
             data = record.model_dump(mode="json", exclude_defaults=True)
             out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")

@@ -5,7 +5,8 @@ and figure rules, the formats, the editions, the time); then the records are loa
 (:func:`load`, through the configured store) and merged once (:func:`merge`), and each
 edition is summarised, rendered and written from that one merge
 (:class:`EditionBuilder`). ``sitrep generate`` (:func:`generate`), ``sitrep run``
-(:mod:`sitrep.daily`), ``sitrep explain`` (:func:`explain`) and the web app all call it.
+(:mod:`sitrep.daily`), ``sitrep explain`` (:mod:`sitrep.explaining`) and the web app all
+call it.
 
 Nothing is written until every output of an edition is rendered in memory, and the files
 of an edition are then published as one set (:func:`sitrep.writers.publish_set`), so a
@@ -26,11 +27,9 @@ from .config import REPORT_DATES, Config
 from .errors import ConfigError, DataError, SitrepError, UsageError
 from .ingest.raw import Window
 from .model.edition import DEFAULT_LANGUAGE, Edition
-from .model.records import Record
-from .model.report import FigureRow, Period, PossibleDuplicate, Report, ReportFilter
-from .reconcile.figures import FigureRules, collect_statements, figure_rows
+from .model.report import Period, PossibleDuplicate, Report, ReportFilter
+from .reconcile.bounds import FigureRules
 from .reconcile.merge import MergedIncident, MergeRules, merge_records, possible_duplicates
-from .reconcile.sources import number_sources, source_key
 from .render.formats import FORMATS, Content, RenderJob, unknown_formats
 from .store.base import IncidentStore, LoadResult, VersionedStore
 from .store.open import open_store
@@ -426,40 +425,3 @@ def generate(
     builder = EditionBuilder(plan, store=store, strict=strict, loaded=loaded,
                              pdf_renderer=pdf_renderer)  # fmt: skip
     return builder(edition)
-
-
-# --- explain ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """One incident as the pipeline merged it, and its rows of reconciled figures."""
-
-    incident: MergedIncident
-    rows: list[FigureRow]
-    sources: dict[int, str] = field(default_factory=dict)
-    """The names of the sources the rows number."""
-    possible: list[PossibleDuplicate] = field(default_factory=list)
-    """Pairs with one of the incident's records that matched only in part (not merged)."""
-
-
-def explain(
-    config: Config, records: Sequence[Record], wanted: str, *, as_of: dt.date | None = None
-) -> Explanation:
-    """How the incident holding record ``wanted`` was merged and its figures reconciled,
-    with the configured rules, from every statement reported up to ``as_of``."""
-    rules = Rules.from_config(config)
-    incidents = merge_records(records, rules.merge)
-    inc = next((i for i in incidents if wanted in {r.id for r in i.records}), None)
-    if inc is None:
-        raise UsageError(f"no record with id {wanted!r} (see `sitrep validate` for the ids)")
-    statements = collect_statements(incidents, as_of=as_of)
-    own = [src for r in inc.records for src in r.sources]  # the incident's own sources first
-    numbers = number_sources([*own, *(raw.source for raw in statements)])
-    mine = [s for s in statements if inc.id in s.incidents]
-    names: dict[int, str] = {}
-    for src in [*own, *(raw.source for raw in statements)]:
-        names.setdefault(numbers[source_key(src)], src.name)
-    ids = {r.id for r in inc.records}
-    possible = [d for d in possible_duplicates(incidents, rules.merge) if {d.a, d.b} & ids]
-    return Explanation(inc, figure_rows(mine, numbers, rules.figures), names, possible)

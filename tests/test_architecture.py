@@ -7,11 +7,10 @@ any ``import``/``from ... import`` statement, at module level or inside a functi
 prefix: ``f"sitrep.commands.{name}"`` imports from ``sitrep.commands``).
 
 Layers, lowest first (:data:`LAYERS`): {errors, config, writers} < model < ingest < store <
-reconcile < summarise < wording < render < deliver < {pipeline, daily, importing, project} <
-{commands,
-cli, __main__}. A module may import from its own package, from a module of its own layer or
-from a lower layer, never from a higher one; and no modules may import each other, even
-through others.
+reconcile < summarise < wording < render < deliver < {pipeline, explaining, daily, importing,
+project, desk} < {commands, cli, __main__}. A module may import from its own package, from a
+module of its own layer or from a lower layer, never from a higher one; and no modules may
+import each other, even through others.
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ LAYERS: list[set[str]] = [
     {"wording"},
     {"render"},
     {"deliver"},
-    {"pipeline", "daily", "importing", "project", "desk"},
+    {"pipeline", "explaining", "daily", "importing", "project", "desk"},
     {"commands", "cli", "__main__"},
 ]
 

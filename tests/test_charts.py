@@ -50,12 +50,12 @@ def test_svg_is_deterministic(drawn: dict[str, Chart]) -> None:
 
 def test_casualty_chart_shows_figures(drawn: dict[str, Chart]) -> None:
     texts = svg_texts(drawn["casualties"])
-    for expected in ("31+", "13–14", "200 claimed", "40 claimed", "5 (up to 60)", "101+"):
+    for expected in ("31+", "14 claimed", "200 claimed", "40 claimed", "5 (up to 60)", "101+"):
         assert expected in texts, expected
     assert any("joint: Tahoua + Dosso" in t for t in texts)
     assert "Sirakorola" not in " ".join(texts)  # no figure: not charted
     alt = drawn["casualties"].alt
-    assert "Timbuktu, 2 Jun, armed group: 13–14" in alt
+    assert "Timbuktu, 2 Jun, armed group: 14 claimed" in alt  # the army on its enemy
     assert "Djibo, mid-May, state forces: 200 claimed" in alt
 
 
@@ -87,15 +87,20 @@ def hatched_rows(chart: Chart) -> list[str]:
 
 
 def test_claimed_only_rows_are_hatched(drawn: dict[str, Chart]) -> None:
-    # Djibo (200) and Dioura (40) have only JNIM's claim: a hatched bar each, and no other bar
-    assert hatched_rows(drawn["casualties"]) == ["Djibo, mid-May", "Dioura, 24 May"]
+    # Djibo (200) and Dioura (40) have only JNIM's claim, Timbuktu (14) only the army's count
+    # of its enemy's dead (a party claim): a hatched bar each, and no other bar
+    assert hatched_rows(drawn["casualties"]) == [
+        "Timbuktu, 2 Jun",
+        "Djibo, mid-May",
+        "Dioura, 24 May",
+    ]
 
 
 def test_value_text() -> None:
     report = sahel_report()
     rows = {(r.incident, r.group.value): r for r in report.table if r.outcome.value == "killed"}
     assert value_text(rows[(DJIBO, "state_forces")]) == "200 claimed"
-    assert value_text(rows[(TIMBUKTU, "armed_group")]) == "13–14"
+    assert value_text(rows[(TIMBUKTU, "armed_group")]) == "14 claimed"
     assert value_text(rows[(TAHOUA, "state_forces")]) == "101+"
 
 
@@ -115,7 +120,8 @@ def test_empty_report_draws_nothing() -> None:
 def test_one_incident() -> None:
     drawn = {c.name: c for c in draw_charts(one_incident_report())}
     assert list(drawn) == ["casualties", "map"]
-    assert svg_texts(drawn["casualties"]).count("13–14") == 1
+    assert svg_texts(drawn["casualties"]).count("14 claimed") == 1
+    assert hatched_rows(drawn["casualties"]) == ["Timbuktu, 2 Jun"]
     assert "Timbuktu" in svg_texts(drawn["map"])
 
 

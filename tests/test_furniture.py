@@ -81,7 +81,7 @@ def test_quiet_day_is_compact_without_empty_headings() -> None:
     assert '<body class="pdf compact">' in html
     md = render.render_markdown(report, [], stem="s")
     assert "### Updates" not in md and "(0)" not in md
-    assert "No updates on earlier incidents." in md
+    assert "No new information on earlier incidents." in md
 
 
 def test_sources_without_addresses_have_no_address_column() -> None:

@@ -35,7 +35,7 @@ def test_dyadic_export_maps_every_field(tmp_path: Path) -> None:
     ]
     assert r["claims"] == [{"source": "acled", "by": "ACLED", "stance": "independent",
                             "group": "unknown", "outcome": "killed", "count": "41",
-                            "quote": "as coded by ACLED"}]  # fmt: skip
+                            "reported": "2025-05-30", "quote": "as coded by ACLED"}]  # fmt: skip
     old = records["acled-MLI9002"]  # '31 December 2020', time_precision 2
     assert (old["date"], old["date_precision"]) == ("2020-12-31", "week")
     assert old["sub_event_type"] == "remote_explosive_landmine_ied"

@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from reading import EN, worded
 
 from sitrep.config import Config
+from sitrep.explaining import explain
 from sitrep.model.counts import parse_count
 from sitrep.model.records import Group, Outcome, Record, Stance
 from sitrep.model.report import FigureRow, Flag
-from sitrep.pipeline import explain
 from sitrep.reconcile import (
     FigureRules,
     MergedIncident,
@@ -617,8 +617,10 @@ def test_property_open_ended_counts_never_produce_a_finite_high(data: list[dict[
             assert row.high == max(bounded)
             assert all(row.high >= lo for lo in open_lows)
         else:
+            # open-ended when an open figure reaches the largest bounded one ("hundreds"
+            # next to "about 100" gives "100+", issue 8)
             assert open_lows and row.high_open
-            assert not bounded or max(open_lows) > max(bounded)
+            assert not bounded or max(open_lows) >= max(bounded)
 
 
 @PROPERTY

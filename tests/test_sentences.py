@@ -75,7 +75,8 @@ def traceable_numbers(report: Report) -> dict[int, set[str]]:
                 and (t.country is None or {country_of.get(i) for i in r.incidents} == {t.country})]
         add(sum(_upper(r) for r in rows), f"upper sum of {t.text}")
     current = [i for i in report.incidents if i.status in ("new", "update")]
-    for value in (report.key_figures.incidents, report.key_figures.updates, len(current)):
+    for value in (report.key_figures.incidents, report.key_figures.updates,
+                  report.key_figures.restatements, len(current)):
         add(value, "incident count")
     for inc in report.incidents:
         for d in (inc.date, inc.end_date):
@@ -106,10 +107,11 @@ def test_the_number_check_would_catch_invented_numbers(report: Report) -> None:
 def test_summary_sentence_uses_the_totals(report: Report) -> None:
     first = report.developments[0]
     killed = report.key_figures.killed_all
-    assert first.startswith("6 incidents were reported in Burkina Faso, Mali, Niger ")
-    assert "(1 in the period, 5 with new statements on earlier events)" in first
-    assert f"at least {killed.low} killed" in first
-    assert killed.text in first
+    # the three blocks, never added together (issue 8): the period's incident and its
+    # figure, new information on earlier ones, restatements
+    assert first.startswith("1 incident in the period in Mali: ")
+    assert "new information on 1 earlier incident; 5 earlier incidents restated, not news" in first
+    assert killed.text in first and "never added together" in first
 
 
 def _sentence_about(report: Report, place: str) -> str:
@@ -129,10 +131,12 @@ def test_timbuktu_sentence_keeps_both_army_figures(report: Report) -> None:
 def test_boulkessi_attribution_is_kept(report: Report) -> None:
     sentence = _sentence_about(report, "Boulkessi")
     assert "FAMa gave no toll" in sentence
-    assert "two security sources said more than 30 soldiers were killed" in sentence
+    # one statement carried through Reuters (issue 8, relays)
+    assert "two security sources (via Reuters) said more than 30 soldiers were killed" in sentence
     assert "municipal source in Mondoro said many people were killed" in sentence
-    # The figure is the security sources', never JNIM's (docs/records.md, worked example 1)
-    assert "JNIM said" not in sentence
+    # The figure is the security sources', never JNIM's (docs/records.md, worked example 1);
+    # JNIM is quoted for what it says happened (an outcome statement), not for a toll
+    assert "JNIM said it killed" not in sentence and "JNIM said it seized" in sentence
     assert "31" not in sentence  # "more than 30" is never shown as 31
 
 
@@ -158,8 +162,13 @@ def test_joint_figure_told_once(report: Report) -> None:
 
 
 def test_context_incidents_are_not_developments(report: Report) -> None:
-    assert not any("Dioura" in s for s in report.developments)
     assert not any("Bamako" in s for s in report.developments)
+    # a restatement is told, as such, after the period's incidents and updates (issue 8)
+    dioura = _sentence_about(report, "Dioura")
+    assert "restated by TRT World on 2 June; first said 24 May; not news" in dioura
+    assert report.developments.index(dioura) > report.developments.index(
+        _sentence_about(report, "Boulkessi")
+    )
 
 
 def test_most_severe_first(report: Report) -> None:

@@ -58,13 +58,15 @@ def report_of(
     end: dt.date | None = None,
     filters: ReportFilter | None = None,
     config: Config | None = None,
+    now: dt.datetime = NOW,
 ) -> Report:
+    """The report as the data stands at ``now`` (the default as-of: issue 8, point 9)."""
     loaded = records if isinstance(records, LoadResult) else MemoryStore(records).load()
     assert [p for p in loaded.problems if p.level == "error"] == [], loaded.problems
     return worded(  # type: ignore[no-any-return]
         build_report(
             config or Config(), start=start, end=end or start, filters=filters, loaded=loaded,
-            now=NOW,
+            now=now,
         )
     )
 
@@ -87,34 +89,41 @@ def example_report(example_loaded: LoadResult) -> Report:
 
 
 def test_example_placement_on_2_june(example_report: Report) -> None:
-    # Timbuktu happened on 2 June; the older incidents have statements reported on 2 June;
-    # Dioura's only statement is JNIM's of 24 May; Bamako (2024) and Kidal (2023) are too old.
+    # Timbuktu happened on 2 June; Boulkessi's figures were said on 2 June: new information;
+    # the articles of 2 June only repeat what was said in mid-May, on 24 May or "last
+    # Friday" (Djibo, Dioura, Sirakorola, Tahoua and Dosso): restatements, never news
+    # (issue 8, point 1); Bamako (2024) and Kidal (2023) are too old.
     assert status_of(example_report) == {
         TIMBUKTU: "new",
         BOULKESSI: "update",
-        SIRAKOROLA: "update",
-        DOSSO: "update",
-        TAHOUA: "update",
-        DJIBO: "update",
-        DIOURA: "context",
+        SIRAKOROLA: "restatement",
+        DOSSO: "restatement",
+        TAHOUA: "restatement",
+        DJIBO: "restatement",
+        DIOURA: "restatement",
     }
     assert example_report.key_figures.incidents == 1
-    assert example_report.key_figures.updates == 5
-    assert example_report.key_figures.countries == ["BFA", "MLI", "NER"]
-    # new first, then updates, then context
+    assert example_report.key_figures.updates == 1
+    assert example_report.key_figures.restatements == 5
+    assert example_report.key_figures.countries == ["MLI"]
+    # new first, then updates, then restatements, then context
     order = [inc.status for inc in example_report.incidents]
-    assert order == sorted(order, key=["new", "update", "context"].index)
+    assert order == sorted(order, key=["new", "update", "restatement", "context"].index)
 
 
 def test_example_placement_on_1_june(example_loaded: LoadResult) -> None:
-    report = report_of(example_loaded, start=dt.date(2025, 6, 1))
+    end_of_day = dt.datetime(2025, 6, 1, 23, 59, tzinfo=dt.UTC)
+    report = report_of(example_loaded, start=dt.date(2025, 6, 1), now=end_of_day)
     status = status_of(report)
     assert status[BOULKESSI] == "new"
     assert TIMBUKTU not in status  # it had not happened yet
     # as known at the end of 1 June, nobody had given a figure: every figure on Boulkessi
-    # was reported on 2 June
-    assert [r for r in report.table if r.incident == BOULKESSI] == []
+    # was reported on 2 June; the report says that later statements exist
+    assert [r for r in report.table if r.incident == BOULKESSI and r.low is not None] == []
     assert report.key_figures.killed_all.low == 0
+    assert report.later_statements
+    # the same day with everything known now: Boulkessi's 31 soldiers and "many"
+    assert report_of(example_loaded, start=dt.date(2025, 6, 1)).key_figures.killed_all.low == 32
 
 
 def test_a_week_of_reports(example_loaded: LoadResult) -> None:
@@ -212,7 +221,7 @@ def test_older_incident_with_statements_reported_in_the_period_is_an_update(
     assert status == {"old": "update", "stale": "context"}  # beyond the look-back: not shown
 
 
-def test_statements_reported_after_the_period_end_are_ignored(
+def test_statements_made_after_as_of_are_left_out_and_counted(
     make_record: MakeRecord, make_claim: MakeClaim
 ) -> None:
     record = make_record(
@@ -224,9 +233,11 @@ def test_statements_reported_after_the_period_end_are_ignored(
             make_claim(by="JNIM", stance="claimed", count=90, reported="2025-06-04"),
         ],
     )
-    report = report_of([record], dt.date(2025, 6, 1))
+    end_of_day = dt.datetime(2025, 6, 1, 23, 59, tzinfo=dt.UTC)
+    report = report_of([record], dt.date(2025, 6, 1), now=end_of_day)
     [row] = report.table
     assert [s.text for s in row.official.statements] == ["8"]
+    assert report.later_statements == 2  # said how many, and how to include them
     assert row.claimed.status == "silent"
     assert Flag.REVISED not in row.flags
     assert (row.low, row.best, row.high) == (8, 8, 8)
@@ -237,7 +248,12 @@ def test_statements_reported_after_the_period_end_are_ignored(
     old = make_record(
         id="old", date="2025-05-25", location="Other", claims=[make_claim(reported="2025-06-05")]
     )
-    assert status_of(report_of([old], dt.date(2025, 6, 1))) == {"old": "context"}
+    assert status_of(report_of([old], dt.date(2025, 6, 1), now=end_of_day)) == {
+        "old": "context"
+    }
+    # with everything known now (the default as-of), the later figures are the current ones
+    [row] = report_of([record], dt.date(2025, 6, 1)).table
+    assert [s.text for s in row.official.statements] == ["12"]
 
 
 def test_revision_inside_the_period_is_shown(
@@ -386,8 +402,9 @@ def test_example_trends_count_the_day_before(example_report: Report) -> None:
     # 1 June: one incident (Boulkessi), conservatively 31 soldiers + at least 1 of unknown group
     assert (incidents.current, incidents.previous) == (1, 1)
     assert incidents.change_previous == "limited change"
-    # 2 June: Timbuktu, the army's lower figure 13; few incidents: limited change
-    assert (killed.current, killed.previous) == (13, 32)
+    # 2 June: Timbuktu, where only the army's party claims give a figure: no credible
+    # killed figure (issue 8); few incidents: limited change
+    assert (killed.current, killed.previous) == (0, 32)
     assert killed.change_previous == "limited change"
 
 
@@ -437,6 +454,9 @@ def _row(
         best=best,
         high=high,
         high_open=high_open,
+        # a row with a credible low has credible figures; one without, only claims
+        credible_high=high if low is not None else None,
+        credible_high_open=high_open if low is not None else False,
         derivation=Basis(rule="credible"),
     )
 
@@ -448,13 +468,14 @@ def test_total_of_credible_bounded_figures() -> None:
     assert t.text == "at least 8 killed"
 
 
-def test_total_with_claims_says_up_to() -> None:
+def test_total_never_adds_claims() -> None:
+    # issue 8: no total adds claims across incidents; the claim is listed apart
     t = worded(
         total([_row(5, 5, 5), _row(None, None, 200, incidents=("b",))], Outcome.KILLED, None,
               None, 2)
     )
-    assert (t.low, t.best, t.high, t.high_open) == (5, 5, 205, False)
-    assert t.text == "at least 5 killed; up to 205 including claims"
+    assert (t.low, t.best, t.high, t.high_open) == (5, 5, 5, False)
+    assert t.text == "at least 5 killed"
 
 
 def test_total_with_open_ended_figures_never_invents_an_upper_figure() -> None:
@@ -473,8 +494,9 @@ def test_total_with_open_ended_figures_never_invents_an_upper_figure() -> None:
             2,
         )
     )
-    assert (t.low, t.high, t.high_open) == (31, 231, True)
-    assert t.text == "at least 31 killed; 231 or more including claims"
+    # the claim of 200 is not added (issue 8): the credible figure stays open-ended
+    assert (t.low, t.high, t.high_open) == (31, 31, True)
+    assert t.text == "at least 31 killed; no upper figure given"
     assert "up to" not in t.text
 
 
@@ -490,22 +512,26 @@ def test_total_filters_by_group() -> None:
     assert total(rows, Outcome.WOUNDED, None, None, 0).low == 0
 
 
-def test_example_totals_count_the_joint_figure_once(example_report: Report) -> None:
-    totals = {(t.country, t.group, t.outcome): t for t in example_report.totals}
+def test_example_totals_count_the_joint_figure_once(
+    example_report: Report, example_loaded: LoadResult
+) -> None:
+    # On 2 June only Timbuktu happened, and only the army's party claims give it a figure:
+    # no credible figure, and no claim added (issue 8).
     killed = example_report.key_figures.killed_all
-    # Timbuktu 13 (the army's lower figure) + Boulkessi more than 30 (31) + "many" (1)
-    # + Tahoua and Dosso together more than 100 (101, once); Djibo is claimed only.
-    assert killed.low == 13 + 31 + 1 + 101
-    assert killed.high == 14 + 31 + 1 + 101 + 200 and killed.high_open
-    # up to: 14 + 31 + 1 + 101 + JNIM's 200, open-ended
-    assert killed.text == "at least 146 killed; 347 or more including claims"
-    assert killed.incidents == 6
-    niger = totals[("NER", None, Outcome.KILLED)]
+    assert (killed.low, killed.best, killed.incidents) == (0, None, 1)
+    assert killed.text == "no credible figure (only claims, listed apart)"
+    # Over 20 May - 2 June: Boulkessi more than 30 (31) + "many" (1) + Tahoua and Dosso
+    # together more than 100 (101, once, not 202); Dioura and Djibo are claims only,
+    # Timbuktu a party claim: none of them is added.
+    fortnight = report_of(example_loaded, start=dt.date(2025, 5, 20), end=JUN2)
+    whole = fortnight.key_figures.killed_all
+    assert (whole.low, whole.high, whole.high_open) == (31 + 1 + 101, 31 + 1 + 101, True)
+    assert whole.text == "at least 133 killed; no upper figure given"
+    niger = {(t.country, t.group, t.outcome): t for t in fortnight.totals}[
+        ("NER", None, Outcome.KILLED)
+    ]
     assert (niger.low, niger.incidents) == (101, 2)
-    assert niger.text == "at least 101 killed; no upper figure given"
-    burkina = totals[("BFA", None, Outcome.KILLED)]
-    assert (burkina.low, burkina.best, burkina.high) == (0, None, 200)
-    assert burkina.text == "no credible figure; claims of 200 killed"
+    totals = {(t.country, t.group, t.outcome): t for t in example_report.totals}
     arrested = totals[(None, None, Outcome.ARRESTED)]
     assert (arrested.low, arrested.high) == (31, 31)
     # per-country totals add up to the whole when no joint figure crosses a border
@@ -529,7 +555,9 @@ def test_example_severity(example_report: Report) -> None:
     severity = {inc.id: inc.severity for inc in example_report.incidents}
     assert severity[TAHOUA] is Severity.CRITICAL  # more than 100
     assert severity[BOULKESSI] is Severity.MAJOR  # more than 30 and the base taken
-    assert severity[TIMBUKTU] is Severity.MAJOR  # 13 to 14 attackers
+    # the army's 13 or 14 attackers are a party's claim about its enemy (issue 8): no
+    # credible figure, so a claimed toll alone: at least moderate, never more
+    assert severity[TIMBUKTU] is Severity.MODERATE
     assert severity[DJIBO] is Severity.MODERATE  # a claim alone is not evidence of more
     assert severity[SIRAKOROLA] is Severity.MINOR  # no figure at all
 
@@ -611,9 +639,13 @@ def test_property_totals_are_the_sums_they_claim_and_joint_figures_count_once(
     data: list[dict[str, Any]],
 ) -> None:
     report = report_of(data)
-    killed_rows = [r for r in report.table if r.outcome is Outcome.KILLED]
-    keys = [(tuple(r.incidents), r.group) for r in killed_rows]
+    table_killed = [r for r in report.table if r.outcome is Outcome.KILLED]
+    keys = [(tuple(r.incidents), r.group) for r in table_killed]
     assert len(keys) == len(set(keys))  # a joint figure is one row, counted once
+    # the period's total counts the rows of the period's incidents only (never an update's
+    # or a restatement's), and credible figures only (issue 8)
+    new = {i.id for i in report.incidents if i.status == "new"}
+    killed_rows = [r for r in table_killed if new.issuperset(r.incidents) or r.incident in new]
     whole = report.key_figures.killed_all
     overlap = any(
         a.group is b.group and set(a.incidents) & set(b.incidents)
@@ -627,16 +659,19 @@ def test_property_totals_are_the_sums_they_claim_and_joint_figures_count_once(
         assert whole.low == sum(lows)
         bests = [r.best for r in killed_rows if r.best is not None]
         assert whole.best == (sum(bests) if bests else None)
+    credible = [r for r in killed_rows if r.low is not None]
     if whole.high_open:  # "N or more": N sums what was stated, never an invented bound
         assert whole.high is not None
-        assert any(r.high_open for r in killed_rows)
+        assert any(r.credible_high_open for r in credible)
         assert "up to" not in whole.text
     elif not overlap:
-        assert whole.high == sum(r.high or 0 for r in killed_rows)
-        assert not any(r.high_open for r in killed_rows)
+        assert whole.high == sum(
+            r.credible_high if r.credible_high is not None else r.low or 0 for r in credible
+        )
+        assert not any(r.credible_high_open for r in credible)
     assert (
         whole.text.startswith(f"at least {whole.low} killed")
-        or (whole.low == 0 and whole.text.startswith("no credible figure; claims of"))
+        or (whole.low == 0 and whole.text.startswith("no credible figure"))
         or (whole.high == 0 and whole.text == "no figure given")
         or not killed_rows
     )
@@ -660,37 +695,45 @@ def test_property_totals_are_the_sums_they_claim_and_joint_figures_count_once(
 
 def test_filter_by_country(example_loaded: LoadResult) -> None:
     report = report_of(example_loaded, filters=ReportFilter(countries=frozenset({"NER"})))
-    assert status_of(report) == {DOSSO: "update", TAHOUA: "update"}
-    assert report.key_figures.countries == ["NER"]
-    assert report.key_figures.killed_all.low == 101
+    # the 2 June articles only restate Niger's toll (issue 8): never news, in no total
+    assert status_of(report) == {DOSSO: "restatement", TAHOUA: "restatement"}
+    assert report.key_figures.countries == []
+    assert report.key_figures.killed_all.low == 0
     assert {s.name for s in report.sources} == {"TRT World"}
     assert [s.number for s in report.sources] == [1]
 
 
 def test_filter_by_admin1_is_case_insensitive(example_loaded: LoadResult) -> None:
     report = report_of(example_loaded, filters=ReportFilter(admin1=frozenset({"MOPTI"})))
-    assert status_of(report) == {BOULKESSI: "update", DIOURA: "context"}
+    assert status_of(report) == {BOULKESSI: "update", DIOURA: "restatement"}
     assert report.data_quality.merges[0].incident == BOULKESSI
 
 
 def test_filter_by_minimum_severity(example_loaded: LoadResult) -> None:
     report = report_of(example_loaded, filters=ReportFilter(min_severity=Severity.MAJOR))
-    assert set(status_of(report)) == {TIMBUKTU, BOULKESSI, TAHOUA, DOSSO}
+    # Timbuktu's only figures are the army's party claims: moderate (issue 8)
+    assert set(status_of(report)) == {BOULKESSI, TAHOUA, DOSSO}
     critical = report_of(example_loaded, filters=ReportFilter(min_severity=Severity.CRITICAL))
     assert set(status_of(critical)) == {TAHOUA, DOSSO}
 
 
 def test_filter_combines_country_and_severity(example_loaded: LoadResult) -> None:
     flt = ReportFilter(countries=frozenset({"MLI"}), min_severity=Severity.MAJOR)
-    assert set(status_of(report_of(example_loaded, filters=flt))) == {TIMBUKTU, BOULKESSI}
+    assert set(status_of(report_of(example_loaded, filters=flt))) == {BOULKESSI}
 
 
 def test_filtered_edition_keeps_a_joint_figure_in_its_country_total(
-    example_loaded: LoadResult,
+    make_record: MakeRecord, make_claim: MakeClaim
 ) -> None:
     # A Tahoua edition leaves Dosso out; the joint figure is still all in Niger.
-    report = report_of(example_loaded, filters=ReportFilter(admin1=frozenset({"Tahoua"})))
-    assert status_of(report) == {TAHOUA: "update"}
+    joint = make_claim(count="more than 100", stance="independent", by="security sources",
+                       covers=[DOSSO], reported="2025-06-02")  # fmt: skip
+    tahoua = make_record(id=TAHOUA, date="2025-06-02", location="Tahoua region", country="NER",
+                         admin1="Tahoua", claims=[joint], not_same_as=[DOSSO])  # fmt: skip
+    dosso = make_record(id=DOSSO, date="2025-06-02", location="Dosso region", country="NER",
+                        admin1="Dosso")  # fmt: skip
+    report = report_of([tahoua, dosso], filters=ReportFilter(admin1=frozenset({"Tahoua"})))
+    assert status_of(report) == {TAHOUA: "new"}
     totals = {(t.country, t.group, t.outcome): t for t in report.totals}
     assert totals[(None, None, Outcome.KILLED)].low == 101
     assert totals[("NER", None, Outcome.KILLED)].low == 101
@@ -755,15 +798,17 @@ def test_joint_figure_and_a_separate_figure_for_one_incident_are_not_added(
     # same soldiers: at least 101, not 121
     tahoua = make_record(
         id="tahoua",
-        date="2025-06-01",
+        date="2025-06-02",
         location="Tahoua",
         country="NER",
         claims=[
             make_claim(
-                count="more than 100", stance="independent", by="security sources", covers=["dosso"]
+                count="more than 100", stance="independent", by="security sources",
+                covers=["dosso"], reported="2025-06-02",
             ),
-            make_claim(count=20, by="army"),
+            make_claim(count=20, by="army", reported="2025-06-02"),
         ],
+        not_same_as=["dosso"],
     )
     dosso = make_record(id="dosso", date="2025-06-02", location="Dosso", country="NER")
     killed = report_of([tahoua, dosso]).key_figures.killed_all
@@ -836,7 +881,8 @@ def test_djibo_claim_coded_with_month_precision(
     [row] = month.table
     assert (row.low, row.best, row.high) == (None, None, 200)
     assert Flag.CLAIMED_ONLY in row.flags and Flag.NO_OFFICIAL in row.flags
-    assert month.key_figures.killed_all.text == "no credible figure; claims of 200 killed"
+    # claims are never added into a total (issue 8): listed apart
+    assert month.key_figures.killed_all.text == "no credible figure (only claims, listed apart)"
     assert any("JNIM said it killed 200 soldiers" in d for d in month.developments)
 
 

@@ -18,7 +18,7 @@ from sitrep.model.records import Group, Record, Stance, record_warnings
 from sitrep.model.report import Flag, Report
 from sitrep.pipeline import build_report
 from sitrep.reconcile import FigureRules, collect_statements, figure_rows, merge_records
-from sitrep.reconcile.figures import Stated, bounds
+from sitrep.reconcile.bounds import Stated, bounds
 from sitrep.reconcile.merge import possible_duplicates
 from sitrep.reconcile.sources import number_sources
 from sitrep.store import load_records

@@ -21,7 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the explanation; exit 2 when no record has that id."""
-    from ..pipeline import explain, load
+    from ..explaining import explain
+    from ..pipeline import load
     from ..wording.explain import explanation
 
     config = config_from(args).with_overrides(data=args.data and args.data.resolve())

@@ -77,8 +77,8 @@ def _report(location: str, summary: ImportSummary) -> int:
     for problem in summary.problems:
         print(problem)
     print(f"{location}: {summary.records} record(s) into {summary.written}; "
-          f"{len(summary.problems)} problem(s)", file=sys.stderr)  # fmt: skip
-    return len(summary.problems)
+          f"{len(summary.errors)} problem(s)", file=sys.stderr)  # fmt: skip
+    return len(summary.errors)
 
 
 def _into_database(config: Config, path: Path, author: str, reason: str) -> int:
@@ -102,11 +102,12 @@ def _into_database(config: Config, path: Path, author: str, reason: str) -> int:
     problems.extend(result.problems)
     for problem in problems:
         print(problem)
+    errors = [p for p in problems if p.level == "error"]
     done = f"revision {result.revision}" if result.revision is not None else "no new revision"
     print(f"{store.name}: {done}: {len(result.added)} added, {len(result.changed)} changed, "
           f"{result.unchanged} unchanged, {len(result.invalid)} invalid",
           file=sys.stderr)  # fmt: skip
-    return len(problems)
+    return len(errors)
 
 
 def _user() -> str:

@@ -142,6 +142,8 @@ def _event(rows: list[Row], rid: str) -> dict[str, Any]:
             "source": ACLED_SOURCE, "by": "ACLED", "stance": "independent",
             "group": "unknown", "outcome": "killed", "count": fatalities,
             "quote": "as coded by ACLED",
+            # ACLED states its figure when it publishes the row (timestamp)
+            **({"reported": published.isoformat()} if published else {}),
         }],
     }  # fmt: skip
     return {k: v for k, v in data.items() if v is not None and v != []}

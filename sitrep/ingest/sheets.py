@@ -56,7 +56,7 @@ class SheetRecord(RawRecord):
         for p in problems:
             column = self._column(p.field) if p.field else None
             named = f"{p.field} (column {column})" if column else p.field
-            out.append(Problem(p.file, p.line, p.record, named, p.message))
+            out.append(Problem(p.file, p.line, p.record, named, p.message, p.level))
         return out
 
     def _column(self, path: str) -> str | None:

@@ -14,10 +14,12 @@ The policy is written down in ``docs/methodology.md``; this package is that poli
 
 from __future__ import annotations
 
-from .figures import FigureRules, RawStatement, bounds, collect_statements, figure_rows
+from .bounds import FigureRules, bounds
+from .figures import figure_rows
 from .merge import MergedIncident, MergeRules, merge_records, possible_duplicates
 from .names import distance_km, normalise_name
 from .sources import SourceNumbers, number_sources, source_key
+from .statements import RawStatement, collect_statements
 
 __all__ = [
     "FigureRules",

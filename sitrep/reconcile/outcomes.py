@@ -7,10 +7,10 @@ from collections import defaultdict
 
 from ..model.records import OutcomeStatement, Record
 from ..model.report import OutcomeView
-from .figures import AsOf, made_after
 from .merge import MergedIncident
 from .names import normalise_name
 from .sources import SourceNumbers, source_key
+from .statements import AsOf, made_after
 
 
 def outcome_views(

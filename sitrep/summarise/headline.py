@@ -16,9 +16,10 @@ from ..model.report import (
     Status,
     UnconfirmedClaim,
 )
-from ..reconcile.figures import RawStatement, withdraws_nothing
+from ..reconcile.figures import withdraws_nothing
 from ..reconcile.merge import MergedIncident
 from ..reconcile.sources import SourceNumbers, source_key
+from ..reconcile.statements import RawStatement
 from .period import in_period, span
 
 
@@ -59,7 +60,7 @@ def placement(
         return None
     times = _said_times(inc, statements)
     if as_of is not None:
-        from ..reconcile.figures import made_after
+        from ..reconcile.statements import made_after
 
         times = [(t, seen) for t, seen in times if not made_after(seen, as_of)
                  and not (t and made_after(t[0].date(), as_of))]  # fmt: skip

@@ -25,17 +25,12 @@ from ..model.report import (
     Status,
     Total,
 )
-from ..reconcile.figures import (
-    AsOf,
-    FigureRules,
-    RawStatement,
-    collect_statements,
-    figure_rows,
-    statements_after,
-)
+from ..reconcile.bounds import FigureRules
+from ..reconcile.figures import figure_rows
 from ..reconcile.merge import MergedIncident
 from ..reconcile.outcomes import outcome_views
 from ..reconcile.sources import SourceNumbers, number_sources, source_key
+from ..reconcile.statements import AsOf, RawStatement, collect_statements, statements_after
 from .daily import daily_counts
 from .developments import first_in_region, key_developments
 from .filters import passes
@@ -192,8 +187,13 @@ def summarise(
 
     table = sorted((r for r in rows if rank(r) < ORDER["context"]), key=rank)
     new_ids = {i.id for i in log if i.status == "new"}
+    # new in the period whatever the edition's filter: a joint figure over a Tahoua and a
+    # Dosso attack of the period belongs to a Tahoua edition's total too
+    new_anywhere = {i for i, s in placed.status.items() if s == "new"}
     totals = period_totals(
-        [r for r in table if new_ids.issuperset(r.incidents) or r.incident in new_ids],
+        [r for r in table
+         if new_ids.intersection(r.incidents)
+         and (new_anywhere.issuperset(r.incidents) or r.incident in new_anywhere)],
         [i for i in log if i.status == "new"],
         {inc.id: inc.record.country for inc in incidents},
     )

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 from ..model.records import Outcome, Record
 from ..model.report import Change, FigureRow, Period, ReportFilter, Trend
-from ..reconcile.figures import FigureRules, collect_statements, figure_rows
+from ..reconcile.bounds import FigureRules
+from ..reconcile.figures import figure_rows
 from ..reconcile.merge import MergedIncident
 from ..reconcile.sources import number_sources
+from ..reconcile.statements import collect_statements
 from .filters import record_passes
 from .period import in_period, span
 from .totals import total

@@ -20,6 +20,7 @@ from . import counts
 from .figures import date_text
 from .labels import fmt_range, group_words
 from .numbers import day_month, fmt_datetime
+from .people import people
 
 SAYS: dict[Says, str] = {
     Says.SEIZED: "the attackers seized the position",
@@ -84,10 +85,10 @@ def change_text(c: FigureChange) -> str:
 
 
 def unconfirmed_text(u: UnconfirmedClaim) -> str:
-    """'FAMa: 14 armed group killed (party claim)'."""
+    """'FAMa: 14 assailants killed (party claim)'."""
     s = u.statement
     mark = f" ({PARTY_MARK})" if s.party else " (claim)"
-    return f"{s.by}: {counts.statement(s)} {group_words(u.group)} {u.outcome.value}{mark}"
+    return f"{s.by}: {people(counts.statement(s) or '', u.group)} {u.outcome.value}{mark}"
 
 
 def statement_marks(s: Statement) -> str:

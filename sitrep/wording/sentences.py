@@ -7,23 +7,14 @@ is not in the data: figures come from statements or computed totals, days from d
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from ..model.counts import VAGUE_WORDS
 from ..model.records import EventType, Group, Outcome, SubEventType
 from ..model.report import Cell, Development, FigureRow, Incident, Report, Statement
 from . import counts, figures, headline
 from .labels import country
 from .numbers import day_month
-
-_NOUNS: dict[Group, tuple[str, str]] = {
-    Group.STATE_FORCES: ("soldier", "soldiers"),
-    Group.ARMED_GROUP: ("assailant", "assailants"),
-    Group.CIVILIANS: ("civilian", "civilians"),
-    Group.FOREIGN_FORCES: ("foreign soldier", "foreign soldiers"),
-    Group.UNKNOWN: ("person", "people"),
-}
+from .people import NOUNS, people, singular
 
 _VERBS: dict[SubEventType, str] = {
     SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY: "overran {target}positions in",
@@ -38,28 +29,6 @@ _VERBS: dict[SubEventType, str] = {
 }
 
 
-def people(count_text: str, group: Group) -> str:
-    """'1 soldier', '2 soldiers', 'more than 30 soldiers', 'dozens of soldiers'."""
-    one, many = _NOUNS[group]
-    word = count_text.lower()
-    if word in VAGUE_WORDS and word not in ("several", "many", "numerous", "heavy", "some"):
-        return f"{word} of {many}"
-    if word == "heavy":
-        return f"heavy casualties among {many}"
-    return f"{count_text} {one if singular(count_text) else many}"
-
-
-_LAST_NUMBER = re.compile(r"(\d[\d,]*)\s*$")
-_RANGE = re.compile(r"\d\s*(?:to|-|–)\s*\d")
-
-
-def singular(count_text: str) -> bool:
-    """The noun agrees with the number written last: '1 soldier', 'at least 1 soldier',
-    'about 1 soldier', but 'fewer than 2 soldiers', '1 to 2 soldiers', '0 soldiers'."""
-    last = _LAST_NUMBER.search(count_text)
-    return last is not None and last.group(1) == "1" and not _RANGE.search(count_text)
-
-
 def _be(text: str | None) -> str:
     return "was" if text is not None and singular(text) else "were"
 
@@ -71,7 +40,7 @@ def _said(s: Statement, group: Group, outcome: Outcome) -> str:
         return f"{s.by} gave no toll"
     claimed = s.stance.value == "claimed" and outcome is not Outcome.ARRESTED
     own = claimed and group is Group.ARMED_GROUP
-    many = "its fighters" if own else _NOUNS[group][1]
+    many = "its fighters" if own else NOUNS[group][1]
     if text.lower() == "heavy":  # a degree, not a number: no noun agreement to make
         if claimed and not own:
             return f"{s.by} said it inflicted heavy casualties on {many}"
@@ -213,9 +182,11 @@ def development(fact: Development, report: Report) -> str:
         text = (f"{n} incident{'s' if n != 1 else ''} in the period{where}: "
                 f"{figures.total_text(key.killed_all)}")  # fmt: skip
         if key.updates:
-            text += f"; new information on {key.updates} earlier incident(s)"
+            u = key.updates
+            text += f"; new information on {u} earlier incident{'s' if u != 1 else ''}"
         if key.restatements:
-            text += f"; {key.restatements} earlier incident(s) restated, not news"
+            r = key.restatements
+            text += f"; {r} earlier incident{'s' if r != 1 else ''} restated, not news"
         return text + " (never added together)."
     inc = report.incident(fact.incident or "")
     if inc is None:
