@@ -71,24 +71,9 @@ def _acled_rows(tmp_path: Path, *ids: str) -> Path:
     return path
 
 
-def test_acled_and_ucdp_of_one_event_side_by_side(tmp_path: Path) -> None:
-    """What today's rules do: the UCDP record names the government as side A, ACLED the
-    attacker as actor 1, and 'Government of Mali' is not 'Military Forces of Mali (2021-)':
-    the actors differ, and the two records stay two incidents."""
-    run_import("acled", "acled_dyadic.csv", tmp_path)
-    run_import("ucdp", "ucdp_bulk.csv", tmp_path)
-    incidents = merge_records(load_records(tmp_path).records, MergeRules())
-    groups = {tuple(sorted(r.id for r in i.records)) for i in incidents}
-    assert ("acled-MLI9001",) in groups and ("ucdp-500001",) in groups
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="the merger compares perpetrator with perpetrator and target with target by "
-    "name: it needs to compare the two actors as an unordered pair and to know that "
-    "UCDP's 'Government of Mali' is ACLED's 'Military Forces of Mali (2021-)'",
-)
 def test_acled_and_ucdp_of_one_event_merge(tmp_path: Path) -> None:
+    # UCDP names the government as side A, ACLED the attacker as actor 1; 'Government of
+    # Mali' and 'Military Forces of Mali (2021-)' are the same state's forces
     run_import("acled", "acled_dyadic.csv", tmp_path)
     run_import("ucdp", "ucdp_bulk.csv", tmp_path)
     incidents = merge_records(load_records(tmp_path).records, MergeRules())
@@ -96,11 +81,6 @@ def test_acled_and_ucdp_of_one_event_merge(tmp_path: Path) -> None:
     assert ("acled-MLI9001", "ucdp-500001") in groups
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the merger needs a rule: same dataset, different source ids: never the same "
-    "event (the dataset already decided they are two events)",
-)
 def test_two_events_of_one_dataset_are_never_merged(tmp_path: Path) -> None:
     run_import("acled", str(_acled_rows(tmp_path, "MLI9001", "MLI9101")), tmp_path / "data")
     incidents = merge_records(load_records(tmp_path / "data").records, MergeRules())

@@ -777,3 +777,28 @@ def test_a_later_statement_without_a_figure_does_not_withdraw_the_figure(
     assert [s.text for s in row.official.statements] == ["12"]
     assert (row.low, row.best, row.high) == (12, 12, 12)
     assert Flag.REVISED not in row.flags
+
+
+def test_actors_match_in_either_order_and_state_forces_under_their_names(
+    make_record: MakeRecord,
+) -> None:
+    # UCDP codes the government as side A; an analyst codes the attacker first
+    a = make_record(id="a", location="Dioura", perpetrator="JNIM",
+                    target="Military Forces of Mali (2021-)")  # fmt: skip
+    b = make_record(id="b", location="Dioura", perpetrator="Government of Mali", target="JNIM")
+    [inc] = merge_records(recs(a, b))
+    assert sorted(r.id for r in inc.records) == ["a", "b"]
+    # another state's forces are another actor
+    c = make_record(id="c", location="Dioura", perpetrator="Government of Niger", target="JNIM")
+    assert len(merge_records(recs(a, c))) == 2
+
+
+def test_two_records_of_one_dataset_are_never_one_event(make_record: MakeRecord) -> None:
+    acled = [{"id": "acled", "name": "ACLED"}]
+    a = make_record(id="acled-MLI1", location="Gao", sources=acled)
+    b = make_record(id="acled-MLI2", location="Gao", sources=acled)
+    assert len(merge_records(recs(a, b))) == 2
+    # a record coded by hand is not a dataset's, whatever its id
+    c = make_record(id="mli-gao-1", location="Gao")
+    d = make_record(id="mli-gao-2", location="Gao")
+    assert len(merge_records(recs(c, d))) == 1

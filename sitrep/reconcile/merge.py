@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
+from ..model.fields import normalise_country
 from ..model.records import Claim, EventFields, Record, Source
 from ..model.report import MergeLink, PossibleDuplicate
 from .names import distance_km, normalise_name
@@ -55,12 +57,63 @@ class MergeKeys:
                    normalise_name(record.location))  # fmt: skip
 
 
+# The state's forces under the names datasets give them: "Government of Mali" (UCDP),
+# "Military Forces of Mali (2021-)" (ACLED), "Niger armed forces", "FAMa".
+_STATE_OF = re.compile(
+    r"^(?:government|military forces|armed forces|police forces|security forces|army)"
+    r"\s+of\s+(?P<of>[a-z .'-]+?)(?:\s*\(.*\))?$"
+    r"|^(?P<before>[a-z .'-]+?)\s+(?:armed|military|security|defence|defense) forces$"
+)
+_STATE_ABBREVIATIONS = {"fama": "MLI", "fds": None, "fan": "NER"}
+
+
 @lru_cache(maxsize=65536)
-def _actors_compatible(a: str | None, b: str | None) -> bool:
+def _state(name: str) -> str | None:
+    """'state:MLI' when an actor's name is a state's forces or government, else None."""
+    text = " ".join(name.casefold().split())
+    if text in _STATE_ABBREVIATIONS:
+        code = _STATE_ABBREVIATIONS[text]
+        return f"state:{code}" if code else None
+    m = _STATE_OF.match(text)
+    if not m:
+        return None
+    try:
+        return f"state:{normalise_country((m.group('of') or m.group('before')).strip())}"
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=65536)
+def _actor_matches(a: str | None, b: str | None) -> bool:
     if not a or not b:
+        return True
+    if (sa := _state(a)) is not None and sa == _state(b):
         return True
     na, nb = normalise_name(a), normalise_name(b)
     return na in nb or nb in na or fuzz.token_set_ratio(a.casefold(), b.casefold()) >= 80
+
+
+def _actors_compatible(a: Record, b: Record) -> bool:
+    """The two actors of each record match, in either order: one dataset codes the attacker
+    first, another the government (UCDP's side A)."""
+    straight = _actor_matches(a.perpetrator, b.perpetrator) and _actor_matches(a.target, b.target)
+    crossed = (
+        a.perpetrator is not None and a.target is not None
+        and b.perpetrator is not None and b.target is not None
+        and _actor_matches(a.perpetrator, b.target) and _actor_matches(a.target, b.perpetrator)
+    )  # fmt: skip
+    return straight or crossed
+
+
+def dataset(record: Record) -> str | None:
+    """The dataset a record was imported from ('acled' for ``acled-MLI9001`` citing the
+    ACLED source), or None for a record coded by hand."""
+    prefix, sep, _ = record.id.partition("-")
+    if not sep or not prefix:
+        return None
+    prefix = prefix.casefold()
+    cited = any(normalise_name(s.name).startswith(prefix) for s in record.sources)
+    return prefix if cited else None
 
 
 Partial = Literal["event_type", "sub_event_type", "uncorroborated"]
@@ -83,9 +136,9 @@ def _match(
     a, b = ka.record, kb.record
     if a.country != b.country or ka.first > kb.last or kb.first > ka.last:
         return None, None
-    if not (
-        _actors_compatible(a.perpetrator, b.perpetrator) and _actors_compatible(a.target, b.target)
-    ):
+    if (source := dataset(a)) is not None and source == dataset(b):
+        return None, None  # the dataset already decided they are two events
+    if not _actors_compatible(a, b):
         return None, None
     km = None
     if a.latitude is not None and b.latitude is not None:
@@ -120,7 +173,10 @@ def _match(
 def _same_actors(a: Record, b: Record) -> bool:
     """Both records name an actor, and the actors they both name match."""
     pairs = [(x, y) for x, y in ((a.perpetrator, b.perpetrator), (a.target, b.target)) if x and y]
-    return bool(pairs) and all(_actors_compatible(x, y) for x, y in pairs)
+    crossed = [(x, y) for x, y in ((a.perpetrator, b.target), (a.target, b.perpetrator)) if x and y]
+    return (bool(pairs) and all(_actor_matches(x, y) for x, y in pairs)) or (
+        len(crossed) == 2 and all(_actor_matches(x, y) for x, y in crossed)
+    )
 
 
 def _shared_source(a: Record, b: Record) -> bool:
