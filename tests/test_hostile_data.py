@@ -251,3 +251,14 @@ def test_a_file_name_with_a_newline_is_escaped(data: DataDir) -> None:
     assert problems and all(p.isprintable() for p in problems), problems
     assert any(p.startswith("x\\nfake.yaml: forged problem.yaml:") for p in problems)
     assert any(p.startswith("y\\x1b[2J.yaml:1: record x:") for p in problems)
+
+
+def test_a_huge_summary_is_a_problem_not_a_ten_minute_pdf(
+    tmp_data: Any, make_record: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp_data.write("huge.json", make_record(summary="x" * 10_000_000, title="t" * 501))
+    assert main(["validate", str(tmp_data.root)]) == 1
+    out = capsys.readouterr().out
+    assert "field summary: 'xxxxxxxxxx" in out and "(10,000,000 characters" in out
+    assert "at most 20000 characters" in out and "field title:" in out
+    assert len(out) < 2_000  # the value is never printed whole

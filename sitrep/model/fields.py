@@ -84,7 +84,15 @@ Ident = Annotated[
     StringConstraints(pattern=ID_PATTERN),
     Field(description="Letters, digits, '.', '_' and '-', at most 128 characters."),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+MAX_TEXT = 500
+"""Characters in a name, place, title or tag: a line of the report, not a document."""
+MAX_LONG_TEXT = 20_000
+"""Characters in a summary or a quote: a few pages at most (a 10 MB summary is an error,
+not a ten-minute PDF)."""
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LONG_TEXT)
+]
 
 
 FIRST_DAY, LAST_DAY = REPORT_DATES  # one range for record dates and report days

@@ -17,17 +17,20 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainValidator,
+    StringConstraints,
     WithJsonSchema,
     model_validator,
 )
 
 from .fields import (
+    MAX_LONG_TEXT,
     CountField,
     Day,
     EventDate,
     Ident,
     Latitude,
     Longitude,
+    LongText,
     Text,
     Url,
     choice,
@@ -184,7 +187,7 @@ class _Attributed(_Strict):
         "first seen).",
     )
     reported_precision: Annotated[DatePrecision, choice(DatePrecision)] = DatePrecision.DAY
-    quote: str | None = None
+    quote: Annotated[str, StringConstraints(max_length=MAX_LONG_TEXT)] | None = None
     party: bool | None = Field(
         default=None,
         description="Whether the speaker is a party to the fighting speaking of its enemy "
@@ -268,7 +271,7 @@ class EventFields(_Strict):
     perpetrator: Text | None = None
     target: Text | None = None
     title: Text | None = None
-    summary: Text | None = None
+    summary: LongText | None = None
     tags: list[Text] = Field(default_factory=list)
 
 
