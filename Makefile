@@ -1,5 +1,5 @@
 # The two commands of the README: `make report` and `make test`. Both set up first.
-.PHONY: setup report test test-fast lint golden bench clean
+.PHONY: setup report test test-fast lint golden bench clean i18n
 
 setup:
 	@bash scripts/setup.sh
@@ -31,6 +31,13 @@ golden: setup
 	.venv/bin/sitrep schema > docs/record.schema.json
 	.venv/bin/sitrep schema --report > docs/report.schema.json
 	SITREP_UPDATE_GOLDEN=1 .venv/bin/pytest -q tests/test_golden.py
+
+# The gettext catalogs of the template strings: extract the English strings into
+# sitrep/locale/sitrep.pot, update every language's .po from it, compile the .mo files.
+i18n: setup
+	.venv/bin/pybabel extract -F babel.cfg --no-location --omit-header --sort-output -o sitrep/locale/sitrep.pot templates
+	.venv/bin/pybabel update -D sitrep -i sitrep/locale/sitrep.pot -d sitrep/locale --no-fuzzy-matching --ignore-obsolete
+	.venv/bin/pybabel compile -D sitrep -d sitrep/locale --statistics
 
 bench: setup
 	.venv/bin/python bench/bench_load.py

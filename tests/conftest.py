@@ -126,6 +126,7 @@ MODULE_MARKS: dict[str, tuple[str, ...]] = {
 TEST_MARKS: dict[tuple[str, str], tuple[str, ...]] = {
     # (module, test function): markers, for modules that mix fast and slow tests
     ("test_deliver_smtp.py", "test_sitrep_run_end_to_end_on_the_example_data"): ("pdf",),
+    ("test_french.py", "test_french_pdf_has_no_english_left"): ("pdf", "slow"),  # 5-6 s
     ("test_render.py", "test_record_text_is_inert_everywhere"): ("pdf", "slow"),  # 4-5 s
     ("test_render.py", "test_weasyprint_renderer_loads_no_outside_resource"): ("pdf",),
     ("test_cli.py", "test_console_script"): ("slow",),  # three `sitrep` processes, 1.3-1.7 s

@@ -375,8 +375,8 @@ def test_editions_are_split_by_language_and_fall_back_to_english(
     examples = Path(__file__).resolve().parents[1] / "examples" / "sahel-2025-06"
     people: list[dict[str, Any]] = [
         {"name": "Amadou", "email": "amadou@example.org", "receive": ["md"]},
-        {"name": "Aïcha", "email": "aicha@example.org", "language": "fr", "receive": ["md"]},
-        {"name": "Fanta", "email": "fanta@example.org", "language": "fr", "countries": ["Mali"],
+        {"name": "Aïcha", "email": "aicha@example.org", "language": "de", "receive": ["md"]},
+        {"name": "Fanta", "email": "fanta@example.org", "language": "de", "countries": ["Mali"],
          "receive": ["md"]},
     ]  # fmt: skip
     config = load_config(write_project(tmp_path, people, report={"data": str(examples)}))
@@ -385,28 +385,28 @@ def test_editions_are_split_by_language_and_fall_back_to_english(
         result = run_daily(config, day=DAY, mailer=mailer)  # the real pipeline
     assert result.ok and result.editions_generated == 3
     assert [(r.recipient, r.edition) for r in result.results] == [
-        ("amadou@example.org", "all"), ("aicha@example.org", "all.fr"),
-        ("fanta@example.org", "MLI.fr"),
+        ("amadou@example.org", "all"), ("aicha@example.org", "all.de"),
+        ("fanta@example.org", "MLI.de"),
     ]  # fmt: skip
     out = tmp_path / "output"
     english = (out / "sitrep-2025-06-02.md").read_text(encoding="utf-8")
-    french = (out / "sitrep-2025-06-02.fr.md").read_text(encoding="utf-8")
+    german = (out / "sitrep-2025-06-02.de.md").read_text(encoding="utf-8")
     # No French wording yet: the English report under the edition's own name (chart links too).
-    assert french.replace("sitrep-2025-06-02.fr-", "sitrep-2025-06-02-") == english
-    assert (out / "sitrep-2025-06-02-MLI.fr.md").is_file()
+    assert german.replace("sitrep-2025-06-02.de-", "sitrep-2025-06-02-") == english
+    assert (out / "sitrep-2025-06-02-MLI.de.md").is_file()
     amadou, aicha, fanta = (parse(s.message) for s in mailer.sent)
     assert [a.get_filename() for a in amadou.iter_attachments()] == ["sitrep-2025-06-02.md"]
-    assert [a.get_filename() for a in aicha.iter_attachments()] == ["sitrep-2025-06-02.fr.md"]
-    assert [a.get_filename() for a in fanta.iter_attachments()] == ["sitrep-2025-06-02-MLI.fr.md"]
+    assert [a.get_filename() for a in aicha.iter_attachments()] == ["sitrep-2025-06-02.de.md"]
+    assert [a.get_filename() for a in fanta.iter_attachments()] == ["sitrep-2025-06-02-MLI.de.md"]
     assert amadou["Message-ID"].startswith("<sitrep.2025-06-02.all.")
-    assert aicha["Message-ID"].startswith("<sitrep.2025-06-02.all.fr.")
+    assert aicha["Message-ID"].startswith("<sitrep.2025-06-02.all.de.")
     with Ledger.for_config(config) as ledger:
         assert {e.recipient: e.edition for e in ledger.entries()} == {
-            "amadou@example.org": "all", "aicha@example.org": "all.fr",
-            "fanta@example.org": "MLI.fr",
+            "amadou@example.org": "all", "aicha@example.org": "all.de",
+            "fanta@example.org": "MLI.de",
         }  # fmt: skip
     messages = [r.getMessage() for r in caplog.records]
-    assert len([m for m in messages if m.startswith("no fr wording yet")]) == 1  # logged once
+    assert len([m for m in messages if m.startswith("no de wording yet")]) == 1  # logged once
     loads = [m for m in messages if m.startswith("loaded ") and "valid record(s)" in m]
     assert len(loads) == 1  # three editions, one load
 

@@ -36,6 +36,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="reproduce a past edition: leave out statements made or published after this time, "
         "and read a database store as it was then (YYYY-MM-DD[THH:MM]; default: now)",
     )
+    parser.add_argument(
+        "--language",
+        help="language of the report: en or fr (default: report.language in sitrep.toml)",
+    )
     parser.add_argument("--strict", action="store_true", help="fail on any invalid record")
 
 
@@ -57,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--format needs at least one of {', '.join(FORMATS)}")
     as_of = parse_moment(args.as_of, "--as-of", config.report.zone) if args.as_of else None
     result = generate(
-        config, start=start, end=end, strict=args.strict, formats=formats, as_of=as_of
+        config, start=start, end=end, strict=args.strict, formats=formats, as_of=as_of,
+        language=args.language,
     )
     for path in result.public.values():
         print(path)

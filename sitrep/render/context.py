@@ -45,7 +45,7 @@ class _Lookup:
 
     def severity(self, incident: Incident | Worded) -> str:
         """The incident's severity in words: 'major', or 'not yet known' with no figure."""
-        return furniture_words.severity_text(unwrap(incident))
+        return self.words.severity(unwrap(incident))
 
 
 def table_groups(rows: Sequence[FigureRow]) -> list[tuple[FigureRow, bool]]:

@@ -14,6 +14,7 @@ import markupsafe
 
 from ..errors import RenderError
 from ..wording import Words
+from ..wording.catalog import translations
 from .context import chart_data_url, where
 from .notes import notes_html, notes_md
 from .safe import plain
@@ -87,7 +88,9 @@ def make_environment(kind: Kind, user_templates: Path | None = None) -> jinja2.E
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_finalize_md if kind == "md" else safe_value,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.filters["md_safe"] = MdSafe
     return env
 
@@ -103,6 +106,10 @@ def report_environment(
             "or create the folder)"
         )
     env = make_environment(kind, templates)
+    # the template strings in the report's language (sitrep/locale, or the user's folder)
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        translations(words.language, templates), newstyle=True
+    )
     filters: dict[str, Callable[..., Any]] = {
         "label": words.label,
         "words": words.words,
@@ -116,6 +123,7 @@ def report_environment(
         "figure": words.statement_or_none,
         "problem": words.problem,
         "country": words.country,
+        "term": words.term,
         "data_url": chart_data_url,
         "where": lambda inc: where(inc, words),
     }

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from ..model.edition import DEFAULT_LANGUAGE
 from .fields import WORDED, WordedField, worded
-from .words import LANGUAGES, Words, has_words, words_for
+from .languages import LANGUAGES, has_words, words_for
+from .words import Words
 
 __all__ = [
     "DEFAULT_LANGUAGE",

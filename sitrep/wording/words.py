@@ -2,7 +2,8 @@
 
 Render and deliver ask a :class:`Words` for every word they show: figures, totals, dates,
 labels, flags, sentences. English is the language written here; another language is a
-subclass (its grammar) with its catalogue, registered in :data:`LANGUAGES`.
+subclass (its grammar) with its catalogue, registered in
+:data:`sitrep.wording.languages.LANGUAGES`.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from ..errors import Problem, UsageError
-from ..model.edition import DEFAULT_LANGUAGE
+from ..errors import Problem
 from ..model.records import Group
 from ..model.report import (
     FigureChange,
@@ -30,7 +30,7 @@ from ..model.report import (
     Total,
     UnconfirmedClaim,
 )
-from . import counts, figures, headline, labels, numbers, sentences
+from . import counts, figures, furniture, headline, labels, numbers, sentences
 
 
 class Words:
@@ -83,6 +83,14 @@ class Words:
     def country(self, code: str) -> str:
         """'Mali' for MLI."""
         return labels.country(code)
+
+    def term(self, code: object) -> str:
+        """A status, stance, severity or trend as a word: 'new', 'official' (its code)."""
+        return str(getattr(code, "value", code))
+
+    def severity(self, incident: Incident) -> str:
+        """'major'; 'not yet known' when nobody has given a figure yet."""
+        return furniture.severity_text(incident)
 
     def describe_filter(self, flt: ReportFilter) -> str:
         """'Mali, Niger; Ménaka; major incidents and worse' ('' for no filter)."""
@@ -196,21 +204,3 @@ class Words:
     def developments(self, report: Report) -> list[str]:
         """The key developments as sentences."""
         return sentences.developments(report)
-
-
-LANGUAGES: dict[str, type[Words]] = {"en": Words}
-"""The languages with words, by code."""
-
-
-def words_for(language: str = DEFAULT_LANGUAGE) -> Words:
-    """The words of a language ('en', 'fr-CA' -> 'fr' if only 'fr' exists)."""
-    for code in (language, language.split("-")[0]):
-        if code in LANGUAGES:
-            return LANGUAGES[code]()
-    known = ", ".join(sorted(LANGUAGES))
-    raise UsageError(f"no words for the language {language!r} (available: {known})")
-
-
-def has_words(language: str) -> bool:
-    """Whether reports can be written in ``language``."""
-    return language in LANGUAGES or language.split("-")[0] in LANGUAGES
