@@ -80,6 +80,11 @@ class ReportConfig(_Section):
         description="When a party's figure for its enemy's losses counts toward low and best: "
         "once a source that is not a party gives a figure too, never, or always.",
     )
+    table_rows: int = Field(
+        default=40, ge=1,
+        description="A big period's official-vs-claimed table holds this many incidents, "
+        "most important first; the others are one line each (all of them in HTML and JSON).",
+    )
     merge_radius_km: float = Field(default=10.0, ge=0)
     merge_name_score: float = Field(default=85.0, ge=50, le=100)
     follow_links: Literal["never", "inside"] = Field(
@@ -237,6 +242,20 @@ class StoreConfig(_Section):
         return value
 
 
+class RenderConfig(_Section):
+    """Where a run's editions are rendered."""
+
+    workers: int | None = Field(
+        default=None, ge=1,
+        description="Processes that render editions at once (default: the machine's cores).",
+    )
+    scheduler: str | None = Field(
+        default=None,
+        description="A Dask distributed scheduler to render editions on instead, such as "
+        "tcp://host:8786 (needs sitrep[dask]).",
+    )
+
+
 class PublishConfig(_Section):
     """How the day's edition is released: reviewed on the desk, or sent as generated."""
 
@@ -277,6 +296,7 @@ class Config(_Section):
     smtp: SmtpConfig = SmtpConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     store: StoreConfig = StoreConfig()
+    render: RenderConfig = RenderConfig()
     publish: PublishConfig = PublishConfig()
     state: Path = Path("state")
     subscribers_file: Path | None = None
