@@ -80,11 +80,6 @@ class ReportConfig(_Section):
         description="When a party's figure for its enemy's losses counts toward low and best: "
         "once a source that is not a party gives a figure too, never, or always.",
     )
-    table_rows: int = Field(
-        default=40, ge=1,
-        description="A big period's official-vs-claimed table holds this many incidents, "
-        "most important first; the others are one line each (all of them in HTML and JSON).",
-    )
     merge_radius_km: float = Field(default=10.0, ge=0)
     merge_name_score: float = Field(default=85.0, ge=50, le=100)
     follow_links: Literal["never", "inside"] = Field(
