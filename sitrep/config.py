@@ -237,6 +237,20 @@ class StoreConfig(_Section):
         return value
 
 
+class RenderConfig(_Section):
+    """Where a run's editions are rendered."""
+
+    workers: int | None = Field(
+        default=None, ge=1,
+        description="Processes that render editions at once (default: the machine's cores).",
+    )
+    scheduler: str | None = Field(
+        default=None,
+        description="A Dask distributed scheduler to render editions on instead, such as "
+        "tcp://host:8786 (needs sitrep[dask]).",
+    )
+
+
 class PublishConfig(_Section):
     """How the day's edition is released: reviewed on the desk, or sent as generated."""
 
@@ -277,6 +291,7 @@ class Config(_Section):
     smtp: SmtpConfig = SmtpConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     store: StoreConfig = StoreConfig()
+    render: RenderConfig = RenderConfig()
     publish: PublishConfig = PublishConfig()
     state: Path = Path("state")
     subscribers_file: Path | None = None

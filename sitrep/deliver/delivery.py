@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from ..config import Config
 from ..errors import DeliveryError, SitrepError, UsageError
@@ -51,6 +51,15 @@ class Built(Protocol):
 
 BuildFn = Callable[[Edition, Sequence[str]], Built]
 """Generates one edition with (at least) the given formats: ``build(edition, formats)``."""
+
+
+@runtime_checkable
+class Prepares(Protocol):
+    """A build function that can build many editions at once before they are asked for
+    (``sitrep.pipeline.EditionBuilder``: in parallel)."""
+
+    def prepare(self, wanted: Sequence[tuple[Edition, Sequence[str] | None]]) -> None:
+        """Build these editions with these formats; errors are raised when one is asked for."""
 
 
 @dataclass
@@ -147,6 +156,8 @@ def deliver(
     out = DeliveryReport(rid, list(plan.settled), dry_run=dry_run)
     composer = Composer(config)
     jobs: list[Job] = []
+    if isinstance(build, Prepares):
+        build.prepare([(planned.edition, planned.formats) for planned in plan.editions])
     for planned in plan.editions:
         key = planned.edition.key
         if ledger is not None and not dry_run:
