@@ -1,5 +1,6 @@
 """The desk in a real browser (Debian's Chromium, driven by Playwright): an editor enters
-an incident, fixes a bad count, confirms a possible duplicate, writes a key message and
+an incident with an outcome statement, fixes a bad count and a wrong source, confirms a
+possible duplicate from the merger's list, writes a key message and
 publishes; a reader cannot publish; a form without its CSRF token is refused.
 
 With SITREP_DESK_SCREENSHOTS=<folder> the first test also saves a screenshot of each page
@@ -19,9 +20,13 @@ from desk_browser import chromium, serve
 from desk_project import PASSWORD, desk_project
 from reading import EN
 
+from sitrep.config import Config
 from sitrep.desk.editions import Archive
 from sitrep.ingest.raw import RawRecord
-from sitrep.model.report import Report
+from sitrep.model.records import Says
+from sitrep.model.report import PossibleDuplicate, Report
+from sitrep.pipeline import Rules
+from sitrep.reconcile.merge import merge_records, possible_duplicates
 from sitrep.store.open import open_database
 from sitrep.store.validate import validate_raw
 
@@ -47,6 +52,12 @@ def _validate_message(field: str, count: int) -> str:
                        "group": "armed_group", "outcome": "killed", "count": count}]}  # fmt: skip
     _, problems = validate_raw(RawRecord(doc, "x.yaml", 1))
     return next(p.message for p in problems if p.field == field)
+
+
+def _merger_pairs(config: Config) -> list[PossibleDuplicate]:
+    """The merger's possible duplicates in the project's store, now."""
+    rules = Rules.from_config(config).merge
+    return possible_duplicates(merge_records(open_database(config).load().records, rules), rules)
 
 
 def _login(page: Any, base: str, name: str) -> None:
@@ -80,18 +91,29 @@ def test_enter_fix_confirm_write_publish(tmp_path: Path) -> None:
         page.fill("input[name=id]", NEW)
         page.fill("input[name=country]", "MLI")
         page.fill("input[name=location]", "Timbuktu")
-        page.select_option("select[name=event_type]", "battles")
-        page.fill("input[name=title]", "Attack on the camp <script>alert(1)</script>")
+        # a car bomb, where the examples code the attack as a battle: a possible duplicate
+        page.select_option("select[name=event_type]", "explosions_remote_violence")
+        page.fill("input[name=title]", "Car bomb at the camp <script>alert(1)</script>")
         page.fill("input[name='sources[0].id']", "desk1")
         page.fill("input[name='sources[0].name']", "Desk wire")
         _claim(page, 0, "FAMa", "official", "armed_group", "-12")
         _claim(page, 1, "JNIM", "claimed", "state_forces", "9")
+        page.fill("input[name='outcomes[0].source']", "desk9")  # not one of the sources
+        page.fill("input[name='outcomes[0].by']", "FAMa")
+        page.select_option("select[name='outcomes[0].stance']", "official")
+        page.select_option("select[name='outcomes[0].says']", "repelled")
+        page.fill("input[name='outcomes[0].quote']", "an infiltration attempt was repelled")
         page.click("button[type=submit]")
         error = page.locator("[data-field='claims[0].count']")
         assert error.is_visible()
         assert error.inner_text() == _validate_message("claims[0].count", -12)
         _shot(page, "record-form")
         page.fill("input[name='claims[0].count']", "12")
+        page.click("button[type=submit]")
+        wrong_source = page.locator("[data-field='outcomes[0].source']")
+        assert wrong_source.inner_text().startswith("'desk9' is not one of this record's sources")
+        assert page.locator(".error").count() == 1  # the count is fixed
+        page.fill("input[name='outcomes[0].source']", "desk1")
         page.fill("input[name=reason]", "entered from the morning wires")
         page.click("button[type=submit]")
         page.wait_for_url(f"{base}/records/{NEW}/history")
@@ -102,13 +124,19 @@ def test_enter_fix_confirm_write_publish(tmp_path: Path) -> None:
         page.goto(f"{base}/records?date={DAY}")
         assert page.locator("td", has_text="<script>alert(1)</script>").count() == 1  # as text
 
+        [merger_pair] = [d for d in _merger_pairs(config) if NEW in (d.a, d.b)]
         page.goto(f"{base}/duplicates")
         pair = page.locator(".pair", has_text=NEW)
-        assert pair.count() == 1
+        assert pair.count() == 1 and merger_pair.reason == "event_type"
+        assert {pair.locator("input[name=a]").get_attribute("value"),
+                pair.locator("input[name=b]").get_attribute("value")} == {
+                    merger_pair.a, merger_pair.b}  # fmt: skip
+        assert "event types differ" in pair.locator(".why").inner_text()
         _shot(page, "duplicates")
         pair.locator("button[value=same]").click()
         page.wait_for_url(f"{base}/duplicates")
         assert page.locator(".pair", has_text=NEW).count() == 0
+        assert not [d for d in _merger_pairs(config) if NEW in (d.a, d.b)]
 
         page.goto(f"{base}/today?date={DAY}")
         page.fill("#key_messages", KEY_MESSAGE)
@@ -128,6 +156,8 @@ def test_enter_fix_confirm_write_publish(tmp_path: Path) -> None:
     store = open_database(config)
     assert issue.revision == store.revision_at()  # frozen at the store's revision
     assert {v.author for v in store.history(NEW)} == {"editor"}  # every save a revision
+    [stated] = next(r for r in store.load().records if r.id == NEW).outcomes
+    assert (stated.by, stated.says, stated.source) == ("FAMa", Says.REPELLED, "desk1")
     text = subprocess.run(["pdftotext", "-layout", str(issue.path("all", "pdf")), "-"],
                           capture_output=True, text=True, check=True).stdout  # fmt: skip
     flat = " ".join(text.split())

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitrep.desk.forms import form_values, record_from_form
+from sitrep.desk.forms import decide, form_values, possible_duplicates, record_from_form
 from sitrep.desk.security import LoginLimiter
 from sitrep.desk.users import Accounts, Role
+from sitrep.model.records import Record
+from sitrep.reconcile.merge import MergeRules, merge_records
+from sitrep.reconcile.merge import possible_duplicates as partial_matches
 from sitrep.render.notes import notes_html, notes_md
 
 
@@ -55,3 +58,49 @@ def test_the_form_round_trips_a_record() -> None:
     values = form_values(doc)
     assert values["claims[0].count"] == "3" and values["claims[2].by"] == ""  # blank rows
     assert record_from_form(values, doc) == doc
+
+
+def test_the_form_round_trips_every_field_of_issue_8() -> None:
+    doc = {"id": "r1", "date": "2025-06-02", "country": "MLI", "location": "Gao",
+           "event_type": "battles", "sub_event_type": "armed_clash", "same_as": "r0",
+           "sources": [{"id": "reuters", "name": "Reuters", "published": "2025-06-02"},
+                       {"id": "cr", "name": "ClashReport", "via": "reuters"}],
+           "claims": [{"source": "cr", "by": "JNIM", "stance": "claimed", "group": "state_forces",
+                       "outcome": "killed", "count": "up to 600", "party": True,
+                       "reported": "2025-06-02T18:00:00+00:00", "covers": ["r9"]},
+                      {"source": "reuters", "by": "two security sources", "stance": "independent",
+                       "group": "civilians", "outcome": "killed", "count": 50, "subset": True,
+                       "reported": "2025-05-15", "reported_precision": "week", "party": False,
+                       "covers": ["r8"]}],
+           "outcomes": [{"source": "reuters", "by": "FAMa", "stance": "official",
+                         "says": "repelled", "quote": "repelled",
+                         "reported": "2025-05"}]}  # fmt: skip
+    values = form_values(doc)
+    assert values["claims[0].party"] == "true" and values["outcomes[2].says"] == ""
+    assert values["sources[1].via"] == "reuters" and values["claims[1].subset"] == "true"
+    assert record_from_form(values, doc) == doc
+    # removing the first claim keeps the second one's hidden fields (covers) with it
+    removed = record_from_form({**values, "claims[0].remove": "1"}, doc)
+    assert removed["claims"] == doc["claims"][1:]
+    # a new outcome statement from an empty row; emptying the old one takes it out
+    new = {"source": "cr", "by": "JNIM", "stance": "claimed", "says": "seized"}
+    row = {f"outcomes[2].{k}": v for k, v in new.items()}
+    emptied = {k: ("" if k.startswith("outcomes[0].") and not k.endswith(".row") else v)
+               for k, v in values.items()}  # fmt: skip
+    assert record_from_form({**emptied, **row}, doc)["outcomes"] == [new]
+
+
+def test_possible_duplicates_are_the_mergers_until_decided() -> None:
+    def record(rid: str, event_type: str) -> Record:
+        return Record.model_validate({
+            "id": rid, "date": "2025-06-02", "country": "MLI", "location": "Gao",
+            "event_type": event_type, "sources": [{"id": "s", "name": "S"}]})  # fmt: skip
+
+    a, b = record("a", "battles"), record("b", "explosions_remote_violence")
+    rules = MergeRules()
+    [pair] = possible_duplicates([a, b], rules)
+    assert [pair.match] == partial_matches(merge_records([a, b], rules), rules)
+    assert (pair.a, pair.b, pair.match.reason) == (a, b, "event_type")
+    for same in (True, False):  # confirmed (one incident) or dismissed: no longer listed
+        decided = Record.model_validate(decide(b.model_dump(mode="json"), "a", same))
+        assert possible_duplicates([a, decided], rules) == []

@@ -10,103 +10,123 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.records import Record
-from ..model.report import MergeLink
+from ..model.report import PossibleDuplicate
 from ..reconcile.merge import MergeRules, merge_records
+from ..reconcile.merge import possible_duplicates as partial_matches
 
 EVENT_FIELDS = ("id", "date", "country", "admin1", "location", "latitude", "longitude",
-                "event_type", "title", "summary")  # fmt: skip
-SOURCE_FIELDS = ("id", "name", "url", "published")
-CLAIM_FIELDS = ("source", "by", "stance", "group", "outcome", "count")
+                "event_type", "sub_event_type", "perpetrator", "target", "title",
+                "summary")  # fmt: skip
+_STATEMENT = ("source", "by", "stance")
+_WHEN = ("reported", "reported_precision", "party", "quote")
+ROWS: dict[str, tuple[str, ...]] = {
+    "sources": ("id", "name", "url", "published", "via"),
+    "claims": (*_STATEMENT, "group", "outcome", "count", *_WHEN, "subset"),
+    "outcomes": (*_STATEMENT, "says", *_WHEN),
+}
+"""The rows of a record the form shows, and their fields (the first one marks a row)."""
 BLANK_ROWS = 2
-NAME_RULES = ("same_name", "alias", "similar_name")
-"""Merge reasons that rest on the place name alone: the pairs the desk asks about."""
+ROW = "row"
+"""A hidden field per stored row: its position in the stored record, so that fields the form
+does not show (a claim's ``covers``) stay with their row when rows above it are removed."""
+REMOVE = "remove"
 _INT = re.compile(r"^-?\d+$")
 _FLOAT = re.compile(r"^-?\d+(\.\d+)?$")
+_FLAGS = {"true": True, "false": False}
 
 
 def _value(name: str, text: str) -> Any:
-    """A form value as the record format has it (numbers as numbers; anything that does not
-    parse is passed on as text, for validation to explain)."""
+    """A form value as the record format has it (numbers as numbers, yes/no as booleans;
+    anything that does not parse is passed on as text, for validation to explain)."""
     text = text.strip()
     if name == "count" and _INT.match(text):
         return int(text)
     if name in ("latitude", "longitude") and _FLOAT.match(text):
         return float(text)
+    if name in ("party", "subset") and text in _FLAGS:
+        return _FLAGS[text]
     return text
 
 
-def _rows(form: Mapping[str, str], key: str, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _rows(form: Mapping[str, str], key: str, kept: list[Any]) -> list[dict[str, Any]]:
+    fields = ROWS[key]
     rows = []
     i = 0
     while f"{key}[{i}].{fields[0]}" in form:
-        row = {f: _value(f, form.get(f"{key}[{i}].{f}", "")) for f in fields}
-        if any(v != "" for v in row.values()):
-            rows.append({f: v for f, v in row.items() if v != "" or f == "count"})
+        at = f"{key}[{i}]."
+        row = {f: _value(f, form.get(at + f, "")) for f in fields}
+        if form.get(at + REMOVE) or all(v == "" for v in row.values()):
+            i += 1
+            continue
+        doc = {f: v for f, v in row.items() if v != "" or f == "count"}
+        if doc.get("count") == "":
+            doc["count"] = None  # the speaker gave no figure
+        stored = form.get(at + ROW, "")
+        if stored.isdigit() and int(stored) < len(kept) and isinstance(kept[int(stored)], dict):
+            doc.update({k: v for k, v in kept[int(stored)].items() if k not in fields})
+        rows.append(doc)
         i += 1
-    for row in rows:
-        if key == "claims" and row.get("count") == "":
-            row["count"] = None  # the speaker gave no figure
     return rows
 
 
 def record_from_form(form: Mapping[str, str], kept: Mapping[str, Any]) -> dict[str, Any]:
     """The record document a submitted form describes. Fields the form does not show are
-    kept from the stored record (``kept``)."""
+    kept from the stored record (``kept``), a row's by the row it was shown in."""
     doc: dict[str, Any] = {k: v for k, v in kept.items()
-                           if k not in EVENT_FIELDS and k not in ("sources", "claims")}  # fmt: skip
+                           if k not in EVENT_FIELDS and k not in ROWS}  # fmt: skip
     for name in EVENT_FIELDS:
         value = _value(name, form.get(name, ""))
         if value != "":
             doc[name] = value
-    doc["sources"] = _rows(form, "sources", SOURCE_FIELDS)
-    doc["claims"] = _rows(form, "claims", CLAIM_FIELDS)
-    kept_claims = kept.get("claims", [])
-    for i, claim in enumerate(doc["claims"]):  # quote, covers, reported: kept by position
-        if i < len(kept_claims):
-            claim.update({k: v for k, v in kept_claims[i].items() if k not in CLAIM_FIELDS})
+    for key in ROWS:
+        rows = _rows(form, key, list(kept.get(key) or []))
+        if rows or key == "sources" or key in kept:
+            doc[key] = rows
     return doc
 
 
 def form_values(doc: Mapping[str, Any]) -> dict[str, str]:
-    """A record document as form values by path, with blank rows to add sources and claims."""
-    values = {k: "" if doc.get(k) is None else str(doc[k]) for k in EVENT_FIELDS}
-    for key, fields in (("sources", SOURCE_FIELDS), ("claims", CLAIM_FIELDS)):
+    """A record document as form values by path, with blank rows to add sources, claims
+    and outcome statements."""
+    values = {k: _text(doc.get(k)) for k in EVENT_FIELDS}
+    for key, fields in ROWS.items():
         rows = list(doc.get(key) or [])
         for i, row in enumerate([*rows, *({} for _ in range(BLANK_ROWS))]):
             for f in fields:
-                value = row.get(f) if isinstance(row, dict) else None
-                values[f"{key}[{i}].{f}"] = "" if value is None else str(value)
+                values[f"{key}[{i}].{f}"] = _text(row.get(f) if isinstance(row, dict) else None)
+            values[f"{key}[{i}].{ROW}"] = str(i) if i < len(rows) else ""
     return values
 
 
 def row_count(values: Mapping[str, str], key: str) -> int:
     """How many rows of ``key`` the form shows."""
-    return sum(1 for k in values if k.startswith(f"{key}[") and k.endswith(("].id", "].source")))
+    return sum(1 for k in values if k.startswith(f"{key}[") and k.endswith(f"].{ROW}"))
 
 
 @dataclass(frozen=True)
 class Pair:
-    """Two records the merger took as one event on their place names only."""
+    """Two records the merger found only partly alike, and why (``match.reason``)."""
 
-    link: MergeLink
+    match: PossibleDuplicate
     a: Record
     b: Record
 
 
 def possible_duplicates(records: list[Record], rules: MergeRules) -> list[Pair]:
-    """The pairs merged on place name alone (same name, alias or similar name) that no
-    analyst has decided on yet (neither ``same_as`` nor ``not_same_as`` between them)."""
+    """The merger's possible duplicates: records in different incidents that match in place
+    and dates but not in the rest, with neither ``same_as`` nor ``not_same_as`` between
+    them (a confirmed pair is one incident, a dismissed one is never listed)."""
     by_id = {r.id: r for r in records}
-    pairs = []
-    for incident in merge_records(records, rules):
-        for link in incident.reasons:
-            a, b = by_id.get(link.a), by_id.get(link.b)
-            if link.rule not in NAME_RULES or a is None or b is None:
-                continue
-            if b.id in (a.same_as, *a.not_same_as) or a.id in (b.same_as, *b.not_same_as):
-                continue
-            pairs.append(Pair(link, a, b))
-    return pairs
+    return [Pair(d, by_id[d.a], by_id[d.b])
+            for d in partial_matches(merge_records(records, rules), rules)]  # fmt: skip
 
 
 def decide(doc: dict[str, Any], other: str, same: bool) -> dict[str, Any]:

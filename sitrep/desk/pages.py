@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
+from enum import StrEnum
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -15,13 +16,15 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from ..deliver.ledger import Ledger
 from ..deliver.messages import report_id
 from ..deliver.subscribers import editions, read_subscribers
+from ..errors import Problem
 from ..ingest.raw import RawRecord
-from ..model.records import EventType, Group, Outcome, Stance
+from ..model.records import DatePrecision, EventType, Group, Outcome, Says, Stance, SubEventType
 from ..model.report import EditionNotes
 from ..pipeline import Rules
 from ..store.diff import diff
 from .editions import TLP, Archive, Draft
 from .forms import (
+    ROWS,
     decide,
     form_values,
     in_filter,
@@ -33,8 +36,12 @@ from .security import checked_form
 from .site import desk, need
 from .users import Role
 
-CHOICES = {"event_type": list(EventType), "stance": list(Stance), "group": list(Group),
-           "outcome": list(Outcome)}  # fmt: skip
+_KINDS: dict[str, type[StrEnum]] = {
+    "event_type": EventType, "sub_event_type": SubEventType, "stance": Stance, "group": Group,
+    "outcome": Outcome, "says": Says, "reported_precision": DatePrecision,
+}  # fmt: skip
+CHOICES = {name: [c.value for c in kind] for name, kind in _KINDS.items()}
+CHOICES["party"] = CHOICES["subset"] = ["true", "false"]
 
 
 def _day(text: str | None, default: dt.date) -> dt.date:
@@ -63,11 +70,17 @@ async def records(request: Request) -> Response:
                   shown_day=day, country=country, status=status)  # fmt: skip
 
 
-def _form(request: Request, values: dict[str, str], errors: dict[str, list[str]],
-          record_id: str | None, status: int = 200) -> Response:  # fmt: skip
+def _form(request: Request, values: dict[str, str], problems: list[Problem],
+          record_id: str | None, status: int = 200,
+          saved: int | None = None) -> Response:  # fmt: skip
+    """The record form; each problem beside its field (those of fields the form does not
+    show, and of the whole record, at its top)."""
+    errors: dict[str, list[str]] = {}
+    for p in problems:
+        errors.setdefault(p.field if p.field in values else "", []).append(p.message)
     return desk(request).page(
         request, "record.html.j2", status, values=values, errors=errors, record_id=record_id,
-        choices=CHOICES, sources=row_count(values, "sources"), claims=row_count(values, "claims"),
+        choices=CHOICES, rows={key: row_count(values, key) for key in ROWS}, saved=saved,
     )  # fmt: skip
 
 
@@ -81,7 +94,7 @@ async def record_form(request: Request) -> Response:
         if found is None:
             raise HTTPException(404, f"no record {rid!r}")
         doc = found
-    return _form(request, form_values(doc), {}, rid)
+    return _form(request, form_values(doc), [], rid)
 
 
 async def save_record(request: Request) -> Response:
@@ -95,14 +108,14 @@ async def save_record(request: Request) -> Response:
     doc = record_from_form(form, kept)
     reason = form.get("reason", "").strip() or ("edited" if original else "entered")
     result = d.store.write([RawRecord(doc, "desk", 0)], author=user.name, reason=reason)
-    if result.problems:
-        errors: dict[str, list[str]] = {}
-        for p in result.problems:
-            errors.setdefault(p.field or "", []).append(p.message)
+    if result.invalid:
         values = form_values(doc)
         values.update({k: v for k, v in form.items() if k in values})
-        return _form(request, values, errors, original, 422)
+        return _form(request, values, result.problems, original, 422)
     d.accounts.log(user.name, "record", f"{doc['id']}: {reason} (revision {result.revision})")
+    if result.problems:  # saved, with warnings: the stored record's form, and the warnings
+        return _form(request, form_values(doc), result.problems, str(doc["id"]),
+                     saved=result.revision)  # fmt: skip
     return RedirectResponse(f"/records/{doc['id']}/history", status_code=303)
 
 
@@ -123,7 +136,7 @@ async def history(request: Request) -> Response:
 
 
 async def duplicates(request: Request) -> Response:
-    """The pairs merged on place name only, side by side."""
+    """The merger's possible duplicates, side by side, with why they only partly match."""
     d = desk(request)
     pairs = possible_duplicates(d.store.load().records, Rules.from_config(d.config).merge)
     return d.page(request, "duplicates.html.j2", pairs=pairs)
@@ -141,7 +154,7 @@ async def decide_pair(request: Request) -> Response:
     reason = f"{'same as' if same else 'not the same as'} {a} (possible duplicate)"
     result = d.store.write([RawRecord(decide(doc, a, same), "desk", 0)],
                            author=user.name, reason=reason)  # fmt: skip
-    if result.problems:
+    if result.invalid:
         raise HTTPException(422, "; ".join(str(p) for p in result.problems))
     d.accounts.log(user.name, "duplicate", f"{b}: {reason} (revision {result.revision})")
     return RedirectResponse("/duplicates", status_code=303)
