@@ -1,0 +1,153 @@
+"""The stages: load -> merge -> summarise -> render, each in memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..config import Config
+from ..errors import DataError
+from ..ingest.raw import Window
+from ..model.edition import Edition
+from ..model.report import PossibleDuplicate, Report, ReportFilter
+from ..reconcile.merge import MergedIncident, merge_records, possible_duplicates
+from ..render.formats import FORMATS, Content, RenderJob
+from ..store.base import IncidentStore, LoadResult, VersionedStore
+from ..store.open import open_store
+from ..summarise.summary import SummaryInputs, summarise
+from ..summarise.trends import history
+
+if TYPE_CHECKING:
+    from ..render.pdf import PdfRenderer
+
+from .plan import Plan, make_plan, wording_for
+
+logger = logging.getLogger(__name__)
+
+# --- the stages -------------------------------------------------------------------------
+
+
+def load(
+    config: Config,
+    store: IncidentStore | None = None,
+    *,
+    strict: bool = False,
+    window: Window | None = None,
+    as_of: dt.datetime | None = None,
+) -> LoadResult:
+    """Load and validate the records (those in ``window``, if given) from ``store``, by
+    default the configured one, as it was at ``as_of`` (a store with revisions only);
+    problems are logged, or raised when ``strict``."""
+    store = store or open_store(config)
+    if as_of is None:
+        result = store.load(window)
+    elif isinstance(store, VersionedStore):
+        result = store.load(window, as_of=as_of)
+    else:
+        result = store.load(window)
+        logger.warning(
+            "--as-of leaves out statements made or published later, but a folder of files has "
+            "no revisions: the records are read as they are now (to read them as they were, "
+            'set [store] kind = "sqlite" and `sitrep import records` the folder)'
+        )
+    for problem in result.problems:
+        logger.warning("%s", problem)
+    errors = [p for p in result.problems if p.level == "error"]
+    if errors and strict:
+        raise DataError(errors, "the data has problems and --strict was given")
+    if errors:
+        logger.warning(
+            "skipped %d invalid record(s); the report lists them under Data quality",
+            len(result.invalid),
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The loaded records of a plan, merged into incidents once for every edition."""
+
+    loaded: LoadResult
+    incidents: list[MergedIncident]
+    possible: list[PossibleDuplicate] = field(default_factory=list)
+
+
+def merge(plan: Plan, loaded: LoadResult) -> Merged:
+    """Merge the records the plan's period reads into incidents."""
+    lo, _ = plan.window
+    end = plan.period.end
+    records = [r for r in loaded.records if r.day <= end and r.last_day >= lo]
+    incidents = merge_records(records, plan.rules.merge)
+    return Merged(loaded, incidents, possible_duplicates(incidents, plan.rules.merge))
+
+
+def report_for(plan: Plan, merged: Merged, edition: Edition | None = None) -> Report:
+    """Summarise the merged incidents into the report of one edition."""
+    edition = edition or plan.editions[0]
+    flt = edition.filter
+    rc = plan.config.report
+    inputs = SummaryInputs(
+        title=rc.title,
+        period=plan.period,
+        generated_at=plan.generated_at,
+        filter=flt,
+        # Warnings (a statement date left unknown) are advice for `sitrep validate`; the
+        # report shows such a figure as a restatement instead.
+        problems=[p for p in merged.loaded.problems if p.level == "error"],
+        skipped=merged.loaded.invalid,
+        records_loaded=len(merged.loaded.records),
+        rules=plan.rules.figures,
+        language=wording_for(edition),
+        as_of=plan.as_of or plan.generated_at,
+        possible_duplicates=merged.possible,
+    )
+    incidents = merged.incidents
+    trend = history(incidents, plan.period, plan.rules.figures, flt=flt)
+    report = summarise(incidents, inputs, trend)
+    if merged.loaded.revision is not None:
+        report = report.model_copy(update={"store_revision": merged.loaded.revision})
+    return report
+
+
+def build_report(
+    config: Config,
+    *,
+    start: dt.date,
+    end: dt.date,
+    filters: ReportFilter | None = None,
+    loaded: LoadResult,
+    now: dt.datetime | None = None,
+) -> Report:
+    """Merge and summarise loaded records into the report of one period (one edition)."""
+    plan = make_plan(config, start=start, end=end, now=now,
+                     editions=[Edition(filters or ReportFilter())])  # fmt: skip
+    return report_for(plan, merge(plan, loaded))
+
+
+def render_edition(
+    plan: Plan,
+    report: Report,
+    edition: Edition,
+    formats: Sequence[str] | None = None,
+    pdf_renderer: PdfRenderer | None = None,
+) -> dict[Path, Content]:
+    """Chart (if a format needs it) and render every format in memory, keyed by the path
+    to write."""
+    wanted = [FORMATS[name] for name in (plan.formats if formats is None else formats)]
+    charts = []
+    if any(f.charts for f in wanted):
+        from ..render.charts import draw_charts  # matplotlib: only when a chart is drawn
+
+        charts = draw_charts(report)
+    job = RenderJob(report, edition.stem(plan.period.start, plan.period.end), charts,
+                    plan.config.user_templates, pdf_renderer, plan.config.furniture)  # fmt: skip
+    files: dict[Path, Content] = {}
+    for fmt in wanted:
+        files.update({plan.out_dir / name: data for name, data in fmt.render(job).items()})
+    return files
+
+
