@@ -109,10 +109,14 @@ def test_enter_fix_confirm_write_publish(tmp_path: Path) -> None:
         assert error.inner_text() == _validate_message("claims[0].count", -12)
         _shot(page, "record-form")
         page.fill("input[name='claims[0].count']", "12")
+        page.fill("input[name='claims[1].covers']", NEW)  # a joint figure naming itself
         page.click("button[type=submit]")
         wrong_source = page.locator("[data-field='outcomes[0].source']")
         assert wrong_source.inner_text().startswith("'desk9' is not one of this record's sources")
-        assert page.locator(".error").count() == 1  # the count is fixed
+        covers = page.locator("[data-field='claims[1].covers']")  # a list item's problem
+        assert "names the record itself" in covers.inner_text()
+        assert page.locator(".error").count() == 2  # the count is fixed
+        page.fill("input[name='claims[1].covers']", "")
         page.fill("input[name='outcomes[0].source']", "desk1")
         page.fill("input[name=reason]", "entered from the morning wires")
         page.click("button[type=submit]")

@@ -90,6 +90,25 @@ def test_the_form_round_trips_every_field_of_issue_8() -> None:
     assert record_from_form({**emptied, **row}, doc)["outcomes"] == [new]
 
 
+def test_the_form_edits_dates_places_lists_and_joint_figures() -> None:
+    doc = {"id": "r1", "date": "2025-05-15", "end_date": "2025-05-20",
+           "date_precision": "week", "country": "BFA", "admin1": "Sahel", "admin2": "Soum",
+           "location": "Djibo", "aliases": ["Djibu"], "event_type": "battles",
+           "tags": ["base", "convoy"], "sources": [{"id": "s1", "name": "Wire"}],
+           "claims": [{"source": "s1", "by": "JNIM", "stance": "claimed",
+                       "group": "state_forces", "outcome": "killed", "count": 200,
+                       "covers": ["r2", "r3"]}]}  # fmt: skip
+    values = form_values(doc)
+    assert values["date_precision"] == "week" and values["end_date"] == "2025-05-20"
+    assert values["tags"] == "base, convoy" and values["claims[0].covers"] == "r2, r3"
+    assert record_from_form(values, doc) == doc
+    edited = record_from_form({**values, "tags": " base ,, ", "aliases": "",
+                               "claims[0].covers": "r2"}, doc)  # fmt: skip
+    assert edited["tags"] == ["base"] and "aliases" not in edited
+    assert edited["claims"][0]["covers"] == ["r2"]
+    assert "covers" not in record_from_form({**values, "claims[0].covers": ""}, doc)["claims"][0]
+
+
 def test_possible_duplicates_are_the_mergers_until_decided() -> None:
     def record(rid: str, event_type: str) -> Record:
         return Record.model_validate({

@@ -14,21 +14,24 @@ from ..model.report import PossibleDuplicate
 from ..reconcile.merge import MergeRules, merge_records
 from ..reconcile.merge import possible_duplicates as partial_matches
 
-EVENT_FIELDS = ("id", "date", "country", "admin1", "location", "latitude", "longitude",
-                "event_type", "sub_event_type", "perpetrator", "target", "title",
-                "summary")  # fmt: skip
+EVENT_FIELDS = ("id", "date", "end_date", "date_precision", "country", "admin1", "admin2",
+                "location", "aliases", "latitude", "longitude", "event_type",
+                "sub_event_type", "perpetrator", "target", "title", "summary",
+                "tags")  # fmt: skip
 _STATEMENT = ("source", "by", "stance")
 _WHEN = ("reported", "reported_precision", "party", "quote")
 ROWS: dict[str, tuple[str, ...]] = {
     "sources": ("id", "name", "url", "published", "via"),
-    "claims": (*_STATEMENT, "group", "outcome", "count", *_WHEN, "subset"),
+    "claims": (*_STATEMENT, "group", "outcome", "count", *_WHEN, "subset", "covers"),
     "outcomes": (*_STATEMENT, "says", *_WHEN),
 }
 """The rows of a record the form shows, and their fields (the first one marks a row)."""
 BLANK_ROWS = 2
 ROW = "row"
 """A hidden field per stored row: its position in the stored record, so that fields the form
-does not show (a claim's ``covers``) stay with their row when rows above it are removed."""
+does not show stay with their row when rows above it are removed."""
+LISTS = frozenset({"aliases", "tags", "covers"})
+"""Fields that hold a list, entered as comma-separated values."""
 REMOVE = "remove"
 _INT = re.compile(r"^-?\d+$")
 _FLOAT = re.compile(r"^-?\d+(\.\d+)?$")
@@ -39,6 +42,8 @@ def _value(name: str, text: str) -> Any:
     """A form value as the record format has it (numbers as numbers, yes/no as booleans;
     anything that does not parse is passed on as text, for validation to explain)."""
     text = text.strip()
+    if name.rpartition(".")[2] in LISTS:
+        return [item.strip() for item in text.split(",") if item.strip()] or ""
     if name == "count" and _INT.match(text):
         return int(text)
     if name in ("latitude", "longitude") and _FLOAT.match(text):
@@ -53,6 +58,8 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
     return str(value)
 
 

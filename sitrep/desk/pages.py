@@ -5,6 +5,7 @@ author, and a line in the change log."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Any
@@ -39,6 +40,7 @@ from .users import Role
 _KINDS: dict[str, type[StrEnum]] = {
     "event_type": EventType, "sub_event_type": SubEventType, "stance": Stance, "group": Group,
     "outcome": Outcome, "says": Says, "reported_precision": DatePrecision,
+    "date_precision": DatePrecision,
 }  # fmt: skip
 CHOICES = {name: [c.value for c in kind] for name, kind in _KINDS.items()}
 CHOICES["party"] = CHOICES["subset"] = ["true", "false"]
@@ -77,7 +79,8 @@ def _form(request: Request, values: dict[str, str], problems: list[Problem],
     show, and of the whole record, at its top)."""
     errors: dict[str, list[str]] = {}
     for p in problems:
-        errors.setdefault(p.field if p.field in values else "", []).append(p.message)
+        name = re.sub(r"\[\d+\]$", "", p.field or "")  # a list item: beside the list
+        errors.setdefault(name if name in values else "", []).append(p.message)
     return desk(request).page(
         request, "record.html.j2", status, values=values, errors=errors, record_id=record_id,
         choices=CHOICES, rows={key: row_count(values, key) for key in ROWS}, saved=saved,
