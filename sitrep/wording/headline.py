@@ -4,6 +4,7 @@ outcome statements, party claims, relays and the as-of note."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from ..model.records import DatePrecision, Group, Says, Stance
 from ..model.report import (
@@ -103,18 +104,25 @@ def statement_marks(s: Statement) -> str:
     return "; ".join(parts)
 
 
-def own_losses_clause(inc: Incident, rows: list[FigureRow]) -> str | None:
-    """'FAMa gave no figure for its own losses' when a party claimed the enemy's dead and
-    said nothing of its own."""
+def silent_party(rows: Sequence[FigureRow]) -> str | None:
+    """Who gave a figure for its enemy's losses (a party claim) and none for its own: the
+    speaker, in every language; None when no party did."""
     for row in rows:
+        own = Group.STATE_FORCES if row.group is Group.ARMED_GROUP else Group.ARMED_GROUP
         for cell in (row.official, row.independent):
             for s in cell.statements:
                 if not s.party or s.kind is None:
                     continue
-                own = Group.STATE_FORCES if row.group is Group.ARMED_GROUP else Group.ARMED_GROUP
                 if not any(r.group is own and r.outcome is row.outcome for r in rows):
-                    return f"{s.by} gave no figure for its own losses"
+                    return s.by
     return None
+
+
+def own_losses_clause(rows: Sequence[FigureRow]) -> str | None:
+    """'FAMa gave no figure for its own losses' when a party claimed the enemy's dead and
+    said nothing of its own."""
+    by = silent_party(rows)
+    return None if by is None else f"{by} gave no figure for its own losses"
 
 
 def as_of_note(report: Report) -> str | None:

@@ -7,7 +7,7 @@ is not in the data: figures come from statements or computed totals, days from d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..model.records import EventType, Group, Outcome, SubEventType
 from ..model.report import Cell, Development, FigureRow, Incident, Report, Statement
@@ -132,8 +132,11 @@ def opening(inc: Incident) -> str:
     return f"{when}, {who} {verb.format(target=target)} {_place(inc)}"
 
 
-def incident_sentence(inc: Incident, rows: Sequence[FigureRow], novel: bool = False) -> str:
-    """One sentence on an incident: what happened, then who said how many."""
+def figure_clauses(
+    rows: Sequence[FigureRow], row_clauses: Callable[[FigureRow, bool], list[str]]
+) -> list[str]:
+    """The clauses of an incident's rows in a language's ``row_clauses``: killed first,
+    each clause once; "no official toll" only when no official spoke of the incident."""
     clauses: list[str] = []
     main = [r for r in rows if r.outcome is Outcome.KILLED] + [
         r for r in rows if r.outcome is not Outcome.KILLED
@@ -143,6 +146,12 @@ def incident_sentence(inc: Incident, rows: Sequence[FigureRow], novel: bool = Fa
         for clause in row_clauses(row, officials_spoke):
             if clause not in clauses:
                 clauses.append(clause)
+    return clauses
+
+
+def incident_sentence(inc: Incident, rows: Sequence[FigureRow], novel: bool = False) -> str:
+    """One sentence on an incident: what happened, then who said how many."""
+    clauses = figure_clauses(rows, row_clauses)
     text = opening(inc)
     if inc.status == "update":
         text += " (new information in this period)"
@@ -151,7 +160,7 @@ def incident_sentence(inc: Incident, rows: Sequence[FigureRow], novel: bool = Fa
     what = headline.outcomes_clause(inc)
     if what:
         clauses.insert(0, what)
-    own = headline.own_losses_clause(inc, list(rows))
+    own = headline.own_losses_clause(rows)
     if own:
         clauses.append(own)
     if novel and inc.admin1:

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 
 from ...model.records import EventType, Group, Outcome, SubEventType
 from ...model.report import Cell, Development, FigureRow, Incident, Report, Statement
+from ..headline import silent_party
 from ..numbers import fmt_datetime
+from ..sentences import figure_clauses
 from . import figures, grammar
 from .labels import country, day_month
 
@@ -131,29 +133,15 @@ def _outcomes_clause(inc: Incident) -> str | None:
                    else "")  # fmt: skip
 
 
-def own_losses_clause(inc: Incident, rows: Sequence[FigureRow]) -> str | None:
+def own_losses_clause(rows: Sequence[FigureRow]) -> str | None:
     """'FAMa n’a donné aucun chiffre pour ses propres pertes'."""
-    for row in rows:
-        for cell in (row.official, row.independent):
-            for s in cell.statements:
-                if not s.party or s.kind is None:
-                    continue
-                own = Group.STATE_FORCES if row.group is Group.ARMED_GROUP else Group.ARMED_GROUP
-                if not any(r.group is own and r.outcome is row.outcome for r in rows):
-                    return f"{s.by} n’a donné aucun chiffre pour ses propres pertes"
-    return None
+    by = silent_party(rows)
+    return None if by is None else f"{by} n’a donné aucun chiffre pour ses propres pertes"
 
 
 def incident_sentence(inc: Incident, rows: Sequence[FigureRow], novel: bool = False) -> str:
     """One sentence on an incident: what happened, then who said how many."""
-    clauses: list[str] = []
-    main = [r for r in rows if r.outcome is Outcome.KILLED] + [
-        r for r in rows if r.outcome is not Outcome.KILLED]
-    officials_spoke = any(r.official.status != "silent" for r in rows)
-    for row in main:
-        for clause in row_clauses(row, officials_spoke):
-            if clause not in clauses:
-                clauses.append(clause)
+    clauses = figure_clauses(rows, row_clauses)
     text = opening(inc)
     if inc.status == "update":
         text += " (nouvelles informations dans la période)"
@@ -162,7 +150,7 @@ def incident_sentence(inc: Incident, rows: Sequence[FigureRow], novel: bool = Fa
     what = _outcomes_clause(inc)
     if what:
         clauses.insert(0, what)
-    own = own_losses_clause(inc, rows)
+    own = own_losses_clause(rows)
     if own:
         clauses.append(own)
     if novel and inc.admin1:
