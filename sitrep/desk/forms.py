@@ -42,7 +42,7 @@ def _value(name: str, text: str) -> Any:
     """A form value as the record format has it (numbers as numbers, yes/no as booleans;
     anything that does not parse is passed on as text, for validation to explain)."""
     text = text.strip()
-    if name.rpartition(".")[2] in LISTS:
+    if name in LISTS:
         return [item.strip() for item in text.split(",") if item.strip()] or ""
     if name == "count" and _INT.match(text):
         return int(text)
