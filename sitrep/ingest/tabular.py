@@ -227,16 +227,6 @@ def parse_float(text: str) -> float:
         raise ValueError(f"{text!r} is not a number (expected e.g. 14.4936)") from None
 
 
-def parse_bool(text: str) -> bool:
-    """True/False, 1/0, yes/no."""
-    value = text.strip().lower()
-    if value in ("true", "1", "yes", "t"):
-        return True
-    if value in ("false", "0", "no", "f"):
-        return False
-    raise ValueError(f"{text!r} is not True or False")
-
-
 def slug(text: str) -> str:
     """A name as an id part: 'Air/drone strike' -> 'air_drone_strike'."""
     return re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_")

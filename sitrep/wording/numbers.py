@@ -37,11 +37,6 @@ def day_month(value: dt.date, short: bool = False, locale: str = "en") -> str:
     return format_date(value, "d MMM" if short else "d MMMM", locale=locale)
 
 
-def month_name(value: dt.date, locale: str = "en") -> str:
-    """'June'."""
-    return format_date(value, "MMMM", locale=locale)
-
-
 def month_year(value: dt.date, locale: str = "en") -> str:
     """'June 2025'."""
     return format_date(value, "MMMM y", locale=locale)
