@@ -18,11 +18,6 @@ TLP_MEANINGS = {
 """What each TLP 2.0 label asks of the reader (FIRST TLP 2.0 definitions, shortened)."""
 
 SEVERITY_UNKNOWN = "not yet known"
-CONTACTS = "Contacts"
-NEXT_EDITION = "Next edition"
-LICENCE = "Data licence"
-DATA_LINK = "Download the data"
-CITING = "citing"
 
 
 def marking_meaning(marking: str | None) -> str:
