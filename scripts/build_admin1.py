@@ -31,9 +31,10 @@ from build_boundaries import decode_arcs, encode, ring_area, ring_points, simpli
 
 OUT = Path(__file__).resolve().parent.parent / "sitrep" / "data" / "admin1.json"
 TOLERANCE = 0.03  # degrees, Douglas-Peucker
-COUNTRIES = (
-    "BEN BFA CIV CMR DZA GHA GIN GMB GNB LBY MLI MRT NER NGA SEN TCD TGO"
-).split()
+COUNTRIES = [
+    "BEN", "BFA", "CIV", "CMR", "DZA", "GHA", "GIN", "GMB", "GNB", "LBY", "MLI", "MRT", "NER",
+    "NGA", "SEN", "TCD", "TGO",
+]  # fmt: skip
 CAPITALS = {
     "BEN": "Porto-Novo", "BFA": "Ouagadougou", "CIV": "Yamoussoukro", "CMR": "Yaoundé",
     "DZA": "Algiers", "GHA": "Accra", "GIN": "Conakry", "GMB": "Banjul", "GNB": "Bissau",

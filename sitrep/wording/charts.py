@@ -1,4 +1,5 @@
-"""The words of the casualty chart and the map: titles, legends, labels, alt text."""
+"""The words of the casualty and daily charts: titles, legends, labels, alt text (the
+map's are in ``maps.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ..model.records import Stance
-from ..model.report import DayCount, FigureRow, Incident
+from ..model.report import DayCount, FigureRow
 from . import figures
 from .labels import country, group_words
 
@@ -30,8 +31,6 @@ DAILY_PANELS = {
     "claimed_legend": "claimed only",
 }
 DAILY_NONE = "none"
-MAP_TITLE = "Incidents in the period, sized by people killed (credible estimate)"
-MAP_LEGEND = {"new": "new in period", "update": "update", "claimed": "claimed figure only"}
 
 
 def row_label(row: FigureRow) -> str:
@@ -64,37 +63,6 @@ def casualty_alt(rows: Sequence[FigureRow]) -> str:
         f"{row_label(r)}, {group_words(r.group)}: {value_text(r) or 'no figure'}" for r in rows
     ]
     return "Bar chart of people killed per incident and group. " + "; ".join(parts) + "."
-
-
-def killed_legend(value: int) -> str:
-    """A size-legend entry of the map: '10 killed'."""
-    return f"{value} killed"
-
-
-def km(length: int) -> str:
-    """The scale bar's label: '500 km'."""
-    return f"{length} km"
-
-
-def country_label(code: str) -> str:
-    """A country's name as the map prints it: 'MALI'."""
-    return country(code).upper()
-
-
-def map_alt(
-    incidents: Sequence[Incident], missing: Sequence[Incident], outlines: bool
-) -> str:
-    """A text description of the map for screen readers."""
-    alt = "Map of incidents: " + "; ".join(
-        f"{i.location} ({country(i.country)}, "
-        f"{figures.date_text(i.date, i.date_precision, i.end_date)})"
-        for i in incidents
-    )
-    if missing:
-        alt += ". Not on the map (no coordinates): " + ", ".join(i.location for i in missing)
-    if not outlines:
-        alt += ". Country outlines are missing: gridlines only."
-    return alt + "."
 
 
 def country_name(code: str) -> str:

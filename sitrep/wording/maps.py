@@ -1,0 +1,117 @@
+"""The words of the incident map: title, legend, labels, scale bar and text alternative.
+
+:class:`MapWords` is English; :class:`sitrep.wording.french.maps.FrenchMapWords` is French.
+``map_words(language)`` gives the one of a language. Places, countries, dates and numbers
+come from the language's :class:`~sitrep.wording.words.Words`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..model.report import Incident
+from .languages import words_for
+from .words import Words
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """An incident as the map shows it: its place, status and the figure it is sized by."""
+
+    incident: Incident
+    floor: int
+    """The credible killed figure (conservative low); 0 when none."""
+    claims_only: bool
+    """Only claims give a killed figure: drawn as an outline, not sized by the claim."""
+    region: str | None = None
+    """The region shaded for an incident without coordinates (its name on the map)."""
+
+
+class MapWords:
+    """The English words of the map."""
+
+    legend_new = "new in the period"
+    legend_update = "earlier incident, updated"
+    legend_claims = "only claims give a figure (outline, not sized)"
+    legend_region = "located only to a region"
+    legend_capital = "capital"
+    legend_none = "no credible figure"
+
+    def __init__(self, words: Words):
+        self.words = words
+
+    def title(self, new: int, updated: int) -> str:
+        """'Incidents on the map: 2 new in the period, 5 updated; sized by people killed
+        (credible low, never a claim)'."""
+        parts = []
+        if new:
+            parts.append(f"{new} new in the period")
+        if updated:
+            parts.append(f"{updated} earlier, updated")
+        return (
+            "Incidents on the map: " + ", ".join(parts) + "; symbols sized by people killed "
+            "(credible low, never a claim)"
+        )
+
+    def killed(self, value: int) -> str:
+        """A size-legend entry: '10 killed'."""
+        return f"{self.words.num(value)} killed"
+
+    def km(self, length: int) -> str:
+        """The scale bar's label: '500 km'."""
+        return f"{self.words.num(length)} km"
+
+    def country_label(self, code: str) -> str:
+        """A country's name as the map prints it: 'MALI'."""
+        return self.words.country(code).upper()
+
+    def figure(self, point: MapPoint) -> str:
+        """What a point is sized by, for the text alternative."""
+        if point.claims_only:
+            return "only claims give a figure"
+        if point.floor:
+            return f"{self.words.num(point.floor)} killed (credible low)"
+        return "no credible killed figure"
+
+    def status(self, incident: Incident) -> str:
+        """'new' or 'update'."""
+        return "new" if incident.status == "new" else "update"
+
+    def alt(
+        self, points: Sequence[MapPoint], regions: Sequence[MapPoint], missing: Sequence[Incident],
+        capitals: Sequence[str], outlines: bool,
+    ) -> str:  # fmt: skip
+        """A text description of the map for screen readers: what each symbol and shaded
+        region stands for, the capitals shown, and what is not on the map."""
+        alt = "Map of incidents: " + "; ".join(self._item(p) for p in points)
+        if regions:
+            alt += ". Shaded regions, incidents located only to a region: " + "; ".join(
+                f"{p.region} ({self._item(p)})" for p in regions
+            )
+        if capitals:
+            alt += ". Capitals shown: " + ", ".join(capitals)
+        if missing:
+            alt += ". Not on the map (no coordinates, region not found): " + ", ".join(
+                i.location for i in missing
+            )
+        if not outlines:
+            alt += ". Country outlines are missing: gridlines only"
+        return alt + "."
+
+    def _item(self, p: MapPoint) -> str:
+        inc = p.incident
+        return (
+            f"{inc.location} ({self.words.country(inc.country)}, "
+            f"{self.words.incident_date(inc)}, {self.status(inc)}, {self.figure(p)})"
+        )
+
+
+def map_words(language: str) -> MapWords:
+    """The map words of a language (English when it has none of its own)."""
+    from .french.maps import FrenchMapWords
+
+    words = words_for(language)
+    if words.language == "fr":
+        return FrenchMapWords(words)
+    return MapWords(words)
