@@ -179,7 +179,7 @@ def test_boundaries_shipped() -> None:
             assert x0 - 0.01 <= x <= x1 + 0.01 and y0 - 0.01 <= y <= y1 + 0.01
 
 
-def test_marker_size_grows_and_is_capped() -> None:
+def test_marker_size_grows_and_is_capped_in_charts() -> None:
     sizes = [maps.marker_diameter(v) for v in (0, 1, 10, 100, 10_000)]
     assert sizes == sorted(sizes)
     assert sizes[-1] == 34.0

@@ -110,24 +110,18 @@ def shade_regions(ax: Axes, regions: Sequence[Region], window: Window) -> None:
         )  # fmt: skip
 
 
-def graticule(ax: Axes, window: Window) -> None:
+def graticule(ax: Axes, window: Window, words: MapWords) -> None:
     """Degree ticks and a light grid."""
     x0, x1, y0, y1 = window
     span = max(x1 - x0, y1 - y0)
     step = 2 if span <= 16 else 5 if span <= 40 else 10
     xticks = list(range(math.ceil(x0 / step) * step, math.floor(x1) + 1, step))
     yticks = list(range(math.ceil(y0 / step) * step, math.floor(y1) + 1, step))
-    ax.set_xticks(xticks, [_deg(v, "E", "W") for v in xticks])
-    ax.set_yticks(yticks, [_deg(v, "N", "S") for v in yticks])
+    ax.set_xticks(xticks, [words.degrees(v, "x") for v in xticks])
+    ax.set_yticks(yticks, [words.degrees(v, "y") for v in yticks])
     ax.tick_params(labelsize=6, colors=MUTED, length=2, width=0.5)
     ax.grid(color="#ffffff", linewidth=0.4, alpha=0.8, zorder=2.5)
     ax.set_axisbelow(False)
-
-
-def _deg(value: int, pos: str, neg: str) -> str:
-    if value == 0:
-        return "0°"
-    return f"{abs(value)}°{pos if value > 0 else neg}"
 
 
 def scale_bar(ax: Axes, window: Window, k: float, placer: Placer, words: MapWords) -> Box:
@@ -151,7 +145,7 @@ def scale_bar(ax: Axes, window: Window, k: float, placer: Placer, words: MapWord
 
 def legend(
     fig: Figure, words: MapWords, sizes: Sequence[int], *, updates: bool, claims: bool,
-    regions: bool, capitals: bool,
+    unsized: bool, regions: bool, capitals: bool,
 ) -> None:  # fmt: skip
     """The legend under the map: the symbols drawn, then the sizes fitted to the data."""
     from matplotlib.lines import Line2D
@@ -173,6 +167,8 @@ def legend(
                              linewidth=0.8, label=words.legend_region))  # fmt: skip
     if capitals:
         handles.append(sym(words.legend_capital, "*", INK, INK, size=6.5, width=0.3))
+    if unsized:
+        handles.append(sym(words.legend_none, size=marker_diameter(0)))
     handles += [
         sym(words.killed(v), face="none", edge=MUTED, size=marker_diameter(v)) for v in sizes
     ]

@@ -82,7 +82,7 @@ def _draw(
     regions_data = admin1()
     base.draw_region_lines(ax, regions_data, window)
     base.shade_regions(ax, regions, window)
-    base.graticule(ax, window)
+    base.graticule(ax, window, words)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("auto")
@@ -117,6 +117,7 @@ def _draw(
         fig, words, legend_values(sized),
         updates=any(p.incident.status != "new" for p in every),
         claims=any(p.claims_only for p in points), regions=bool(regions),
+        unsized=any(not p.floor and not p.claims_only for p in points),
         capitals=bool(capitals),
     )  # fmt: skip
     new = sum(1 for p in every if p.incident.status == "new")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from ..model.report import Incident
 from .languages import words_for
@@ -36,7 +37,7 @@ class MapWords:
     legend_claims = "only claims give a figure (outline, not sized)"
     legend_region = "located only to a region"
     legend_capital = "capital"
-    legend_none = "no credible figure"
+    legend_none = "no credible killed figure (smallest)"
 
     def __init__(self, words: Words):
         self.words = words
@@ -61,6 +62,15 @@ class MapWords:
     def km(self, length: int) -> str:
         """The scale bar's label: '500 km'."""
         return f"{self.words.num(length)} km"
+
+    hemispheres: ClassVar[dict[str, str]] = {"E": "E", "W": "W", "N": "N", "S": "S"}
+
+    def degrees(self, value: int, axis: str) -> str:
+        """A graticule tick: '5°W', '0°', '15°N' (``axis``: 'x' for longitude, 'y')."""
+        if value == 0:
+            return "0°"
+        pos, neg = ("E", "W") if axis == "x" else ("N", "S")
+        return f"{abs(value)}°{self.hemispheres[pos if value > 0 else neg]}"
 
     def country_label(self, code: str) -> str:
         """A country's name as the map prints it: 'MALI'."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from ...model.report import Incident
 from ..maps import MapPoint, MapWords
@@ -16,7 +17,8 @@ class FrenchMapWords(MapWords):
     legend_claims = "chiffre revendiqué seulement (contour, sans taille)"
     legend_region = "localisé à la région seulement"
     legend_capital = "capitale"
-    legend_none = "aucun bilan crédible"
+    legend_none = "aucun bilan crédible de tués (le plus petit)"
+    hemispheres: ClassVar[dict[str, str]] = {"E": "E", "W": "O", "N": "N", "S": "S"}
 
     def title(self, new: int, updated: int) -> str:
         """'Incidents sur la carte : 2 nouveaux dans la période, 5 antérieurs mis à jour ;
