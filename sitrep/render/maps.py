@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 from ..model.report import Incident, Report
-from ..wording.maps import MapPoint, MapWords, map_words
+from ..wording.languages import map_words
+from ..wording.maps import MapPoint, MapWords
 from . import mapbase as base
 from .mapdata import MARGINS, boundaries, extent, fit, label_spots
 from .mapsymbols import legend_values, map_content, marker_diameter

@@ -55,9 +55,20 @@ def claims_only(incident: Incident) -> bool:
     )
 
 
+def joint_places(incident: Incident) -> tuple[str, ...]:
+    """The places of the joint killed figures the incident shares, in the rows' order."""
+    places: list[str] = []
+    for r in incident.figures:
+        if r.outcome is Outcome.KILLED and len(r.incidents) > 1 and not r.claimed_only:
+            places += [p.location for p in r.places if p.location not in places]
+    return tuple(places)
+
+
 def map_point(incident: Incident, region: str | None = None) -> MapPoint:
     """An incident with the figure its symbol is sized by."""
-    return MapPoint(incident, credible_floor(incident), claims_only(incident), region)
+    return MapPoint(
+        incident, credible_floor(incident), claims_only(incident), region, joint_places(incident)
+    )
 
 
 def map_content(report: Report) -> MapContent:

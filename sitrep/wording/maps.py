@@ -1,7 +1,7 @@
 """The words of the incident map: title, legend, labels, scale bar and text alternative.
 
 :class:`MapWords` is English; :class:`sitrep.wording.french.maps.FrenchMapWords` is French.
-``map_words(language)`` gives the one of a language. Places, countries, dates and numbers
+``languages.map_words(language)`` gives the one of a language. Places, countries, dates and numbers
 come from the language's :class:`~sitrep.wording.words.Words`.
 """
 
@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..model.report import Incident
-from .languages import words_for
 from .words import Words
 
 
@@ -27,6 +26,8 @@ class MapPoint:
     """Only claims give a killed figure: drawn as an outline, not sized by the claim."""
     region: str | None = None
     """The region shaded for an incident without coordinates (its name on the map)."""
+    joint: tuple[str, ...] = ()
+    """The places of a joint killed figure the incident shares (counted at the first)."""
 
 
 class MapWords:
@@ -78,10 +79,14 @@ class MapWords:
 
     def figure(self, point: MapPoint) -> str:
         """What a point is sized by, for the text alternative."""
+        joint = " + ".join(point.joint)
         if point.claims_only:
             return "only claims give a figure"
         if point.floor:
-            return f"{self.words.num(point.floor)} killed (credible low)"
+            text = f"{self.words.num(point.floor)} killed (credible low)"
+            return f"{text}, a joint figure for {joint}" if joint else text
+        if joint:
+            return f"killed counted in the joint figure for {joint}"
         return "no credible killed figure"
 
     def status(self, incident: Incident) -> str:
@@ -97,7 +102,7 @@ class MapWords:
         alt = "Map of incidents: " + "; ".join(self._item(p) for p in points)
         if regions:
             alt += ". Shaded regions, incidents located only to a region: " + "; ".join(
-                f"{p.region} ({self._item(p)})" for p in regions
+                f"{p.region}: {self._item(p)}" for p in regions
             )
         if capitals:
             alt += ". Capitals shown: " + ", ".join(capitals)
@@ -116,12 +121,3 @@ class MapWords:
             f"{self.words.incident_date(inc)}, {self.status(inc)}, {self.figure(p)})"
         )
 
-
-def map_words(language: str) -> MapWords:
-    """The map words of a language (English when it has none of its own)."""
-    from .french.maps import FrenchMapWords
-
-    words = words_for(language)
-    if words.language == "fr":
-        return FrenchMapWords(words)
-    return MapWords(words)

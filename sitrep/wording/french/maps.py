@@ -41,10 +41,14 @@ class FrenchMapWords(MapWords):
 
     def figure(self, point: MapPoint) -> str:
         """Ce qui donne la taille du symbole."""
+        joint = " + ".join(point.joint)
         if point.claims_only:
             return "chiffre revendiqué seulement"
         if point.floor:
-            return f"{self.killed(point.floor)} (estimation basse crédible)"
+            text = f"{self.killed(point.floor)} (estimation basse crédible)"
+            return f"{text}, chiffre commun à {joint}" if joint else text
+        if joint:
+            return f"tués comptés dans le chiffre commun à {joint}"
         return "aucun bilan crédible de tués"
 
     def status(self, incident: Incident) -> str:
@@ -59,7 +63,7 @@ class FrenchMapWords(MapWords):
         alt = "Carte des incidents : " + " ; ".join(self._item(p) for p in points)
         if regions:
             alt += ". Régions ombrées, incidents localisés à la région seulement : " + " ; ".join(
-                f"{p.region} ({self._item(p)})" for p in regions
+                f"{p.region}: {self._item(p)}" for p in regions
             )
         if capitals:
             alt += ". Capitales : " + ", ".join(capitals)
