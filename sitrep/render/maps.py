@@ -24,7 +24,7 @@ from ..model.report import Incident, Report
 from ..wording.languages import map_words
 from ..wording.maps import MapPoint, MapWords
 from . import mapbase as base
-from .mapdata import MARGINS, boundaries, extent, fit, label_spots
+from .mapdata import MARGINS, CountryShape, boundaries, contains, extent, fit, label_spots
 from .mapsymbols import legend_values, map_content, marker_diameter
 from .placement import Box, Placer, text_size
 from .regions import Region, admin1
@@ -192,12 +192,19 @@ def _centred(
     ax: Axes, text: str, at: tuple[float, float], fs: float, placer: Placer, layout: MapLayout,
     *, bold: bool = False, colour: str = INK, style: str = "normal", margin: float = 4.0,
     shifts: tuple[float, ...] = (0.0, -12.0, 12.0, -24.0, 24.0, -36.0, 36.0),
+    within: CountryShape | None = None,
 ) -> bool:  # fmt: skip
-    """A label centred on a place, or moved up or down a little, if a free spot exists."""
+    """A label centred on a place, or moved up or down a little, if a free spot exists
+    (and, given ``within``, one whose line starts and ends inside that country)."""
     tw, th = text_size(text, fs, bold=bold)
     px, py = placer.to_points(*at)
     for shift in shifts:
         box = (px - tw / 2, py + shift - th / 2, px + tw / 2, py + shift + th / 2)
+        ends = [placer.to_data(x, (box[1] + box[3]) / 2) for x in (box[0], box[2])]
+        if within is not None and not all(  # both ends of the line inside the country
+            any(contains(poly, *end) for poly in within.polygons) for end in ends
+        ):
+            continue
         if placer.free(box, margin=margin):
             placer.taken.append(box)
             layout.labels.append((text, box))
@@ -230,8 +237,8 @@ def _country_labels(
             continue
         is_focus = c.code in focus
         text = words.country_label(c.code) if not c.code.startswith("~") else c.name.upper()
-        for spot in label_spots(c, window)[:12]:
+        for spot in label_spots(c, window)[:16]:
             if _centred(ax, plain(text), spot, 8.0 if is_focus else 6.5, placer, layout,
                         bold=is_focus, colour="#6b7480" if is_focus else "#8a929c",
-                        margin=6.0, shifts=(0.0,)):  # fmt: skip
+                        margin=6.0, shifts=(0.0,), within=c):  # fmt: skip
                 break
