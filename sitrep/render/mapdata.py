@@ -57,15 +57,22 @@ def decode(flat: list[int]) -> tuple[tuple[float, float], ...]:
     return tuple(points)
 
 
+def shipped_countries(name: str, missing: str) -> dict[str, Any]:
+    """The "countries" of a shipped map data file (``sitrep/data/<name>``); empty, with a
+    warning saying what the map lacks (``missing``), if the file is not there."""
+    try:
+        text = resources.files("sitrep").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError) as exc:
+        logger.warning("map data %s missing (%s): %s", name, exc, missing)
+        return {}
+    countries: dict[str, Any] = json.loads(text)["countries"]
+    return countries
+
+
 @cache
 def boundaries() -> dict[str, CountryShape]:
     """The shipped country outlines by alpha-3 code (empty, with a warning, if missing)."""
-    try:
-        text = resources.files("sitrep").joinpath("data/admin0.json").read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError) as exc:
-        logger.warning("map base data missing (%s): the map shows gridlines only", exc)
-        return {}
-    raw: dict[str, Any] = json.loads(text)["countries"]
+    raw = shipped_countries("admin0.json", "the map shows gridlines only")
     return {
         code: CountryShape(
             code=code,

@@ -9,20 +9,14 @@ accents, case, punctuation or words such as "region", with the other spellings i
 
 from __future__ import annotations
 
-import json
-import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from .mapdata import Polygon, decode, polygon
-
-logger = logging.getLogger(__name__)
+from .mapdata import Polygon, decode, polygon, shipped_countries
 
 ALIASES = {
     "MLI": {"tombouctou": "Timbuktu", "segou": "Ségou", "bamako district": "Bamako"},
@@ -76,12 +70,7 @@ class CountryRegions:
 @cache
 def admin1() -> dict[str, CountryRegions]:
     """The shipped regions by country code (empty, with a warning, if missing)."""
-    try:
-        text = resources.files("sitrep").joinpath("data/admin1.json").read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError) as exc:
-        logger.warning("region data missing (%s): the map shows no regions", exc)
-        return {}
-    raw: dict[str, Any] = json.loads(text)["countries"]
+    raw = shipped_countries("admin1.json", "the map shows no regions or capitals")
     out = {}
     for code, info in raw.items():
         regions = {

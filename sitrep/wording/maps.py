@@ -77,21 +77,37 @@ class MapWords:
         """A country's name as the map prints it: 'MALI'."""
         return self.words.country(code).upper()
 
+    # the text alternative: its parts, with {named} places
+    alt_texts: ClassVar[dict[str, str]] = {
+        "intro": "Map of incidents: ",
+        "regions": ". Shaded regions, incidents located only to a region: ",
+        "capitals": ". Capitals shown: ",
+        "missing": ". Not on the map (no coordinates, region not found): ",
+        "no_outlines": ". Country outlines are missing: gridlines only",
+        "separator": "; ",
+        "new": "new",
+        "update": "update",
+        "claims_only": "only claims give a figure",
+        "floor": "{killed} (credible low)",
+        "floor_joint": "{killed} (credible low), a joint figure for {joint}",
+        "in_joint": "killed counted in the joint figure for {joint}",
+        "none": "no credible killed figure",
+    }
+
     def figure(self, point: MapPoint) -> str:
         """What a point is sized by, for the text alternative."""
+        t = self.alt_texts
         joint = " + ".join(point.joint)
         if point.claims_only:
-            return "only claims give a figure"
+            return t["claims_only"]
         if point.floor:
-            text = f"{self.words.num(point.floor)} killed (credible low)"
-            return f"{text}, a joint figure for {joint}" if joint else text
-        if joint:
-            return f"killed counted in the joint figure for {joint}"
-        return "no credible killed figure"
+            key = "floor_joint" if joint else "floor"
+            return t[key].format(killed=self.killed(point.floor), joint=joint)
+        return t["in_joint"].format(joint=joint) if joint else t["none"]
 
     def status(self, incident: Incident) -> str:
         """'new' or 'update'."""
-        return "new" if incident.status == "new" else "update"
+        return self.alt_texts["new" if incident.status == "new" else "update"]
 
     def alt(
         self, points: Sequence[MapPoint], regions: Sequence[MapPoint], missing: Sequence[Incident],
@@ -99,19 +115,18 @@ class MapWords:
     ) -> str:  # fmt: skip
         """A text description of the map for screen readers: what each symbol and shaded
         region stands for, the capitals shown, and what is not on the map."""
-        alt = "Map of incidents: " + "; ".join(self._item(p) for p in points)
+        t = self.alt_texts
+        alt = t["intro"] + t["separator"].join(self._item(p) for p in points)
         if regions:
-            alt += ". Shaded regions, incidents located only to a region: " + "; ".join(
+            alt += t["regions"] + t["separator"].join(
                 f"{p.region}: {self._item(p)}" for p in regions
             )
         if capitals:
-            alt += ". Capitals shown: " + ", ".join(capitals)
+            alt += t["capitals"] + ", ".join(capitals)
         if missing:
-            alt += ". Not on the map (no coordinates, region not found): " + ", ".join(
-                i.location for i in missing
-            )
+            alt += t["missing"] + ", ".join(i.location for i in missing)
         if not outlines:
-            alt += ". Country outlines are missing: gridlines only"
+            alt += t["no_outlines"]
         return alt + "."
 
     def _item(self, p: MapPoint) -> str:

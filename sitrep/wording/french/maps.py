@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import ClassVar
 
-from ...model.report import Incident
-from ..maps import MapPoint, MapWords
+from ..maps import MapWords
 
 
 class FrenchMapWords(MapWords):
@@ -19,6 +17,21 @@ class FrenchMapWords(MapWords):
     legend_capital = "capitale"
     legend_none = "aucun bilan crédible de tués (le plus petit)"
     hemispheres: ClassVar[dict[str, str]] = {"E": "E", "W": "O", "N": "N", "S": "S"}
+    alt_texts: ClassVar[dict[str, str]] = {
+        "intro": "Carte des incidents : ",
+        "regions": ". Régions ombrées, incidents localisés à la région seulement : ",
+        "capitals": ". Capitales : ",
+        "missing": ". Absents de la carte (sans coordonnées, région inconnue) : ",
+        "no_outlines": ". Les frontières manquent : seul le quadrillage est tracé",
+        "separator": " ; ",
+        "new": "nouveau",
+        "update": "mise à jour",
+        "claims_only": "chiffre revendiqué seulement",
+        "floor": "{killed} (estimation basse crédible)",
+        "floor_joint": "{killed} (estimation basse crédible), chiffre commun à {joint}",
+        "in_joint": "tués comptés dans le chiffre commun à {joint}",
+        "none": "aucun bilan crédible de tués",
+    }
 
     def title(self, new: int, updated: int) -> str:
         """'Incidents sur la carte : 2 nouveaux dans la période, 5 antérieurs mis à jour ;
@@ -38,39 +51,3 @@ class FrenchMapWords(MapWords):
     def killed(self, value: int) -> str:
         """'10 tués'."""
         return f"{self.words.num(value)} tué{'s' if value > 1 else ''}"
-
-    def figure(self, point: MapPoint) -> str:
-        """Ce qui donne la taille du symbole."""
-        joint = " + ".join(point.joint)
-        if point.claims_only:
-            return "chiffre revendiqué seulement"
-        if point.floor:
-            text = f"{self.killed(point.floor)} (estimation basse crédible)"
-            return f"{text}, chiffre commun à {joint}" if joint else text
-        if joint:
-            return f"tués comptés dans le chiffre commun à {joint}"
-        return "aucun bilan crédible de tués"
-
-    def status(self, incident: Incident) -> str:
-        """'nouveau' ou 'mise à jour'."""
-        return "nouveau" if incident.status == "new" else "mise à jour"
-
-    def alt(
-        self, points: Sequence[MapPoint], regions: Sequence[MapPoint], missing: Sequence[Incident],
-        capitals: Sequence[str], outlines: bool,
-    ) -> str:  # fmt: skip
-        """La description de la carte pour les lecteurs d'écran."""
-        alt = "Carte des incidents : " + " ; ".join(self._item(p) for p in points)
-        if regions:
-            alt += ". Régions ombrées, incidents localisés à la région seulement : " + " ; ".join(
-                f"{p.region}: {self._item(p)}" for p in regions
-            )
-        if capitals:
-            alt += ". Capitales : " + ", ".join(capitals)
-        if missing:
-            alt += ". Absents de la carte (sans coordonnées, région inconnue) : " + ", ".join(
-                i.location for i in missing
-            )
-        if not outlines:
-            alt += ". Les frontières manquent : seul le quadrillage est tracé"
-        return alt + "."
