@@ -276,3 +276,17 @@ def test_french_map_words(report: Report) -> None:
 def _texts(svg: str) -> list[str]:
     root = ET.fromstring(svg)
     return ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
+
+
+def test_legend_takes_fewer_columns_when_its_words_are_long() -> None:
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    from sitrep.render.mapbase import legend_columns
+
+    fig = Figure(figsize=(WIDTH_IN, 4))
+    short = [Line2D([], [], label=f"{n} killed") for n in (1, 2, 5, 10, 20)]
+    assert legend_columns(short, fig, 3.0) == 4
+    long = [Line2D([], [], label="only claims give a figure (outline, not sized)")] * 7
+    assert legend_columns(long, fig, 3.0) == 2
+    assert legend_columns(long * 2, fig, 3.0) <= 2

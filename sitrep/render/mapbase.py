@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -15,7 +15,7 @@ from ..model.records import Stance
 from ..wording.maps import MapWords
 from .mapdata import CountryShape, Polygon
 from .mapsymbols import marker_diameter
-from .placement import Box, Placer, overlaps
+from .placement import Box, Placer, overlaps, text_size
 from .regions import CountryRegions, Region
 from .style import INK, MUTED, STANCE_COLOURS
 
@@ -174,8 +174,31 @@ def legend(
     ]
     biggest = max([marker_diameter(v) for v in sizes] + [7.0]) / 6.6  # in font sizes
     fig.legend(
-        handles=handles, loc="lower center", ncol=min(len(handles), 4), fontsize=6.6,
+        handles=handles, loc="lower center", ncol=legend_columns(handles, fig, biggest + 0.4),
+        fontsize=6.6,
         frameon=False, bbox_to_anchor=(0.5, 0.02 / fig.get_figheight()), handletextpad=0.4,
         columnspacing=1.2, handleheight=max(2.0, biggest), handlelength=max(2.4, biggest + 0.4),
         borderaxespad=0,
     )  # fmt: skip
+
+
+def legend_columns(handles: Sequence[Any], fig: Figure, handle_len: float, fs: float = 6.6) -> int:
+    """The most columns (4 at most) whose legend fits the figure's width: matplotlib fills
+    the columns one after the other (the first ones one entry longer when the entries do
+    not divide evenly), each as wide as its longest label."""
+    labels = [str(h.get_label()) for h in handles]
+    width = fig.get_figwidth() * 72 - 12
+    for ncol in range(min(len(labels), 4), 1, -1):
+        rows, extra = divmod(len(labels), ncol)
+        columns, start = [], 0
+        for i in range(ncol):
+            end = start + rows + (1 if i < extra else 0)
+            columns.append(labels[start:end])
+            start = end
+        needed = sum(
+            max(text_size(t, fs)[0] for t in col) + (max(handle_len, 2.4) + 0.4 + 1.2) * fs
+            for col in columns
+        )
+        if needed <= width:
+            return ncol
+    return 1

@@ -85,6 +85,7 @@ class MapWords:
         "missing": ". Not on the map (no coordinates, region not found): ",
         "no_outlines": ". Country outlines are missing: gridlines only",
         "separator": "; ",
+        "region_item": "{region}: {item}",
         "new": "new",
         "update": "update",
         "claims_only": "only claims give a figure",
@@ -119,7 +120,7 @@ class MapWords:
         alt = t["intro"] + t["separator"].join(self._item(p) for p in points)
         if regions:
             alt += t["regions"] + t["separator"].join(
-                f"{p.region}: {self._item(p)}" for p in regions
+                t["region_item"].format(region=p.region, item=self._item(p)) for p in regions
             )
         if capitals:
             alt += t["capitals"] + ", ".join(capitals)

@@ -15,7 +15,7 @@ class FrenchMapWords(MapWords):
     legend_claims = "chiffre revendiqué seulement (contour, sans taille)"
     legend_region = "localisé à la région seulement"
     legend_capital = "capitale"
-    legend_none = "aucun bilan crédible de tués (le plus petit)"
+    legend_none = "sans bilan crédible de tués (le plus petit)"
     hemispheres: ClassVar[dict[str, str]] = {"E": "E", "W": "O", "N": "N", "S": "S"}
     alt_texts: ClassVar[dict[str, str]] = {
         "intro": "Carte des incidents : ",
@@ -24,6 +24,7 @@ class FrenchMapWords(MapWords):
         "missing": ". Absents de la carte (sans coordonnées, région inconnue) : ",
         "no_outlines": ". Les frontières manquent : seul le quadrillage est tracé",
         "separator": " ; ",
+        "region_item": "{region} : {item}",
         "new": "nouveau",
         "update": "mise à jour",
         "claims_only": "chiffre revendiqué seulement",
