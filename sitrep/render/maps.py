@@ -224,7 +224,7 @@ def _region_labels(
         if region.name not in done:
             done.add(region.name)
             _centred(ax, plain(region.name), region.label, 7.0, placer, layout,
-                     colour=base.REGION_EDGE, style="italic", bold=True)  # fmt: skip
+                     colour=base.REGION_TEXT, style="italic", bold=True)  # fmt: skip
 
 
 def _country_labels(
@@ -237,8 +237,9 @@ def _country_labels(
             continue
         is_focus = c.code in focus
         text = words.country_label(c.code) if not c.code.startswith("~") else c.name.upper()
+        colour = base.COUNTRY_TEXT if is_focus else base.NEIGHBOUR_TEXT
+        fs = 8.0 if is_focus else 6.5
         for spot in label_spots(c, window)[:16]:
-            if _centred(ax, plain(text), spot, 8.0 if is_focus else 6.5, placer, layout,
-                        bold=is_focus, colour="#6b7480" if is_focus else "#8a929c",
+            if _centred(ax, plain(text), spot, fs, placer, layout, bold=is_focus, colour=colour,
                         margin=6.0, shifts=(0.0,), within=c):  # fmt: skip
                 break
