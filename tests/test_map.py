@@ -290,3 +290,23 @@ def test_legend_takes_fewer_columns_when_its_words_are_long() -> None:
     long = [Line2D([], [], label="only claims give a figure (outline, not sized)")] * 7
     assert legend_columns(long, fig, 3.0) == 2
     assert legend_columns(long * 2, fig, 3.0) <= 2
+
+
+def test_an_incident_whose_region_is_unknown_is_listed_as_not_on_the_map(report: Report) -> None:
+    from sitrep.render.charts import draw_charts
+    from sitrep.render.documents import render_markdown
+
+    incidents = [
+        i.model_copy(update={"admin1": "Atlantis"}) if i.id == DOSSO else i
+        for i in report.incidents
+    ]
+    lost = report.model_copy(update={"incidents": incidents})
+    assert [i.id for i in map_content(lost).missing] == [DOSSO]
+    md = render_markdown(lost, draw_charts(lost), stem="x")
+    dosso = next(i.location for i in incidents if i.id == DOSSO)
+    assert f"Not on the map (no coordinates, region not found): {dosso}." in md
+    fr = lost.model_copy(update={"language": "fr"})
+    md_fr = render_markdown(fr, draw_charts(fr), stem="x")
+    assert f"Absents de la carte (sans coordonnées, région inconnue)\u202f: {dosso}." in md_fr
+    chart = maps.draw_map(lost)
+    assert chart is not None and f"region not found): {dosso}." in chart.alt
