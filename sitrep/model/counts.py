@@ -168,10 +168,11 @@ def parse_count(value: object) -> Count:
         raise CountSyntaxError(f"{value!r} is not a count ({GRAMMAR_HELP})")
     text = value
     norm = " ".join(value.strip().lower().split())
-    if m := _BEST_AFTER.match(norm):
-        return _with_best(text, m.group(1), m.group(2))
-    if m := _BEST_BEFORE.match(norm):
-        return _with_best(text, m.group(2), m.group(1))
+    if "best" in norm or "meilleure" in norm:  # the common wordings skip these patterns
+        if m := _BEST_AFTER.match(norm):
+            return _with_best(text, m.group(1), m.group(2))
+        if m := _BEST_BEFORE.match(norm):
+            return _with_best(text, m.group(2), m.group(1))
     if norm in ("none", "no one", "nobody", "aucun", "personne"):
         return Count(0, 0, CountKind.EXACT, text)
     if norm in VAGUE_WORDS:
