@@ -14,20 +14,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
-from factories import sahel_report
+from factories import empty_report, sahel_report
 
 from sitrep.config import Config
-from sitrep.deliver.messages import Composer
+from sitrep.deliver.messages import Attachment, Composer
 from sitrep.deliver.subscribers import Subscriber
 from sitrep.model.counts import parse_count
 from sitrep.model.records import Group, Outcome
+from sitrep.model.report import ReportFilter
 from sitrep.render.charts import Chart, draw_charts
 from sitrep.render.documents import render_markdown
 from sitrep.render.environment import md_escape
 from sitrep.summarise.daily import daily_counts
 from sitrep.wording import charts, furniture, headline, labels, words_for
-from sitrep.wording.catalog import locale_dir
+from sitrep.wording.catalog import locale_dir, translations
 from sitrep.wording.charts import ChartWords
 from sitrep.wording.french import grammar
 
@@ -128,6 +130,45 @@ def test_french_subscriber_gets_french_email(tmp_path: Path) -> None:
     assert language == "fr"
     assert "juin 2025" in subject and "Bonjour Aïcha" in text and "Faits marquants" in html
     assert "FAITS MARQUANTS" in text and "Hello" not in text + html
+
+
+def email_msgids() -> list[str]:
+    """The strings of the e-mail templates, as ``make i18n`` extracts them (plurals: the
+    singular and the plural)."""
+    found: list[str] = []
+    for path in sorted((ROOT / "templates" / "email").iterdir()):
+        for _, message, _, _ in extract_from_file(
+            "jinja2.ext:babel_extract", str(path), options={"extensions": "jinja2.ext.i18n"}
+        ):
+            found += list(message) if isinstance(message, tuple) else [message]
+    return found
+
+
+def test_french_email_is_the_one_template_through_the_catalog(tmp_path: Path) -> None:
+    # one template per format: no French copy, the French words come from the catalog
+    assert sorted(p.name for p in (ROOT / "templates" / "email").iterdir()) == [
+        "body.html", "body.txt", "subject.txt"]  # fmt: skip
+    ids = email_msgids()
+    assert len(ids) > 15
+    composer = Composer(Config(root=tmp_path))
+    docs = []
+    pdf = Attachment("sitrep-2025-06-02.fr.pdf", b"%PDF-1.7", "application", "pdf")
+    mali = ReportFilter(countries=frozenset({"MLI"}))
+    for report, name in ((sahel_report(filter=mali), "Aïcha"), (empty_report(), "")):
+        french = report.model_copy(update={"language": "fr"})
+        who = Subscriber(email="aicha@example.org", name=name, language="fr")
+        subject, text, html, language = composer.render(french, who, [pdf])
+        assert language == "fr"
+        docs += [subject, text, html]
+    catalog = translations("fr")
+    for msgid in ids:
+        english = msgid.split("%(")[0].strip(" ,:.")
+        french = catalog.gettext(msgid).split("%(")[0].strip(" ,:.\u202f")
+        assert french != english or not english, msgid  # translated
+        if french:
+            assert any(french in doc or french.upper() in doc for doc in docs), french
+        if len(english.split()) >= 2:
+            assert not any(english in doc for doc in docs), english
 
 
 def test_generate_language_fr_writes_the_french_edition(tmp_path: Path) -> None:
