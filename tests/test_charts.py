@@ -210,3 +210,14 @@ def test_marker_size_grows_and_is_capped() -> None:
     sizes = [maps.marker_diameter(v) for v in (0, 1, 10, 100, 10_000)]
     assert sizes == sorted(sizes)
     assert sizes[-1] == 34.0
+
+
+def test_group_headings_only_when_they_tell_the_reader_something() -> None:
+    words = words_for("en").charts()
+    rows = charted_rows(sahel_report())
+    # no incident of the period: the one group is named, so nobody takes it for new
+    assert words.row_groups(rows, set()) == [("Earlier incidents", rows)]
+    # all of the period: no heading, no lost row
+    everything = {i for r in rows for i in r.incidents}
+    assert words.row_groups(rows, everything) == [("", rows)]
+    assert "Earlier incidents" not in words.casualty_text(rows, everything)
