@@ -2,8 +2,9 @@
 size from the credible killed figure only, and a size legend fitted to the data.
 
 A symbol's area grows with the credible low (the conservative figure credible sources
-support, as the daily chart counts it); a claim never sizes anything. An incident whose
-only killed figures are claims is drawn as an outline of the smallest size.
+support, added up as the totals and the daily chart add it); a claim never sizes anything.
+An incident whose only killed figures are claims is drawn as an outline of the smallest
+size.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from ..model.records import Outcome
 from ..model.report import Incident, Report
+from ..summarise.totals import total
 from ..wording.maps import MapPoint
 from .regions import Region, match_region
 
@@ -35,13 +37,16 @@ class MapContent:
 
 
 def credible_floor(incident: Incident) -> int:
-    """The incident's credible killed figure: the sum of the conservative lows of its own
-    killed rows, claims left out (a joint figure counts at its first incident, once)."""
-    return sum(
-        r.low or 0
+    """The incident's credible killed figure: the conservative lows of its own killed rows,
+    claims left out, added up as the totals and the daily series add them (a figure of
+    unknown group and the other groups' count once; a joint figure counts at its first
+    incident, once)."""
+    rows = [
+        r
         for r in incident.figures
         if r.outcome is Outcome.KILLED and r.incident == incident.id and not r.claimed_only
-    )
+    ]
+    return total(rows, Outcome.KILLED, None, None, 1).low if rows else 0
 
 
 def claims_only(incident: Incident) -> bool:
