@@ -98,7 +98,7 @@ def test_tables_have_header_cells(pdf: pikepdf.Pdf) -> None:
     headers = [len([e for e in elements(table) if str(e.S) == "/TH"]) for table in tables]
     parts = [headers[0]] + [n for prev, n in itertools.pairwise(headers) if n != prev]
     assert parts == [4, 8, 3]
-    assert len(tables) > len(parts)  # the sources (and the figures table) span pages
+    assert len(tables) >= len(parts)  # a table running onto the next page is two parts
     for prev, table, before, n in zip(tables, tables[1:], headers, headers[1:], strict=False):
         if n == before:
             assert page_of(pdf, table) == page_of(pdf, prev) + 1
