@@ -28,9 +28,10 @@ LAND_FOCUS = "#ffffff"
 BORDER = "#a3abb5"
 BORDER_FOCUS = "#5f6975"
 REGION_LINE = "#b7bec7"
-REGION_FILL = "#e3c59a"  # a light tint of the Okabe-Ito orange, under a hatch
-REGION_EDGE = "#9a6a1f"
-REGION_TEXT = "#7a4f12"  # 4.9:1 on the shaded fill (WCAG AA)
+# the symbols' slate, not the claimed orange: a shaded region holds credible figures too
+REGION_FILL = "#cdd5de"  # a light tint of the symbols' slate, under a hatch
+REGION_EDGE = "#3b4654"
+REGION_TEXT = "#2b2f36"  # 9:1 on the shaded fill (WCAG AA)
 COUNTRY_TEXT = "#4a5360"  # the incidents' countries, bold (7.9:1 on white)
 NEIGHBOUR_TEXT = MUTED  # others (5.2:1 on their land colour)
 MARKER = "#3b4654"
