@@ -17,6 +17,7 @@ from pathlib import Path
 from .errors import Problem, UsageError
 from .ingest.importers import IMPORTERS
 from .ingest.sheets import SheetRecord
+from .progress import EVERY, SILENT, Progress
 from .store.validate import validate_raw
 from .writers import atomic_text
 
@@ -46,17 +47,27 @@ def import_name(source: str, location: str) -> str:
 
 
 def import_file(
-    source: str, location: str, folder: Path, dataset: str | None = None
+    source: str,
+    location: str,
+    folder: Path,
+    dataset: str | None = None,
+    progress: Progress = SILENT,
 ) -> ImportSummary:
     """Import one file (or URL) with the importer named ``source`` into ``folder``:
     valid records are written one a line; every unreadable row or invalid record is a
-    problem in the summary, and the rest is imported."""
+    problem in the summary, and the rest is imported. ``progress`` is told the records
+    read (the importers read their files themselves: no total is known)."""
     importer = IMPORTERS.get(source)
     if importer is None:
         raise UsageError(f"unknown source {source!r} (expected one of {', '.join(IMPORTERS)})")
     summary = ImportSummary(source, location, folder / import_name(source, location))
+    progress.start(None, "records")
+    read = 0
     with atomic_text(summary.written) as out:
         for item in importer.read(location, dataset or importer.dataset):
+            read += 1
+            if read % EVERY == 0:
+                progress.update(read)
             if isinstance(item, Problem):
                 summary.problems.append(item)
                 continue
@@ -69,6 +80,7 @@ def import_file(
             data = record.model_dump(mode="json", exclude_defaults=True)
             out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
             summary.records += 1
+    progress.finish()
     logger.info("%s: %d record(s) into %s, %d problem(s)",
                 location, summary.records, summary.written, len(summary.problems))  # fmt: skip
     return summary

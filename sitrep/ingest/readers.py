@@ -7,12 +7,13 @@ import errno
 import logging
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
 from ..errors import DataError, Problem
+from ..progress import EVERY, SILENT, Progress
 from .jsonl import BadJson, _parse_jsonl, json_value, jsonl_items
 from .raw import EMPTY, RawRecord, Window
 from .yaml import parse_yaml
@@ -243,7 +244,7 @@ class FileStream:
             records, problems = parse_file(self.path, self.name)
             yield from problems
             yield from records
-            self.read = self._size()
+            self.read = _size(self.path)
             return
         try:
             with _open(self.path) as file:
@@ -265,11 +266,49 @@ class FileStream:
             text = raw.decode("utf-8")
             yield (text.removeprefix("\ufeff") if n == 0 else text).removesuffix("\n")
 
-    def _size(self) -> int:
-        try:
-            return self.path.stat().st_size
-        except OSError:
-            return 0
+
+class RecordReader:
+    """The records of several data files, one at a time (a :class:`FileStream` each),
+    telling ``progress`` the records and bytes read of the files' total; :attr:`empty`
+    names the files that held neither a record nor a problem."""
+
+    def __init__(
+        self,
+        files: Sequence[Path],
+        progress: Progress = SILENT,
+        display: Callable[[Path], str] = display_name,
+    ) -> None:
+        self.files, self.progress, self.display = files, progress, display
+        self.records = 0
+        self.empty: list[str] = []
+
+    def __iter__(self) -> Iterator[RawRecord | Problem]:
+        sizes = [_size(path) for path in self.files]
+        self.progress.start(sum(sizes))
+        done = 0
+        for path, size in zip(self.files, sizes, strict=True):
+            stream = FileStream(path, self.display(path))
+            before, trouble = self.records, False
+            for item in stream:
+                if isinstance(item, Problem):
+                    trouble = True
+                else:
+                    self.records += 1
+                    if self.records % EVERY == 0:
+                        self.progress.update(self.records, done + stream.read)
+                yield item
+            if self.records == before and not trouble:
+                self.empty.append(stream.name)
+            done += size
+            self.progress.update(self.records, done)
+        self.progress.finish()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def parse_file(

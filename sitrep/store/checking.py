@@ -28,7 +28,8 @@ logger = logging.getLogger(__name__)
 
 _LINE = 1 << 32  # lines and record numbers are packed into one int per id (see _pack)
 _STATE = 1 << 21
-_INVALID, _CLEAN, _PENDING = 0, 1, _STATE - 1  # states; _CLEAN + 1 + k: clean, named k
+_INVALID, _CLEAN, _PENDING, _OUTSIDE = 0, 1, _STATE - 1, _STATE - 2
+"""States of a record (_CLEAN + 1 + k: valid, named k); outside: an id that only counts."""
 _DUPLICATE = "duplicate id, used at {} (expected ids unique across the dataset)"
 
 Key = tuple[str, int, int, int, int]
@@ -94,6 +95,8 @@ class Checker:
         name: Callable[[Record], str | None] | None = None,
     ) -> None:
         self.count = 0
+        """Records checked so far (not counting those outside)."""
+        self._index = 0
         self._keep, self._name = keep, name
         self._ids: dict[str, int] = {}  # id -> its first record, packed
         self._files: dict[str, int] = {}
@@ -114,9 +117,29 @@ class Checker:
         self._add_problem(problem, -1, self._seq, 0)
 
     def add(self, raw: RawRecord) -> None:
-        """Validate one record and check its id and references against those seen."""
-        index = self.count
-        self.count += 1
+        """Validate one record and check its id and references against those seen (a
+        record marked ``outside`` is not validated: its id only counts, as an existing one)."""
+        index = self._index
+        self._index += 1
+        rid = raw.id
+        if raw.outside:
+            state = _OUTSIDE
+        else:
+            self.count += 1
+            state = self._check(index, raw)
+        if rid is None:
+            return
+        where = _Seen(index, raw.file, raw.line, raw.line_of("id"), state)
+        first = self._ids.get(rid)
+        if first is None:
+            self._ids[rid] = self._pack(where)
+        elif rid in self._dups:
+            self._dups[rid].append(where)
+        else:
+            self._dups[rid] = [self._unpack(first), where]
+
+    def _check(self, index: int, raw: RawRecord) -> int:
+        """Validate a record: its state (_PENDING if it names ids not seen yet)."""
         rid = raw.id
         record, found = validate_raw(raw)
         name = self._name_of(record)
@@ -129,19 +152,8 @@ class Checker:
             self._pending[index] = _Pending(
                 raw.file, raw.line, rid, found, unresolved, record, name
             )
-            state = _PENDING
-        else:
-            state = self._settle(index, raw.file, raw.line, rid, found, [], record, name)
-        if rid is None:
-            return
-        where = _Seen(index, raw.file, raw.line, raw.line_of("id"), state)
-        first = self._ids.get(rid)
-        if first is None:
-            self._ids[rid] = self._pack(where)
-        elif rid in self._dups:
-            self._dups[rid].append(where)
-        else:
-            self._dups[rid] = [self._unpack(first), where]
+            return _PENDING
+        return self._settle(index, raw.file, raw.line, rid, found, [], record, name)
 
     def finish(self, progress: Progress = SILENT) -> Checked:
         """Settle forward references and duplicate ids; every problem, in order."""
@@ -150,14 +162,14 @@ class Checker:
             p.state = self._settle(
                 index, p.file, p.line, p.rid, p.found, dangling, p.record, p.name
             )
-        duplicated = set(self._dups)
-        for rid, seen in sorted(self._dups.items(), key=lambda item: item[1][0].index):
+        dups = {rid: seen for rid, seen in self._dups.items() if _counts(seen)}
+        for rid, seen in sorted(dups.items(), key=lambda item: item[1][0].index):
             where = _listed([f"{s.file}:{s.line}" for s in seen])
             for k, s in enumerate(seen):
                 problem = Problem(s.file, s.id_line, rid, "id", _DUPLICATE.format(where))
                 self._add_problem(problem, 0, seen[0].index, k)
                 state = self._pending[s.index].state if s.state == _PENDING else s.state
-                if state != _INVALID:  # counted as valid when it came: take it back
+                if state not in (_INVALID, _OUTSIDE):  # counted as valid: take it back
                     self._clean -= 1
                     self._named[state] -= 1
             if self._invalid is not None:
@@ -165,7 +177,7 @@ class Checker:
         progress.finish()
         self._problems.sort(key=lambda item: item[0])
         names = {n for n, code in self._names.items() if self._named[code + _CLEAN + 1] > 0}
-        kept = [r for _, r in sorted(self._kept, key=lambda ir: ir[0]) if r.id not in duplicated]
+        kept = [r for _, r in sorted(self._kept, key=lambda ir: ir[0]) if r.id not in dups]
         return Checked(
             [p for _, p in self._problems],
             self.count,
@@ -231,6 +243,11 @@ class Checker:
         return _Seen(index, self._file_names[file], line, id_line, state)
 
 
+def _counts(seen: list[_Seen]) -> bool:
+    """Whether a duplicate id is a problem: one of its records is checked, not outside."""
+    return any(s.state != _OUTSIDE for s in seen)
+
+
 def validate_records(
     raws: Sequence[RawRecord], *, files: list[Path], window: Window | None = None
 ) -> LoadResult:
@@ -240,8 +257,7 @@ def validate_records(
     if window is None:
         checker = Checker(keep=True, keep_invalid=True)
         for raw in raws:
-            if not raw.outside:
-                checker.add(raw)
+            checker.add(raw)
         done = checker.finish()
         return LoadResult(done.kept, done.problems, files, done.invalid)
     wanted = _within([raw for raw in raws if not raw.outside], window)

@@ -8,10 +8,17 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..ingest.raw import RawRecord, Window
-from ..ingest.readers import FileStream, FollowLinks, Found, discover, display_name, parse_file
+from ..ingest.readers import (
+    FollowLinks,
+    Found,
+    RecordReader,
+    discover,
+    display_name,
+    parse_file,
+)
 from ..model.records import Record
 from ..model.values import clean
-from ..progress import EVERY, SILENT, Progress
+from ..progress import SILENT, Progress
 from .base import LoadResult
 from .checking import Checked, Checker, validate_records
 
@@ -76,36 +83,17 @@ def _stream(found: Found, checker: Checker, progress: Progress) -> Checked:
     read of the files' total."""
     for problem in found.problems:
         checker.problem(problem)
-    notes = list(found.notes)
-    sizes = [_size(path) for path in found.files]
-    progress.start(sum(sizes))
-    done = 0
-    for path, size in zip(found.files, sizes, strict=True):
-        stream = FileStream(path, display_name(path))
-        before, trouble = checker.count, False
-        for item in stream:
-            if isinstance(item, Problem):
-                checker.problem(item)
-                trouble = True
-                continue
+    reader = RecordReader(found.files, progress)
+    for item in reader:
+        if isinstance(item, Problem):
+            checker.problem(item)
+        else:
             checker.add(item)
-            if checker.count % EVERY == 0:
-                progress.update(checker.count, done + stream.read)
-        if checker.count == before and not trouble:
-            notes.append(Problem(stream.name, None, None, None, _NO_RECORDS))
-        done += size
-        progress.update(checker.count, done)
     result = checker.finish(progress)
     result.files = found.files
-    result.notes = sorted(map(clean, notes), key=lambda p: p.file)
+    empty = [Problem(name, None, None, None, _NO_RECORDS) for name in reader.empty]
+    result.notes = sorted(map(clean, [*found.notes, *empty]), key=lambda p: p.file)
     return result
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _log(root: Path, notes: list[Problem], valid: int, files: int, problems: int) -> None:
