@@ -80,6 +80,7 @@ def import_file(
             data = record.model_dump(mode="json", exclude_defaults=True)
             out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
             summary.records += 1
+    progress.update(read)
     progress.finish()
     logger.info("%s: %d record(s) into %s, %d problem(s)",
                 location, summary.records, summary.written, len(summary.problems))  # fmt: skip

@@ -30,8 +30,9 @@ class TerminalProgress:
     """A rich progress bar: records, records a second, and bytes read of the total (or
     records of the total, or a pulsing bar when the total is not known)."""
 
-    def __init__(self, what: str, stream: TextIO, delay: float = DELAY) -> None:
-        self.what, self.stream, self.delay = what, stream, delay
+    def __init__(self, what: str, stream: TextIO, delay: float | None = None) -> None:
+        self.what, self.stream = what, stream
+        self.delay = DELAY if delay is None else delay
         self.total: int | None = None
         self.unit = "bytes"
         self.began = time.monotonic()
@@ -54,6 +55,7 @@ class TerminalProgress:
         self._bar.update(
             self._task, completed=done or 0, records=f"{records:,} records", rate=rate
         )
+        self._bar.refresh()  # besides rich's own 10 a second: a short run is shown too
 
     def finish(self) -> None:
         """Take the bar off the terminal."""
