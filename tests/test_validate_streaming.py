@@ -222,3 +222,26 @@ def test_a_quick_check_imports_no_progress_library(tmp_path: Path, make_record: 
     )
     code, shown = _on_terminal("validate", str(tmp_path / "data"), cwd=tmp_path, script=script)
     assert code == 0 and "ok: 5 record(s)" in shown and "rich imported: False" in shown
+
+
+def test_validate_checks_a_database_store_again(
+    tmp_path: Path, make_record: MakeRecord, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sitrep.config import load_config
+    from sitrep.store.open import open_database
+
+    (tmp_path / "sitrep.toml").write_text('[store]\nkind = "sqlite"\n', encoding="utf-8")
+    _jsonl(tmp_path / "in", [make_record(id="a"), make_record(id="b", same_as="a")])
+    config = ["--config", str(tmp_path)]
+    assert main(["import", "records", str(tmp_path / "in"), *config]) == 0
+    assert main(["validate", *config]) == 0
+    assert "ok: 2 record(s) in 0 file(s)" in capsys.readouterr().err
+    # A write could not have caught this: the record b names is deleted since.
+    open_database(load_config(tmp_path)).delete(["a"], author="ana", reason="duplicate")
+    assert main(["validate", *config]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        f"{tmp_path / 'state' / 'incidents.sqlite'}: record b: field same_as: no record with "
+        "id 'a' in the dataset (expected an existing record id)"
+    ]
+    assert "1 problem(s); 0 valid record(s)" in err
