@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from pathlib import Path
 
-from ..errors import Problem
 from ._common import add_config_option, config_from
 from ._progress import progress_for
 
@@ -31,16 +31,17 @@ def run(args: argparse.Namespace) -> int:
     # Every record is checked one at a time (memory does not grow with the data), keeping
     # only the admin1 names for the subscribers' check.
     result = check_store(store, progress_for(args, "validate"), name=lambda r: r.admin1)
-    problems: list[Problem] = list(result.problems)
     admin1 = result.names or None
-    problems += subscriber_problems(config, admin1_names=admin1, check_admin1=bool(admin1))
-    for problem in problems:  # errors on stdout, warnings (valid data) on stderr
-        print(problem, file=sys.stdout if problem.level == "error" else sys.stderr)
+    more = subscriber_problems(config, admin1_names=admin1, check_admin1=bool(admin1))
+    errors = warnings = 0
+    for problem in itertools.chain(result.problems, more):  # read one at a time
+        error = problem.level == "error"  # errors on stdout, warnings (valid data) on stderr
+        print(problem, file=sys.stdout if error else sys.stderr)
+        errors, warnings = errors + error, warnings + (not error)
     n = result.valid
-    errors = [p for p in problems if p.level == "error"]
     if errors:
-        print(f"{len(errors)} problem(s); {n} valid record(s)", file=sys.stderr)
+        print(f"{errors} problem(s); {n} valid record(s)", file=sys.stderr)
         return 1
-    warned = f"; {len(problems)} warning(s)" if problems else ""
+    warned = f"; {warnings} warning(s)" if warnings else ""
     print(f"ok: {n} record(s) in {len(result.files)} file(s){warned}", file=sys.stderr)
     return 0

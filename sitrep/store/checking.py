@@ -4,15 +4,16 @@
 per record, only what the checks across records need: its id and where it is (one
 integer). Duplicate ids and references to ids not seen yet are settled at the end;
 the problems are then put in the order ``validate`` has always printed them: by file
-and line, a duplicate id before a record's own problems. Memory grows with the ids (tens
-of bytes a record) and with the problems found, never with the validated records.
+and line, a duplicate id before a record's own problems (past a few thousand, in sorted
+runs in temporary files: :mod:`.spill`). Memory grows with the ids (about 130 bytes a
+record), never with the validated records or the problems.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from ..model.records import Record
 from ..model.values import clean, cut, shown
 from ..progress import EVERY, SILENT, Progress
 from .base import LoadResult
+from .spill import ProblemSorter
 from .validate import _DANGLING, MAX_PROBLEMS, _at_most, _listed, references, validate_raw
 
 logger = logging.getLogger(__name__)
@@ -41,7 +43,8 @@ record's own problems), then the order they came in."""
 class Checked:
     """What checking every record found."""
 
-    problems: list[Problem]
+    problems: Collection[Problem]
+    """In order; read them one at a time (they may be in temporary files)."""
     records: int
     """Records read (valid or not)."""
     valid: int
@@ -106,7 +109,7 @@ class Checker:
         self._clean = 0
         self._dups: dict[str, list[_Seen]] = {}
         self._pending: dict[int, _Pending] = {}
-        self._problems: list[tuple[Key, Problem]] = []
+        self._problems = ProblemSorter()
         self._seq = 0
         self._invalid: set[str] | None = set() if keep_invalid else None
         self._kept: list[tuple[int, Record]] = []
@@ -175,11 +178,10 @@ class Checker:
             if self._invalid is not None:
                 self._invalid.add(rid)
         progress.finish()
-        self._problems.sort(key=lambda item: item[0])
         names = {n for n, code in self._names.items() if self._named[code + _CLEAN + 1] > 0}
         kept = [r for _, r in sorted(self._kept, key=lambda ir: ir[0]) if r.id not in dups]
         return Checked(
-            [p for _, p in self._problems],
+            self._problems.done(),
             self.count,
             self._clean,
             names=names,
@@ -225,7 +227,7 @@ class Checker:
 
     def _add_problem(self, problem: Problem, phase: int, order: int, k: int) -> None:
         problem = clean(problem)
-        self._problems.append(((problem.file, problem.line or 0, phase, order, k), problem))
+        self._problems.add((problem.file, problem.line or 0, phase, order, k), problem)
 
     def _pack(self, s: _Seen) -> int:
         """Where an id was first seen, as one int (a tuple would cost three times more)."""
@@ -259,7 +261,7 @@ def validate_records(
         for raw in raws:
             checker.add(raw)
         done = checker.finish()
-        return LoadResult(done.kept, done.problems, files, done.invalid)
+        return LoadResult(done.kept, list(done.problems), files, done.invalid)
     wanted = _within([raw for raw in raws if not raw.outside], window)
     needed = {rid for raw in wanted if (rid := raw.id)}
     needed.update(ref for raw in wanted for _, ref in references(raw.data))

@@ -58,7 +58,7 @@ def load_records(
     if window is None:  # every record: streamed, only the valid ones kept
         done = _stream(found, Checker(keep=True, keep_invalid=True), SILENT)
         _log(root, done.notes, done.valid, len(found.files), len(done.problems))
-        return LoadResult(done.kept, done.problems, found.files, done.invalid, done.notes)
+        return LoadResult(done.kept, list(done.problems), found.files, done.invalid, done.notes)
     raws: list[RawRecord] = []
     problems: list[Problem] = list(found.problems)
     notes = list(found.notes)
