@@ -70,6 +70,16 @@ def import_time(argv: list[str], repo: Path) -> tuple[float, int]:
     return total, modules
 
 
+def process_cpu(argv: list[str], repo: Path) -> float:
+    """CPU seconds (user + system) of one whole process (``[]``: ``python -c pass``)."""
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    command = [sys.executable, "-m", "sitrep", *argv] if argv else [sys.executable, "-c", "pass"]
+    with open(os.devnull, "w") as null:
+        proc = subprocess.Popen(command, stdout=null, stderr=null, env=env, cwd=repo)
+        _, _, usage = os.wait4(proc.pid, 0)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, nargs="*", default=[100_000, 1_000_000])
@@ -94,11 +104,14 @@ def main(argv: list[str] | None = None) -> int:
                   f"{cpu:7.1f} s CPU, {n / cpu:8,.0f} records/s of CPU, peak RSS {peak:6,.0f} MB"
                   f"\n    {last[:150]}")  # fmt: skip
     if not args.no_import_times:
+        bare = statistics.median(process_cpu([], args.repo) for _ in range(5))
+        print(f"`python -c pass`: {bare:.3f} s CPU (median of 5)")
         for command in COMMANDS:
             runs = [import_time(command, args.repo) for _ in range(5)]
             seconds = statistics.median(t for t, _ in runs)
-            print(f"import time of `sitrep {' '.join(command)}`: {seconds:.3f} s "
-                  f"(all imports, median of 5), {runs[0][1]} modules")  # fmt: skip
+            cpu = statistics.median(process_cpu(command, args.repo) for _ in range(5))
+            print(f"`sitrep {' '.join(command)}`: imports {seconds:.3f} s (-X importtime, "
+                  f"median of 5), {runs[0][1]} modules; whole process {cpu:.3f} s CPU")  # fmt: skip
     return 0
 
 

@@ -68,7 +68,8 @@ class _Pending:
     rid: str | None
     found: list[Problem]
     refs: list[tuple[int, str, str]]  # line, field path, id
-    record: Record | None
+    valid: bool
+    record: Record | None  # only when the records are kept
     name: int
     state: int = _PENDING
 
@@ -152,18 +153,21 @@ class Checker:
             if ref != rid and ref not in self._ids
         ]
         if unresolved:
+            kept = record if self._keep else None  # not a validated record per reference
             self._pending[index] = _Pending(
-                raw.file, raw.line, rid, found, unresolved, record, name
+                raw.file, raw.line, rid, found, unresolved, record is not None, kept, name
             )
             return _PENDING
-        return self._settle(index, raw.file, raw.line, rid, found, [], record, name)
+        return self._settle(
+            index, raw.file, raw.line, rid, found, [], record is not None, record, name
+        )
 
     def finish(self, progress: Progress = SILENT) -> Checked:
         """Settle forward references and duplicate ids; every problem, in order."""
         for index, p in self._pending.items():
             dangling = [ref for ref in p.refs if ref[2] not in self._ids]
             p.state = self._settle(
-                index, p.file, p.line, p.rid, p.found, dangling, p.record, p.name
+                index, p.file, p.line, p.rid, p.found, dangling, p.valid, p.record, p.name
             )
         dups = {rid: seen for rid, seen in self._dups.items() if _counts(seen)}
         for rid, seen in sorted(dups.items(), key=lambda item: item[1][0].index):
@@ -197,6 +201,7 @@ class Checker:
         rid: str | None,
         found: list[Problem],
         dangling: list[tuple[int, str, str]],
+        valid: bool,
         record: Record | None,
         name: int,
     ) -> int:
@@ -208,13 +213,13 @@ class Checker:
         total = len(found) + len(dangling[MAX_PROBLEMS + 1 :])
         for k, problem in enumerate(_at_most(found, total)):
             self._add_problem(problem, 1, index, k)
-        if record is None or dangling:
+        if not valid or dangling:
             if self._invalid is not None:
                 self._invalid.add(rid or f"{file}:{line}")
             return _INVALID
         self._clean += 1
         self._named[name] += 1
-        if self._keep:
+        if record is not None and self._keep:
             self._kept.append((index, record))
         return name
 
