@@ -67,7 +67,8 @@ class _Pending:
     line: int
     rid: str | None
     found: list[Problem]
-    refs: list[tuple[int, str, str]]  # line, field path, id
+    refs: list[tuple[str, str]]  # field path, id
+    lines: dict[str, int]  # the record's field lines, for the first few dangling ones
     valid: bool
     record: Record | None  # only when the records are kept
     name: int
@@ -148,15 +149,14 @@ class Checker:
         record, found = validate_raw(raw)
         name = self._name_of(record)
         unresolved = [
-            (raw.line_of(path), path, ref)
-            for path, ref in references(raw.data)
-            if ref != rid and ref not in self._ids
+            (path, ref) for path, ref in references(raw.data) if ref != rid and ref not in self._ids
         ]
         if unresolved:
             kept = record if self._keep else None  # not a validated record per reference
             self._pending[index] = _Pending(
-                raw.file, raw.line, rid, found, unresolved, record is not None, kept, name
-            )
+                raw.file, raw.line, rid, found, unresolved, raw.lines, record is not None, kept,
+                name,
+            )  # fmt: skip
             return _PENDING
         return self._settle(
             index, raw.file, raw.line, rid, found, [], record is not None, record, name
@@ -165,9 +165,10 @@ class Checker:
     def finish(self, progress: Progress = SILENT) -> Checked:
         """Settle forward references and duplicate ids; every problem, in order."""
         for index, p in self._pending.items():
-            dangling = [ref for ref in p.refs if ref[2] not in self._ids]
+            dangling = [ref for ref in p.refs if ref[1] not in self._ids]
+            at = RawRecord(None, p.file, p.line, p.lines).line_of
             p.state = self._settle(
-                index, p.file, p.line, p.rid, p.found, dangling, p.valid, p.record, p.name
+                index, p.file, p.line, p.rid, p.found, dangling, p.valid, p.record, p.name, at
             )
         dups = {rid: seen for rid, seen in self._dups.items() if _counts(seen)}
         for rid, seen in sorted(dups.items(), key=lambda item: item[1][0].index):
@@ -200,15 +201,18 @@ class Checker:
         line: int,
         rid: str | None,
         found: list[Problem],
-        dangling: list[tuple[int, str, str]],
+        dangling: list[tuple[str, str]],
         valid: bool,
         record: Record | None,
         name: int,
+        line_of: Callable[[str], int] | None = None,
     ) -> int:
         """Record the problems of a record whose references are known; its state."""
         found = found + [
-            Problem(file, at, rid, path, _DANGLING.format(shown(ref)))
-            for at, path, ref in dangling[: MAX_PROBLEMS + 1]
+            Problem(
+                file, line_of(path) if line_of else line, rid, path, _DANGLING.format(shown(ref))
+            )
+            for path, ref in dangling[: MAX_PROBLEMS + 1]
         ]
         total = len(found) + len(dangling[MAX_PROBLEMS + 1 :])
         for k, problem in enumerate(_at_most(found, total)):
