@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -196,6 +197,11 @@ def _on_terminal(*argv: str, cwd: Path, script: str = _RUN) -> tuple[int, str]:
     return proc.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace")
 
 
+def _plain(text: str) -> str:
+    """Terminal output without its colour and cursor codes."""
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
 def _piped(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", _RUN, *argv], capture_output=True, text=True, env=_env(),
@@ -228,6 +234,8 @@ def test_import_shows_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     code, shown = _on_terminal(*argv, cwd=tmp_path)
     assert code == 1 and "3 record(s) into" in shown  # one row of the fixture is bad
     assert "import acled_dyadic.csv" in shown and "records/s" in shown and "\x1b[" in shown
+    lines = len((FIXTURES / "acled_dyadic.csv").read_bytes().splitlines())
+    assert f"{lines}/{lines} lines" in _plain(shown)  # the CSV file's lines, all read
     piped = _piped(*argv, cwd=tmp_path)
     assert piped.returncode == 1 and "3 record(s) into" in piped.stderr
     assert "records/s" not in piped.stderr + piped.stdout and "\x1b" not in piped.stderr

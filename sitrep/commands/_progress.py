@@ -28,7 +28,7 @@ def progress_for(args: argparse.Namespace, what: str, stream: TextIO | None = No
 
 class TerminalProgress:
     """A rich progress bar: records, records a second, and bytes read of the total (or
-    records of the total, or a pulsing bar when the total is not known)."""
+    records or lines of the total, or a pulsing bar when the total is not known)."""
 
     def __init__(self, what: str, stream: TextIO, delay: float | None = None) -> None:
         self.what, self.stream = what, stream
@@ -75,11 +75,15 @@ class TerminalProgress:
             TimeRemainingColumn,
         )
 
-        amount = DownloadColumn() if self.unit == "bytes" else MofNCompleteColumn()
+        amount = (
+            [DownloadColumn()]
+            if self.unit == "bytes"
+            else [MofNCompleteColumn(), TextColumn(self.unit)]
+        )
         columns = [
             TextColumn("{task.description}"),
             BarColumn(),
-            *([amount, TimeRemainingColumn()] if self.total else []),
+            *([*amount, TimeRemainingColumn()] if self.total else []),
             TextColumn("{task.fields[records]}"),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
