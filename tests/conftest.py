@@ -121,6 +121,8 @@ MODULE_MARKS: dict[str, tuple[str, ...]] = {
     "test_deliver_smtp.py": ("smtp", "slow"),
     # the example report through WeasyPrint (PDF/A-3b, tagged), read back: 8-9 s once
     "test_pdf_structure.py": ("pdf", "slow"),
+    # sitrep processes on a pseudo-terminal, 20,000 records checked under tracemalloc: 1-8 s
+    "test_validate_streaming.py": ("slow",),
 }
 
 TEST_MARKS: dict[tuple[str, str], tuple[str, ...]] = {

@@ -10,9 +10,11 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import UsageError
+from ..errors import Problem, UsageError
 from ..ingest.importers import IMPORTERS
+from ..progress import SILENT, Progress
 from ._common import add_config_option, config_from
+from ._progress import progress_for
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -57,17 +59,18 @@ def run(args: argparse.Namespace) -> int:
     for location in args.files:
         reason = args.reason or f"import {args.source} {location}"
         if args.source == RECORDS:
-            failed += _into_database(config, Path(location), author, reason)
+            failed += _into_database(config, Path(location), author, reason, _bar(args, location))
             continue
         if isinstance(store, DirectoryStore):
             if not store.root.is_dir():
                 raise UsageError("imports are written into the data folder: set report.data "
                                  "to a folder, or [store] kind to a database")  # fmt: skip
-            failed += _report(location, import_file(args.source, location,
-                                                    store.root / "imports", args.dataset))
+            failed += _report(location, import_file(args.source, location, store.root / "imports",
+                                                    args.dataset, _bar(args, location)))
             continue
         with tempfile.TemporaryDirectory(prefix="sitrep-import-") as folder:
-            summary = import_file(args.source, location, Path(folder), args.dataset)
+            summary = import_file(args.source, location, Path(folder), args.dataset,
+                                  _bar(args, location))  # fmt: skip
             failed += _report(location, summary)
             failed += _into_database(config, Path(folder), author, reason)
     return 1 if failed else 0
@@ -81,11 +84,13 @@ def _report(location: str, summary: ImportSummary) -> int:
     return len(summary.errors)
 
 
-def _into_database(config: Config, path: Path, author: str, reason: str) -> int:
+def _into_database(
+    config: Config, path: Path, author: str, reason: str, progress: Progress = SILENT
+) -> int:
     """Write the record files at ``path`` into the database store as one revision; print
     every problem; return how many there were."""
     from ..ingest.raw import RawRecord
-    from ..ingest.readers import discover, parse_file
+    from ..ingest.readers import RecordReader, discover
     from ..store.open import open_database
 
     if not path.exists():
@@ -94,10 +99,11 @@ def _into_database(config: Config, path: Path, author: str, reason: str) -> int:
     files = discover(path, config.report.follow_links)
     raws: list[RawRecord] = []
     problems = list(files.problems)
-    for file in files.files:
-        found, trouble = parse_file(file, str(file), None)
-        raws.extend(found)
-        problems.extend(trouble)
+    for item in RecordReader(files.files, progress, str):
+        if isinstance(item, Problem):
+            problems.append(item)
+        else:
+            raws.append(item)
     result = store.write(raws, author=author, reason=reason)
     problems.extend(result.problems)
     for problem in problems:
@@ -108,6 +114,10 @@ def _into_database(config: Config, path: Path, author: str, reason: str) -> int:
           f"{result.unchanged} unchanged, {len(result.invalid)} invalid",
           file=sys.stderr)  # fmt: skip
     return len(errors)
+
+
+def _bar(args: argparse.Namespace, location: str) -> Progress:
+    return progress_for(args, f"import {Path(location).name}")
 
 
 def _user() -> str:

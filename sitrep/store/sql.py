@@ -25,9 +25,10 @@ from ..errors import Problem
 from ..ingest.raw import RawRecord, Window
 from ..model.records import Record
 from .base import LoadResult
+from .checking import validate_records
 from .database import StoreError, check_schema, display_name, make_engine
 from .schema import daily_counts, record_versions, records, revisions
-from .validate import references, validate_records
+from .validate import references
 
 logger = logging.getLogger(__name__)
 
