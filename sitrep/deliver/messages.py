@@ -335,8 +335,29 @@ class Composer:
         return part
 
 
+# Header values that repeat from message to message, and their folded lines.
+_REPEATED = {"subject", "from", "reply-to", "list-id", "list-unsubscribe-post",
+             "auto-submitted", "content-language", "mime-version", "content-type",
+             "content-transfer-encoding"}  # fmt: skip
+_FOLDED: dict[tuple[str, str], bytes] = {}
+
+
 class _Generator(BytesGenerator):
-    """``msg.as_bytes()``, writing each :class:`EncodedPart` as its stored bytes."""
+    """``msg.as_bytes()``, writing each :class:`EncodedPart` as its stored bytes and
+    folding a repeated header value once (folding costs more than the rest)."""
+
+    def _write_headers(self, msg: Any) -> None:
+        for name, value in msg.raw_items():
+            key = (name, str(value))
+            folded = _FOLDED.get(key)
+            if folded is None:
+                folded = POLICY.fold_binary(name, value)
+                if name.lower() in _REPEATED:
+                    if len(_FOLDED) > 256:
+                        _FOLDED.clear()
+                    _FOLDED[key] = folded
+            self._fp.write(folded)  # type: ignore[attr-defined]
+        self.write(self._NL)  # type: ignore[attr-defined]
 
     @classmethod
     def _make_boundary(cls, text: Any = None) -> str:
