@@ -59,7 +59,7 @@ def main() -> int:
         else:  # what `sitrep run` calls: one load and merge, then the editions
             build = EditionBuilder(make_plan(config, start=DAY))
             source = "real pipeline on examples/sahel-2025-06"
-        run = measured_delivery(config, subscribers, build)
+        run = measured_delivery(server, config, subscribers, build)
         got = received(server)
         size = sum(p.stat().st_size for p in server.files())
         connections = server.connections()

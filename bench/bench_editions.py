@@ -98,8 +98,8 @@ def main() -> int:
         for name, seconds in rates.items():
             print(f"  render {name:<26} {seconds:7.2f} s  "
                   f"{len(wanted) / seconds:6.2f} editions/s")  # fmt: skip
-        run = measured_delivery(config, subscribers, EditionBuilder(make_plan(config,
-                                                                              start=DAY)))
+        builder = EditionBuilder(make_plan(config, start=DAY))
+        run = measured_delivery(server, config, subscribers, builder)
         got = received(server)
     print(f"  delivery (pool): {run.result.editions_generated} editions generated, "
           f"{run.sent} sent, {sum(got.values())} received")
