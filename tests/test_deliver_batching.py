@@ -8,12 +8,14 @@ import datetime as dt
 import email
 import email.policy
 import random
+import re
 from pathlib import Path
 
 from delivery_fakes import make_report, minimal_pdf
 
 from sitrep.config import Config
 from sitrep.deliver.ledger import Ledger, Status
+from sitrep.deliver.mailers import dot_stuff
 from sitrep.deliver.messages import POLICY, Attachment, Composer, as_bytes
 from sitrep.deliver.subscribers import Subscriber
 
@@ -90,3 +92,23 @@ def test_a_sent_outcome_is_written_with_the_next_commit(tmp_path: Path) -> None:
     assert [(h.recipient, h.status) for h in history] == [
         ("a@example.org", "sent"), ("b@example.org", "sent"), ("c@example.org", "sent")
     ]
+
+
+def test_dot_stuffing_skips_no_work_it_needs() -> None:
+    """The shortcut for composed messages (CRLF already, no line starting with a dot)
+    gives what normalising every line end and doubling every leading dot gives."""
+
+    def plain(message: bytes) -> bytes:
+        data = re.sub(rb"\r\n|\r|\n", b"\r\n", message)
+        data = re.sub(rb"(?m)^\.", b"..", data)
+        return data if data.endswith(b"\r\n") else data + b"\r\n"
+
+    pieces = [b"a", b".", b"\r", b"\n", b"\r\n", b"..", b"QUJD"]
+    rng = random.Random(12)
+    for _ in range(5000):
+        message = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert dot_stuff(message) == plain(message), message
+    composed = as_bytes(Composer(Config(root=Path("."))).compose(
+        make_report(DAY), Subscriber("a@example.org", receive=frozenset({"pdf"})),
+        attachments=[PDF], message_id="<m@x>", date=NOW))  # fmt: skip
+    assert dot_stuff(composed) == plain(composed)
