@@ -37,15 +37,15 @@ class Importer:
         return result
 
 
+_ACLED = "ACLED CSV export (any variant) or API JSON"
+_UCDP = "UCDP GED CSV (bulk or download tool) or API JSON"
 IMPORTERS: dict[str, Importer] = {
     i.name: i
     for i in (
-        Importer("acled", "ACLED CSV export (any variant) or API JSON", "acled:read_acled",
-                 "acled"),  # fmt: skip
-        Importer("ucdp", "UCDP GED CSV (bulk or download tool) or API JSON", "ucdp:read_ucdp",
-                 "ucdp"),  # fmt: skip
+        Importer("acled", _ACLED, "acled:read_acled", "acled"),
+        Importer("ucdp", _UCDP, "ucdp:read_ucdp", "ucdp"),
         Importer("hxl", "an HXL-tagged CSV or XLSX file (HDX)", "hxl:read_hxl", "hxl"),
         Importer("sheet", "a tracker spreadsheet, CSV or XLSX, one claim a row",
-                 "sheets:read_sheet", ""),  # fmt: skip
+                 "sheets:read_sheet", ""),
     )
 }
