@@ -23,6 +23,7 @@ from ..summarise.trends import history
 
 if TYPE_CHECKING:
     from ..render.pdf import PdfRenderer
+    from .early import EarlyCharts
 
 from .plan import Plan, make_plan, wording_for
 
@@ -134,12 +135,19 @@ def render_edition(
     edition: Edition,
     formats: Sequence[str] | None = None,
     pdf_renderer: PdfRenderer | None = None,
+    early: EarlyCharts | None = None,
 ) -> dict[Path, Content]:
     """Chart (if a format needs it) and render every format in memory, keyed by the path
-    to write."""
+    to write. With ``early``, the charts are drawn in its process while this one gets the
+    PDF engine ready."""
     wanted = [FORMATS[name] for name in (plan.formats if formats is None else formats)]
     charts = []
-    if any(f.charts for f in wanted):
+    if any(f.charts for f in wanted) and early is not None:
+        pending = early.submit(report)
+        if "pdf" in [f.name for f in wanted] and pdf_renderer is None:
+            import weasyprint  # noqa: F401  (what the PDF would import next, meanwhile)
+        charts = early.result(pending, report)
+    elif any(f.charts for f in wanted):
         from ..render.charts import draw_charts  # matplotlib: only when a chart is drawn
 
         charts = draw_charts(report)
