@@ -66,11 +66,13 @@ def _statements(cell: Cell) -> list[dict[str, Any]]:
     ]
 
 
-def export_rows(report: Report, structured: bool = False) -> Iterator[dict[str, Any]]:
-    """The rows of the export: incidents of the period (not context), a row per figure
-    row; an incident without figures gives one row with empty figures."""
+def export_rows(
+    report: Report, structured: bool = False, *, context: bool = False
+) -> Iterator[dict[str, Any]]:
+    """The rows of the export: incidents of the period (context ones too with ``context``),
+    a row per figure row; an incident without figures gives one row with empty figures."""
     for incident in report.incidents:
-        if incident.status == "context":
+        if incident.status == "context" and not context:
             continue
         rows: list[FigureRow | None] = list(incident.figures) or [None]
         for row in rows:
@@ -99,17 +101,17 @@ def _row(incident: Incident, row: FigureRow | None, structured: bool) -> dict[st
     return out
 
 
-def export_text(report: Report, fmt: str) -> str:
-    """The export of a report as ``csv``, ``hxl`` (CSV with a hashtag row) or ``jsonl``."""
+def export_text(report: Report, fmt: str, *, context: bool = False) -> str:
+    """The export of a report as ``csv``, ``hxl`` (CSV with a hashtag row) or ``jsonl``;
+    ``context``: context incidents too (the full incident log, as the PDF attaches it)."""
     if fmt == "jsonl":
-        return "".join(
-            json.dumps(r, ensure_ascii=False) + "\n" for r in export_rows(report, structured=True)
-        )
+        rows = export_rows(report, structured=True, context=context)
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
     writer.writeheader()
     if fmt == "hxl":
         writer.writerow(COLUMNS)
-    for r in export_rows(report):
+    for r in export_rows(report, context=context):
         writer.writerow({k: "" if v is None else v for k, v in r.items()})
     return buffer.getvalue()

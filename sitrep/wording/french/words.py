@@ -23,7 +23,7 @@ from ...model.report import (
 from .. import numbers
 from ..furniture import has_killed_figure
 from ..words import Words
-from . import figures, grammar, labels, sentences
+from . import digest, figures, grammar, labels, sentences
 
 
 class FrenchWords(Words):
@@ -34,6 +34,7 @@ class FrenchWords(Words):
     locale = "fr"
     no_figure = labels.NO_FIGURE
     flags = labels.FLAGS
+    _digest = digest
     status_headings = labels.STATUS_HEADINGS
 
     def date(self, value: dt.date | None, short: bool = False) -> str:
