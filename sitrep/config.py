@@ -46,7 +46,7 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-FIGURES_TABLE_LIMIT = 20
+FIGURES_TABLE_LIMIT = 10
 """Incidents a PDF shows in full (table and key developments) before it lists the rest one
 a line (``report.figures_table_limit``)."""
 

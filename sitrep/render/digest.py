@@ -10,6 +10,7 @@ the CSV attached to the PDF).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -65,15 +66,29 @@ def one_liners(
     groups = []
     for status in wanted:
         items = sorted(
-            (i for i in report.incidents
-             if i.status == status and i.id not in skip),
-            key=lambda i: (i.date, i.country, i.location, i.id),
+            (i for i in report.incidents if i.status == status and i.id not in skip),
+            key=lambda i: (_first_day(i), _FUZZY.index(i.date_precision),
+                           i.end_date or i.date, i.country, i.location, i.id),
         )  # fmt: skip
         if items:
             lines = [_line(i, words) for i in items]
             days = [(day, list(same)) for day, same in groupby(lines, key=lambda x: x.date)]
             groups.append((status, words.status_headings[status], len(lines), days))
     return groups
+
+
+_FUZZY = (DatePrecision.DAY, DatePrecision.WEEK, DatePrecision.MONTH)
+
+
+def _first_day(incident: Incident) -> dt.date:
+    """The first day an incident's date can mean: a week-precise date ('mid-June') sorts
+    with the 11th, a month-precise one with the 1st, so that equal labels group together."""
+    day = incident.date
+    if incident.date_precision is DatePrecision.MONTH:
+        return day.replace(day=1)
+    if incident.date_precision is DatePrecision.WEEK:
+        return day.replace(day=1 if day.day <= 10 else (11 if day.day <= 20 else 21))
+    return day
 
 
 def _line(incident: Incident, words: Words) -> Line:
