@@ -22,7 +22,7 @@ from ..summarise.ranking import ranked, tally
 from ..wording import Words
 from .worded import wrap
 
-DIGEST_LIST = 10
+DIGEST_LIST = 5
 """A digest's long lists (claims not confirmed, merges, possible duplicates, problems)
 show this many items, then say how many more there are and where."""
 

@@ -13,7 +13,7 @@ SHOWN_ELSEWHERE = "the HTML and JSON editions and the attached CSV"
 SHORT_TYPES = {
     "battles": "battle",
     "explosions_remote_violence": "explosion",
-    "violence_against_civilians": "on civilians",
+    "violence_against_civilians": "civilians",
     "protests": "protest",
     "riots": "riot",
     "strategic_developments": "strategic",

@@ -13,7 +13,7 @@ SHOWN_ELSEWHERE = "les éditions HTML et JSON et le fichier CSV joint"
 SHORT_TYPES = {
     "battles": "combat",
     "explosions_remote_violence": "explosion",
-    "violence_against_civilians": "contre civils",
+    "violence_against_civilians": "civils",
     "protests": "manifestation",
     "riots": "émeute",
     "strategic_developments": "stratégique",
