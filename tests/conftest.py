@@ -132,7 +132,7 @@ TEST_MARKS: dict[tuple[str, str], tuple[str, ...]] = {
     ("test_render.py", "test_record_text_is_inert_everywhere"): ("pdf", "slow"),  # 4-5 s
     ("test_render.py", "test_weasyprint_renderer_loads_no_outside_resource"): ("pdf",),
     ("test_big_period.py", "test_big_period_pdf_is_a_digest_with_the_full_log_attached"): ("pdf",),
-    ("test_big_period.py", "test_quiet_day_is_one_page"): ("pdf",),
+    ("test_big_period.py", "test_quiet_day_is_compact"): ("pdf",),
     ("test_cli.py", "test_console_script"): ("slow",),  # three `sitrep` processes, 1.3-1.7 s
     ("test_scheduling.py", "test_sitrep_schedule_process_heartbeat_and_sigterm"): ("slow",),
 }

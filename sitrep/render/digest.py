@@ -93,9 +93,7 @@ def _first_day(incident: Incident) -> dt.date:
 
 def _line(incident: Incident, words: Words) -> Line:
     t = tally(incident)
-    one_day = incident.end_date in (None, incident.date)
-    day = incident.date_precision is DatePrecision.DAY and one_day
-    date = words.date(incident.date, short=True) if day else words.incident_date(incident)
+    date = words.incident_date(incident)  # '2 June 2025', '1–2 June 2025', 'mid-June 2025'
     return Line(
         wrap(incident, words),
         date,

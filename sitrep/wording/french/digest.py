@@ -63,9 +63,9 @@ def more_elsewhere(n: int, num: Callable[[int], str]) -> str:
 
 def tally(t: Tally, rng: Callable[[int | None, int | None, bool], str],
           words: Callable[[object], str]) -> str:  # fmt: skip
-    """'12 tués', '12–20 tués', 'revendiqué seulement', 'chiffre conjoint'."""
+    """'12 tués', '12–20 tués', 'revendiqué' (aucun chiffre crédible), 'chiffre conjoint'."""
     if t.outcome is None:
         return "chiffre conjoint" if t.joint else "aucun chiffre"
     if t.claimed_only:
-        return "revendiqué seulement"
+        return "revendiqué"
     return f"{rng(t.low, t.high, t.high_open)} {words(t.outcome)}"
