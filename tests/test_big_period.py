@@ -84,10 +84,10 @@ def test_big_period_pdf_is_a_digest_with_the_full_log_attached(big: Report) -> N
     assert not shown & top
     assert "<article" not in html  # no full entries: they are the HTML edition's
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        assert sorted(document.attachments) == ["big-incidents.csv", "big.json"]
-        data = document.attachments["big-incidents.csv"].get_file().read_bytes()
-        assert document.attachments["big-incidents.csv"].obj.AFRelationship == "/Data"
-    assert data.decode("utf-8") == files["big-incidents.csv"]  # the same as the file beside it
+        assert sorted(document.attachments) == ["big.csv", "big.json"]
+        data = document.attachments["big.csv"].get_file().read_bytes()
+        assert document.attachments["big.csv"].obj.AFRelationship == "/Data"
+    assert data.decode("utf-8") == files["big.csv"]  # the same as the file beside it
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
     assert list(rows[0]) == list(COLUMNS)
     assert {r["incident"] for r in rows} == {i.id for i in big.incidents}
@@ -160,6 +160,7 @@ def test_quiet_day_is_compact() -> None:
     assert isinstance(pdf, bytes)
     assert len(PdfReader(io.BytesIO(pdf)).pages) <= 2
     text = _text(pdf)
-    assert "Timbuktu" in text and "(0)" not in text
-    assert "New information on earlier incidents" not in text  # an empty heading
+    assert "Timbuktu" in text and "New in the period (1)" in text
+    assert not re.search(r"(New in the period|Context|not news) \(0\)", text)  # empty headings
+    assert "New information on earlier incidents" not in text
     assert "CHARTS" not in text and "MAP" in text  # the casualty chart repeats the table

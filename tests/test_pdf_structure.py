@@ -116,7 +116,7 @@ def test_every_figure_has_alt_text(pdf: pikepdf.Pdf, generated: Generated) -> No
 
 def test_the_json_is_embedded_as_the_reports_data(pdf: pikepdf.Pdf, generated: Generated) -> None:
     name = generated.files["json"].name
-    log = name.replace(".json", "-incidents.csv")
+    log = name.replace(".json", ".csv")
     assert sorted(pdf.attachments) == sorted([name, log])
     spec = pdf.attachments[name]
     assert spec.get_file().read_bytes() == generated.files["json"].read_bytes()

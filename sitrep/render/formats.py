@@ -97,14 +97,14 @@ def _pdf(job: RenderJob) -> dict[str, Content]:
     )
     log = export_text(job.report, "csv", context=True)
     table = PdfAttachment(
-        name=f"{job.stem}-incidents.csv",
+        name=f"{job.stem}.csv",
         data=log.encode("utf-8"),
         description="The full incident log: one row per incident and figure row "
         "(the columns of sitrep export, docs/importing.md)",
         modified=job.report.generated_at,
     )
     return {f"{job.stem}.pdf": renderer.render(html, [data, table]),
-            f"{job.stem}-incidents.csv": log}  # fmt: skip
+            f"{job.stem}.csv": log}  # fmt: skip
 
 
 def _json(job: RenderJob) -> dict[str, Content]:
