@@ -116,12 +116,19 @@ def test_every_figure_has_alt_text(pdf: pikepdf.Pdf, generated: Generated) -> No
 
 def test_the_json_is_embedded_as_the_reports_data(pdf: pikepdf.Pdf, generated: Generated) -> None:
     name = generated.files["json"].name
-    assert list(pdf.attachments) == [name]
+    log = name.replace(".json", ".csv")
+    assert sorted(pdf.attachments) == sorted([name, log])
     spec = pdf.attachments[name]
     assert spec.get_file().read_bytes() == generated.files["json"].read_bytes()
     assert spec.obj.AFRelationship == "/Data"
     assert spec.get_file().mime_type == "application/json"
     assert pdf.Root.AF[0].objgen == spec.obj.objgen  # an associated file (PDF/A-3)
+    # the full incident log, as CSV, embedded and written beside the PDF
+    csv = pdf.attachments[log]
+    assert csv.obj.AFRelationship == "/Data"
+    assert pdf.Root.AF[1].objgen == csv.obj.objgen
+    beside = generated.files["pdf"].with_name(log)
+    assert csv.get_file().read_bytes() == beside.read_bytes()
 
 
 def test_marking_on_every_page_and_furniture_at_the_end(generated: Generated) -> None:

@@ -149,10 +149,12 @@ def render_edition(
         charts = early.result(pending, report)
     elif any(f.charts for f in wanted):
         from ..render.charts import draw_charts  # matplotlib: only when a chart is drawn
+        from ..render.digest import charted
 
-        charts = draw_charts(report)
+        charts = draw_charts(charted(report, plan.config.report.figures_table_limit))
     job = RenderJob(report, edition.stem(plan.period.start, plan.period.end), charts,
-                    plan.config.user_templates, pdf_renderer, plan.config.furniture)  # fmt: skip
+                    plan.config.user_templates, pdf_renderer, plan.config.furniture,
+                    plan.config.report.figures_table_limit)  # fmt: skip
     files: dict[Path, Content] = {}
     for fmt in wanted:
         files.update({plan.out_dir / name: data for name, data in fmt.render(job).items()})
