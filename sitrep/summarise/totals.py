@@ -10,9 +10,24 @@ wording's.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
 
 from ..model.records import Group, Outcome
 from ..model.report import FigureRow, Incident, Total
+
+
+class Linked(Protocol):
+    """What the overlap rule needs of a row: its group, the incidents it covers, its low."""
+
+    @property
+    def group(self) -> Group: ...
+    @property
+    def incidents(self) -> Sequence[str]: ...
+    @property
+    def low(self) -> int | None: ...
+
+
+R = TypeVar("R", bound=Linked)
 
 
 def total(
@@ -66,7 +81,14 @@ def _high_of(row: FigureRow) -> int:
     return max(row.low, _open_low(row))
 
 
-def _overlapping(rows: Sequence[FigureRow]) -> list[list[FigureRow]]:
+def low_sum(rows: Sequence[Linked]) -> int:
+    """The conservative sum of some rows (``total(...).low`` of them all, one outcome):
+    overlapping rows count once, as the larger of the joint figure and the separate ones."""
+    return sum(r.low or 0 for cluster in _overlapping(rows)
+               for r in _pick(cluster, lambda r: r.low or 0))  # fmt: skip
+
+
+def _overlapping(rows: Sequence[R]) -> list[list[R]]:
     """Rows of one group that share incidents (through joint figures), clustered; each
     cluster lists its rows latest first. A union-find over (group, incident): linear in
     the rows, where rescanning the clusters for every row was quadratic."""
@@ -85,13 +107,13 @@ def _overlapping(rows: Sequence[FigureRow]) -> list[list[FigureRow]]:
             ri, rj = find(i), find(j)
             if ri != rj:
                 parent[max(ri, rj)] = min(ri, rj)
-    clusters: dict[int, list[FigureRow]] = {}
+    clusters: dict[int, list[R]] = {}
     for i in reversed(range(len(rows))):
         clusters.setdefault(find(i), []).append(rows[i])
     return list(clusters.values())
 
 
-def _pick(cluster: Sequence[FigureRow], value: Callable[[FigureRow], int]) -> list[FigureRow]:
+def _pick(cluster: Sequence[R], value: Callable[[R], int]) -> list[R]:
     """The rows that count in a cluster: the separate (single-incident) rows together, or
     the one joint row with the larger figure."""
     singles = [r for r in cluster if len(r.incidents) == 1]
