@@ -161,12 +161,26 @@ class SqlStore:
             conn, revisions.c.revision, None if as_of is None else revisions.c.at <= _utc(as_of)
         )
 
-    def _select(self, conn: Connection, window: Window | None, rev: int | None) -> sa.Select[Any]:
-        """The documents in the window: current ones (``rev`` None) from ``records``, else
-        each record's latest version at ``rev`` (deletions have no dates, so drop out)."""
+    def fingerprint(self, window: Window, as_of: dt.datetime | None = None) -> str:
+        """What identifies the records overlapping ``window`` (at ``as_of``): their number
+        and versions. Any write that adds, changes or deletes one of them changes it."""
+        with self._connect() as conn:
+            rev = None if as_of is None else self._revision(conn, as_of)
+            found = self._select(conn, window, rev, "version").order_by(None).subquery()
+            v = found.c.version
+            query = sa.select(sa.func.count(), sa.func.sum(v), sa.func.max(v))
+            n, total, top = conn.execute(query).one()
+        return f"{self.name}:{n}:{total or 0}:{top or 0}"
+
+    def _select(
+        self, conn: Connection, window: Window | None, rev: int | None, column: str = "document"
+    ) -> sa.Select[Any]:
+        """The documents (or another column) in the window: current ones (``rev`` None) from
+        ``records``, else each record's latest version at ``rev`` (deletions have no dates,
+        so drop out)."""
         if rev is None:
             table = records
-            query = sa.select(records.c.document)
+            query = sa.select(records.c[column])
         else:
             table = record_versions
             later = record_versions.alias("later")
@@ -175,7 +189,7 @@ class SqlStore:
                 .where(later.c.record_id == record_versions.c.record_id, later.c.revision <= rev)
                 .scalar_subquery()
             )
-            query = sa.select(record_versions.c.document).where(
+            query = sa.select(record_versions.c[column]).where(
                 record_versions.c.revision <= rev,
                 record_versions.c.version == latest,
                 record_versions.c.deleted.is_(False),
