@@ -15,12 +15,17 @@ from ..ingest.importers import IMPORTERS
 from ._common import add_config_option, config_from
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from ..config import Config
     from ..importing import ImportSummary
+    from ..ingest.raw import RawRecord
 
 NAME = "import"
 HELP = "import record files, or ACLED, UCDP GED, HXL or spreadsheet files, into the store"
 RECORDS = "records"
+BATCH = 10_000
+"""Records validated and written at a time by ``import records`` (memory holds one batch)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,23 +87,25 @@ def _report(location: str, summary: ImportSummary) -> int:
 
 
 def _into_database(config: Config, path: Path, author: str, reason: str) -> int:
-    """Write the record files at ``path`` into the database store as one revision; print
-    every problem; return how many there were."""
-    from ..ingest.raw import RawRecord
-    from ..ingest.readers import discover, parse_file
+    """Write the record files at ``path`` into the database store as one revision, in
+    batches (memory holds one batch); print every problem; return how many there were."""
+    from ..ingest.readers import discover, iter_records, record_ids
     from ..store.open import open_database
 
     if not path.exists():
         raise UsageError(f"{path}: no such folder or file of records")
     store = open_database(config)
     files = discover(path, config.report.follow_links)
-    raws: list[RawRecord] = []
     problems = list(files.problems)
-    for file in files.files:
-        found, trouble = parse_file(file, str(file), None)
-        raws.extend(found)
-        problems.extend(trouble)
-    result = store.write(raws, author=author, reason=reason)
+    known = {rid for file in files.files for rid in record_ids(file)}  # for references
+
+    def batches() -> Iterator[list[RawRecord]]:
+        for file in files.files:
+            for found, trouble in iter_records(file, str(file), BATCH):
+                problems.extend(trouble)
+                yield found
+
+    result = store.write_batches(batches(), author=author, reason=reason, known=known)
     problems.extend(result.problems)
     for problem in problems:
         print(problem)

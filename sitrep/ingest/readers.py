@@ -7,12 +7,13 @@ import errno
 import logging
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from ..errors import DataError, Problem
-from .jsonl import BadJson, _parse_jsonl, json_value
+from .jsonl import BadJson, _parse_jsonl, json_value, line_id
 from .raw import EMPTY, RawRecord, Window
 from .yaml import parse_yaml
 
@@ -207,3 +208,58 @@ def parse_file(
         except BadJson as exc:
             return [], [Problem(name, exc.line, None, None, f"not valid JSON: {exc.message}")]
     return parse_yaml(text, name, is_json=suffix == ".json")
+
+
+def iter_records(
+    path: Path, display: str | None = None, batch: int = 10_000
+) -> Iterator[tuple[list[RawRecord], list[Problem]]]:
+    """:func:`parse_file` in batches of at most ``batch`` records: a JSONL file is read a
+    line at a time (memory holds one batch, whatever the file's size); other files whole."""
+    name = display or str(path)
+    if path.suffix.lower() != ".jsonl":
+        yield parse_file(path, display)
+        return
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    records: list[RawRecord] = []
+    problems: list[Problem] = []
+    try:
+        with os.fdopen(os.open(path, flags), "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise _Unreadable(None, _SPECIAL)
+            for n, raw in enumerate(file, start=1):
+                try:
+                    line = raw.decode("utf-8").removeprefix("\ufeff" if n == 1 else "")
+                except UnicodeDecodeError as exc:
+                    byte = f"{raw[exc.start]:#04x}"
+                    why = f"not UTF-8 text: the byte {byte} cannot be read (save the file as UTF-8)"
+                    problems.append(Problem(name, n, None, None, why))
+                    continue
+                if not line.strip():
+                    continue
+                try:
+                    records.append(RawRecord(json_value(line), name, n))
+                except BadJson as exc:
+                    problems.append(Problem(name, n, None, None, f"not valid JSON: {exc.message}"))
+                if len(records) >= batch:
+                    yield records, problems
+                    records, problems = [], []
+    except OSError as exc:
+        why = _NOT_FOLLOWED if exc.errno == errno.ELOOP else f"cannot read the file: {_reason(exc)}"
+        problems.append(Problem(name, None, None, None, why))
+    except _Unreadable as exc:
+        problems.append(Problem(name, exc.line, None, None, exc.message))
+    yield records, problems
+
+
+def record_ids(path: Path) -> Iterator[str]:
+    """The ids of a file's records (a JSONL line's id read without parsing the line when
+    it comes first, as ``sitrep export --records`` writes it)."""
+    if path.suffix.lower() != ".jsonl":
+        records, _ = parse_file(path)
+        yield from (rid for r in records if (rid := r.id))
+        return
+    with path.open("rb") as file:
+        for raw in file:
+            rid = line_id(raw.decode("utf-8", "replace"))
+            if rid:
+                yield rid
