@@ -179,7 +179,7 @@ def _summarise(
     lo, hi = window
     records = [r for r in loaded.records if r.day <= hi and r.last_day >= lo]
     incidents = merge_records(records, plan.rules.merge)
-    summaries = summarise_incidents(incidents, end, plan.rules.figures)
+    summaries = summarise_incidents(incidents, end, plan.rules.figures, (batch[0][0], batch[-1][1]))
     out: dict[Month, list[IncidentSummary]] = {m: [] for m in batch}
     for s in sorted(summaries, key=lambda s: (s.day, s.id)):
         for m in batch:

@@ -24,7 +24,7 @@ from ..summarise.summary import SummaryInputs, summarise
 if TYPE_CHECKING:
     from ..render.pdf import PdfRenderer
 
-from .plan import Plan, make_plan, trends_in_window, wording_for
+from .plan import Plan, make_plan, trend_start, trends_in_window, wording_for
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,8 @@ def merge(plan: Plan, loaded: LoadResult, store: IncidentStore | None = None) ->
     records = [r for r in loaded.records if r.day <= end and r.last_day >= lo]
     incidents = merge_records(records, plan.rules.merge)
     if trends_in_window(plan.period):
-        earlier = summarise_incidents(incidents, end, plan.rules.figures)
+        first, before = trend_start(plan.period), plan.period.start - dt.timedelta(days=1)
+        earlier = summarise_incidents(incidents, end, plan.rules.figures, (first, before))
     else:
         from .baseline import trend_summaries
 

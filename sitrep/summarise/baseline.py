@@ -88,11 +88,20 @@ def _said(s: RawStatement) -> dt.date | None:
 
 
 def summarise_incidents(
-    incidents: Sequence[MergedIncident], as_of: AsOf, rules: FigureRules
+    incidents: Sequence[MergedIncident],
+    as_of: AsOf,
+    rules: FigureRules,
+    between: tuple[dt.date, dt.date] | None = None,
 ) -> list[IncidentSummary]:
-    """The summaries of merged incidents, their figures as known at ``as_of`` (statements
-    made or published later left out, as everywhere in a report)."""
-    every = collect_statements(incidents)
+    """The summaries of merged incidents (those whose dates reach into ``between``, if
+    given), their figures as known at ``as_of`` (statements made or published later left
+    out, as everywhere in a report). A joint figure keeps every incident it covers."""
+    if between is not None:
+        lo, hi = between
+        wanted = {inc.id for inc in incidents if inc.record.last_day >= lo and inc.record.day <= hi}
+    else:
+        wanted = {inc.id for inc in incidents}
+    every = [s for s in collect_statements(incidents) if wanted.intersection(s.incidents)]
     known = [s for s in every if not made_after(s.claim.reported, as_of)
              and not made_after(s.source.published, as_of)]  # fmt: skip
     rows = figure_rows(known, number_sources(s.source for s in known), rules)
@@ -108,6 +117,8 @@ def summarise_incidents(
                 latest[i] = said
     out = []
     for inc in incidents:
+        if inc.id not in wanted:
+            continue
         rec, mine = inc.record, rows_of[inc.id]
         out.append(IncidentSummary(
             inc.id, rec.day, rec.last_day, rec.date_precision, rec.country, rec.admin1,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from ..model.records import Outcome
@@ -31,7 +32,10 @@ def history(
     most recent first, each as known at the end of the current period, counting only the
     incidents that pass the edition's filter (so that an edition compares like with like):
     :func:`~.baseline.baseline` of the incidents' summaries."""
-    return baseline(summarise_incidents(incidents, period.end, rules), period, periods, flt)
+    before = period.start - dt.timedelta(days=1)
+    first = period.start - dt.timedelta(days=period.days * periods)
+    summaries = summarise_incidents(incidents, period.end, rules, (first, before))
+    return baseline(summaries, period, periods, flt)
 
 
 def change_level(current: float, baseline: float, low_activity: bool = False) -> Change:
