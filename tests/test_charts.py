@@ -18,7 +18,10 @@ from factories import (
 from sitrep.model.report import Report
 from sitrep.render import charts, maps
 from sitrep.render.charts import Chart, draw_charts
-from sitrep.wording.charts import value_text
+from sitrep.summarise.charted import charted_rows, period_incidents
+from sitrep.wording import words_for
+
+value_text = words_for("en").charts().value_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -64,26 +67,39 @@ def hatched_rows(chart: Chart) -> list[str]:
     SVG and outlined in the claimed colour (the legend's sample is outside the plot area)."""
     root = ET.fromstring(chart.svg)
     patterns = {p.get("id") for p in root.iter(f"{SVG}pattern") if p.find(f"{SVG}path") is not None}
-    clips = {c.get("id"): c.find(f"{SVG}rect") for c in root.iter(f"{SVG}clipPath")}
-    labels = [  # the first line of each y-axis label, top to bottom: "Djibo, mid-May"
-        tick.findtext(f".//{SVG}text", "")
-        for tick in root.iter(f"{SVG}g")
-        if tick.get("id", "").startswith("ytick_")
-    ]
+    labels = y_labels(chart)
     claimed = charts.STANCE_COLOURS[charts.Stance.CLAIMED]
     found = []
     for path in root.iter(f"{SVG}path"):
         style = path.get("style", "")
         fill = re.search(r"fill: url\(#(\w+)\)", style)
-        clip = re.fullmatch(r"url\(#(\w+)\)", path.get("clip-path", ""))
-        if not (fill and fill[1] in patterns and clip and f"stroke: {claimed}" in style):
+        clipped = path.get("clip-path", "").startswith("url(#")
+        if not (fill and fill[1] in patterns and clipped and f"stroke: {claimed}" in style):
             continue
-        area = clips[clip[1]]
-        assert area is not None
         ys = [float(y) for y in re.findall(r"[ML] [-\d.]+ ([-\d.]+)", path.get("d", ""))]
-        middle = (min(ys) + max(ys)) / 2 - float(area.get("y", "0"))
-        found.append(labels[int(middle / float(area.get("height", "0")) * len(labels))])
+        middle = (min(ys) + max(ys)) / 2
+        found.append(min(labels, key=lambda label: abs(label[1] - middle))[0])
     return found
+
+
+def y_labels(chart: Chart) -> list[tuple[str, float]]:
+    """The casualty chart's y-axis labels (their first line: "Djibo, mid-May") with the
+    height of that line in the SVG, top to bottom."""
+    root = ET.fromstring(chart.svg)
+    out = []
+    for tick in root.iter(f"{SVG}g"):
+        text = tick.find(f".//{SVG}text") if tick.get("id", "").startswith("ytick_") else None
+        if text is not None:
+            where = re.search(r"translate\([-\d.]+ ([-\d.]+)\)", text.get("transform", ""))
+            assert where, text.attrib
+            out.append((text.text or "", float(where[1])))
+    return out
+
+
+def text_y(chart: Chart, words: str) -> float:
+    """The height in the SVG of a text drawn with x/y attributes (a heading)."""
+    root = ET.fromstring(chart.svg)
+    return next(float(t.get("y", "")) for t in root.iter(f"{SVG}text") if t.text == words)
 
 
 def test_claimed_only_rows_are_hatched(drawn: dict[str, Chart]) -> None:
@@ -94,6 +110,29 @@ def test_claimed_only_rows_are_hatched(drawn: dict[str, Chart]) -> None:
         "Djibo, mid-May",
         "Dioura, 24 May",
     ]
+
+
+def test_the_periods_incidents_come_first_under_headings() -> None:
+    # the table lists Ménaka, Ouallam and more of the period after the updates on Djibo and
+    # Dioura: the chart moves them up
+    report = sahel_report()
+    new = period_incidents(report)
+    in_table = [bool(new.intersection(r.incidents)) for r in report.table]
+    assert in_table != sorted(in_table, reverse=True), "the table mixes them: a real test"
+    rows = charted_rows(report)
+    in_period = [bool(new.intersection(r.incidents)) for r in rows]
+    assert in_period == sorted(in_period, reverse=True), "the period's incidents first"
+    chart = {c.name: c for c in draw_charts(report)}["casualties"]
+    labels = y_labels(chart)
+    assert [name for name, _ in labels] == [
+        words_for("en").charts().row_label(r).split("\n")[0] for r in rows
+    ]
+    heights = [y for _, y in labels]
+    assert heights == sorted(heights)
+    split = in_period.index(False)
+    assert text_y(chart, "New in the period") < heights[0]
+    assert heights[split - 1] < text_y(chart, "Earlier incidents") < heights[split]
+    assert "New in the period: " in chart.alt and ". Earlier incidents: " in chart.alt
 
 
 def test_value_text() -> None:
@@ -122,6 +161,7 @@ def test_one_incident() -> None:
     assert list(drawn) == ["casualties", "map"]
     assert svg_texts(drawn["casualties"]).count("14 claimed") == 1
     assert hatched_rows(drawn["casualties"]) == ["Timbuktu, 2 Jun"]
+    assert "New in the period" not in svg_texts(drawn["casualties"])  # one group: no heading
     assert "Timbuktu" in svg_texts(drawn["map"])
 
 
@@ -170,3 +210,14 @@ def test_marker_size_grows_and_is_capped() -> None:
     sizes = [maps.marker_diameter(v) for v in (0, 1, 10, 100, 10_000)]
     assert sizes == sorted(sizes)
     assert sizes[-1] == 34.0
+
+
+def test_group_headings_only_when_they_tell_the_reader_something() -> None:
+    words = words_for("en").charts()
+    rows = charted_rows(sahel_report())
+    # no incident of the period: the one group is named, so nobody takes it for new
+    assert words.row_groups(rows, set()) == [("Earlier incidents", rows)]
+    # all of the period: no heading, no lost row
+    everything = {i for r in rows for i in r.incidents}
+    assert words.row_groups(rows, everything) == [("", rows)]
+    assert "Earlier incidents" not in words.casualty_text(rows, everything)

@@ -17,6 +17,7 @@ from sitrep.model.counts import (
     parse_count,
 )
 from sitrep.wording import counts as words
+from sitrep.wording.french import grammar as french
 
 PROPERTY = settings(max_examples=150, deadline=None)
 
@@ -52,6 +53,10 @@ FORMS = [
     ("0", 0, 0, CountKind.EXACT, "0"),
     ("1,200", 1200, 1200, CountKind.EXACT, "1200"),
     ("more than 1,000", 1001, None, CountKind.MORE_THAN, "more than 1000"),
+    ("8-14 (best 10)", 8, 14, CountKind.RANGE, "best 10, 8-14"),
+    ("best 10, 8-14", 8, 14, CountKind.RANGE, "best 10, 8-14"),
+    ("between 8 and 14 (best estimate 8)", 8, 14, CountKind.RANGE, "best 8, 8-14"),
+    ("1,000-1,500 (best 1,200)", 1000, 1500, CountKind.RANGE, "best 1200, 1000-1500"),
 ]
 
 
@@ -101,6 +106,34 @@ def test_integers_and_whole_floats_are_exact() -> None:
     assert parse_count(13) == Count(13, 13, CountKind.EXACT, "13")
     assert parse_count(0).high == 0
     assert (parse_count(14.0).low, parse_count(14.0).high) == (14, 14)
+
+
+def test_a_range_carries_its_own_best_estimate_within_its_bounds() -> None:
+    count = parse_count("8-14 (best 10)")
+    assert (count.low, count.best, count.high) == (8, 10, 14)
+    assert count.point == 10  # the number a reader quotes: UCDP's best
+    assert parse_count("8 à 14 (meilleure estimation 10)").best == 10
+    assert parse_count("Best: 10, 8 to 14").best == 10
+    assert parse_count("8-14").best is None and parse_count(13).best is None
+    assert french.count(count) == "meilleure estimation 10, 8 à 14"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("8-14 (best 20)", "best 20 is outside its range 8-14"),
+        ("8-14 (best 7)", "best 7 is outside its range 8-14"),
+        ("best 15, 8-14", "best 15 is outside its range 8-14"),
+        ("more than 8 (best 10)", "a best estimate goes with a range around it"),
+        ("10 (best 10)", "a best estimate goes with a range around it"),
+        ("dozens (best 20)", "a best estimate goes with a range around it"),
+        ("8-x (best 10)", "a best estimate goes with a range around it"),
+    ],
+)
+def test_a_best_outside_its_range_or_without_one_is_an_error(value: str, problem: str) -> None:
+    with pytest.raises(CountSyntaxError) as info:
+        parse_count(value)
+    assert problem in str(info.value) and "expected" in str(info.value)
 
 
 def test_point_is_the_number_a_reader_would_quote() -> None:
@@ -193,7 +226,12 @@ def _forms() -> st.SearchStrategy[str]:
         st.sampled_from(["-", " - ", "–", " to "]),
     )
     vague = st.sampled_from([*sorted(VAGUE_WORDS), "none"])
-    return st.one_of(templated, ranges, vague, n.map(str))
+    carried = st.builds(
+        lambda a, d, share, before: (f"best {a + share * d // 100}, {a}-{a + d}" if before
+                                     else f"{a}-{a + d} (best {a + share * d // 100})"),
+        n, st.integers(0, 1000), st.integers(0, 100), st.booleans(),
+    )  # fmt: skip
+    return st.one_of(templated, ranges, vague, n.map(str), carried)
 
 
 @PROPERTY
@@ -204,7 +242,8 @@ def test_property_bounds_are_ordered_and_display_round_trips(text: str) -> None:
     if count.high is not None:
         assert count.low <= count.high
     again = parse_count(words.count(count))
-    assert (again.low, again.high) == (count.low, count.high)
+    assert (again.low, again.high, again.best) == (count.low, count.high, count.best)
+    assert count.best is None or count.low <= count.best <= (count.high or 0)
     assert count.text == text
 
 

@@ -329,11 +329,38 @@ def test_user_templates_and_language_variants(tmp_path: Path) -> None:
     assert aicha["Content-Language"] == "fr"
     body = aicha.get_body(("plain",))
     assert body is not None and body.get_content().strip() == "Bonjour Aïcha : 2 juin 2025"
-    html = aicha.get_body(("html",))  # no French HTML template: the English one
-    assert html is not None and "2 June 2025" in html.get_content()
-    # No Portuguese templates at all: English throughout, dates included.
+    html = aicha.get_body(("html",))  # no French HTML of theirs: the shipped one, in French
+    assert html is not None and "Chiffres clés" in html.get_content()
+    assert "<p style=\"margin:0 0 16px 0;color:#555555;\">2 juin 2025" in html.get_content()
+    # No Portuguese templates or catalog at all: English throughout, dates included.
     assert bram["Subject"] == "Sahel sitrep - 2 June 2025 - 4 incidents, at least 30 killed"
     assert bram["Content-Language"] == "en"
+    html = bram.get_body(("html",))
+    assert html is not None and "Headline figures" in html.get_content()
+
+
+def test_a_users_catalog_adds_an_email_language(tmp_path: Path) -> None:
+    # a Spanish catalog in the user's templates folder: the one shipped template speaks
+    # Spanish, dates included; the strings it does not translate stay English
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from delivery_fakes import make_report
+
+    templates = tmp_path / "my-templates"
+    folder = templates / "locale" / "es" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    catalog = Catalog(locale="es")
+    catalog.add("Hello %(name)s,", "Hola %(name)s,")
+    catalog.add("Headline figures", "Cifras principales")
+    with (folder / "sitrep.mo").open("wb") as f:
+        write_mo(f, catalog)
+    root = write_project(tmp_path / "p", [], report={"templates": str(templates)})
+    who = Subscriber(email="ana@example.org", name="Ana", language="es")
+    subject, text, html, language = Composer(load_config(root)).render(make_report(DAY), who, [])
+    assert language == "es"
+    assert text.startswith("Hola Ana,") and "CIFRAS PRINCIPALES" in text
+    assert "Cifras principales" in html and " - 2 junio 2025 - " in subject
+    assert "Key developments" in html  # not in their catalog: English
 
 
 def test_an_invalid_subscriber_entry_fails_the_run_but_not_the_others(tmp_path: Path) -> None:

@@ -8,21 +8,29 @@ import json
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
-from factories import sahel_report
+from factories import empty_report, sahel_report
 
 from sitrep.config import Config
-from sitrep.deliver.messages import Composer
+from sitrep.deliver.messages import Attachment, Composer
 from sitrep.deliver.subscribers import Subscriber
 from sitrep.model.counts import parse_count
 from sitrep.model.records import Group, Outcome
+from sitrep.model.report import ReportFilter
+from sitrep.render.charts import Chart, draw_charts
 from sitrep.render.documents import render_markdown
 from sitrep.render.environment import md_escape
+from sitrep.summarise.daily import daily_counts
 from sitrep.wording import charts, furniture, headline, labels, words_for
-from sitrep.wording.catalog import locale_dir
+from sitrep.wording.catalog import locale_dir, translations
+from sitrep.wording.charts import ChartWords
 from sitrep.wording.french import grammar
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,11 +40,26 @@ FR = words_for("fr")
 # Words that stay English in the French edition, and why (the test lists them rather than
 # skipping them; each is a known gap, see docs/languages.md).
 KNOWN_ENGLISH = {
-    # the chart and map words are drawn by render/charts.py, maps.py and daily.py from the
-    # English wording/charts.py module (not yet per language)
-    *(charts.CASUALTY_TITLE, charts.DAILY_TITLE, charts.MAP_TITLE, charts.CASUALTY_AXIS),
-    *charts.CASUALTY_LEGEND.values(), *charts.DAILY_PANELS.values(), *charts.MAP_LEGEND.values(),
+    # the map's words are drawn by render/maps.py from the English module-level words of
+    # wording/charts.py (not yet per language)
+    charts.MAP_TITLE, *charts.MAP_LEGEND.values(),
 }  # fmt: skip
+
+
+def chart_texts() -> list[str]:
+    """Every English text of the casualty and daily charts: titles, axis, legends, headings
+    and the frames of their text alternatives."""
+    texts: list[str] = []
+    for name, value in vars(ChartWords).items():
+        if name.startswith("_"):
+            continue
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            texts += value.values()
+        elif isinstance(value, tuple):
+            texts += value
+    return texts
 
 
 def english_phrases() -> set[str]:
@@ -49,10 +72,10 @@ def english_phrases() -> set[str]:
         texts += list(m) if isinstance(m, tuple) else [m]
     texts += [f.meaning for f in labels.FLAGS.values()] + [f.tag for f in labels.FLAGS.values()]
     texts += [*labels.STATUS_HEADINGS.values(), labels.NO_FIGURE, *headline.SAYS.values()]
-    texts += [furniture.SEVERITY_UNKNOWN, *furniture.TLP_MEANINGS.values()]
+    texts += [furniture.SEVERITY_UNKNOWN, *furniture.TLP_MEANINGS.values(), *chart_texts()]
     phrases = set()
     for text in texts:
-        for part in re.split(r"%\(\w+\)s|[;:()“”\[\]]", text):
+        for part in re.split(r"%\(\w+\)s|\{\w+\}|[;:()“”\[\]\n]", text):
             part = " ".join(part.split()).strip(" .,")
             if len(part.split()) >= 2:
                 phrases.add(part)
@@ -109,6 +132,45 @@ def test_french_subscriber_gets_french_email(tmp_path: Path) -> None:
     assert "FAITS MARQUANTS" in text and "Hello" not in text + html
 
 
+def email_msgids() -> list[str]:
+    """The strings of the e-mail templates, as ``make i18n`` extracts them (plurals: the
+    singular and the plural)."""
+    found: list[str] = []
+    for path in sorted((ROOT / "templates" / "email").iterdir()):
+        for _, message, _, _ in extract_from_file(
+            "jinja2.ext:babel_extract", str(path), options={"extensions": "jinja2.ext.i18n"}
+        ):
+            found += list(message) if isinstance(message, tuple) else [message]
+    return found
+
+
+def test_french_email_is_the_one_template_through_the_catalog(tmp_path: Path) -> None:
+    # one template per format: no French copy, the French words come from the catalog
+    assert sorted(p.name for p in (ROOT / "templates" / "email").iterdir()) == [
+        "body.html", "body.txt", "subject.txt"]  # fmt: skip
+    ids = email_msgids()
+    assert len(ids) > 15
+    composer = Composer(Config(root=tmp_path))
+    docs = []
+    pdf = Attachment("sitrep-2025-06-02.fr.pdf", b"%PDF-1.7", "application", "pdf")
+    mali = ReportFilter(countries=frozenset({"MLI"}))
+    for report, name in ((sahel_report(filter=mali), "Aïcha"), (empty_report(), "")):
+        french = report.model_copy(update={"language": "fr"})
+        who = Subscriber(email="aicha@example.org", name=name, language="fr")
+        subject, text, html, language = composer.render(french, who, [pdf])
+        assert language == "fr"
+        docs += [subject, text, html]
+    catalog = translations("fr")
+    for msgid in ids:
+        english = msgid.split("%(")[0].strip(" ,:.")
+        french = catalog.gettext(msgid).split("%(")[0].strip(" ,:.\u202f")
+        assert french != english or not english, msgid  # translated
+        if french:
+            assert any(french in doc or french.upper() in doc for doc in docs), french
+        if len(english.split()) >= 2:
+            assert not any(english in doc for doc in docs), english
+
+
 def test_generate_language_fr_writes_the_french_edition(tmp_path: Path) -> None:
     run = [sys.executable, "-m", "sitrep", "generate", "--data", str(EXAMPLE), "--date",
            "2025-06-02", "--language", "fr", "--format", "md,json", "--out", str(tmp_path)]
@@ -119,6 +181,16 @@ def test_generate_language_fr_writes_the_french_edition(tmp_path: Path) -> None:
     assert any("a dit avoir tué 200 soldats" in d for d in data["developments"])
     md = (tmp_path / "sitrep-2025-06-02.fr.md").read_text(encoding="utf-8")
     assert "Chiffres clés" in md
+    # every chart in words, in French: the JSON's charts, the Markdown's alt text and captions
+    assert [c["name"] for c in data["charts"]] == ["casualties", "daily"]
+    alts = re.findall(r"!\[([^\]]*)\]\(([^)]*)\)", md)
+    assert [a for a, _ in alts[:2]] == [c["text"] for c in data["charts"]]
+    assert all(c["title"] in md for c in data["charts"])
+    assert alts[0][0].startswith("Graphique en barres des personnes tuées par incident")
+    phrases = english_phrases()
+    for chart in data["charts"]:
+        text = chart["title"] + " " + chart["text"]
+        assert not [p for p in phrases if p in text], chart["name"]
 
 
 def test_french_pdf_has_no_english_left(tmp_path: Path) -> None:
@@ -135,6 +207,57 @@ def test_french_pdf_has_no_english_left(tmp_path: Path) -> None:
     left = sorted(p for p in phrases if p in text and not known(p))
     assert not left, left
     assert any(p in text for p in KNOWN_ENGLISH), "no known exception left: empty KNOWN_ENGLISH"
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(tmp_path / "sitrep-2025-06-02.fr.pdf") as pdf:
+        alts = [str(e.get("/Alt", "")) for e in tagged(pdf.Root.StructTreeRoot, pikepdf)
+                if str(e.get("/S")) == "/Figure"]  # fmt: skip
+    assert len(alts) == 3 and all(alts)
+    charted = [a for a in alts if not a.startswith("Map of incidents")]  # the map: KNOWN_ENGLISH
+    assert len(charted) >= 2
+    for alt in charted:
+        assert not [p for p in phrases if p in alt], alt
+
+
+def tagged(node: Any, pikepdf: Any) -> Iterator[Any]:
+    """Every structure element of a tagged PDF under ``node``, in reading order."""
+    kids = node.get("/K")
+    for kid in [] if kids is None else kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from tagged(kid, pikepdf)
+
+
+def test_french_charts_are_french_with_babel_dates_and_numbers() -> None:
+    report = sahel_report().model_copy(update={"language": "fr"})
+    report = report.model_copy(update={"daily": daily_counts(report.incidents, report.period.end)})
+    drawn = {c.name: c for c in draw_charts(report)}
+    casualties, daily = svg_words(drawn["casualties"]), svg_words(drawn["daily"])
+    for expected in ("14 revendiqués", "personnes tuées", "Nouveaux dans la période",
+                     "Incidents antérieurs", "bas crédible", "officiel", "Boulkessi, 1er juin",
+                     "forces de l’État", "conjoint\u202f: Tahoua + Dosso"):
+        assert expected in casualties, expected  # fmt: skip
+    for expected in ("2 juin", "5 mai", "Estimation crédible (bas)", "revendiqué seulement"):
+        assert expected in daily, expected
+    phrases = english_phrases()
+    for chart in (drawn["casualties"], drawn["daily"]):
+        words = " ".join([*svg_words(chart), chart.title, chart.alt])
+        assert not [p for p in phrases if p in words], chart.name
+    day = "Jours avec un bilan\u202f: 15 mai Burkina Faso 0 (revendiqués 200)"
+    assert day in drawn["daily"].alt
+    chart_words = FR.charts()
+    claimed = next(r for r in report.table if r.claimed_only and r.high)
+    big = claimed.model_copy(update={"high": 1234, "high_open": False})
+    assert chart_words.value_text(big) == "1\u202f234 revendiqués"
+    assert chart_words.value_text(big.model_copy(update={"high": 1})) == "1 revendiqué"
+    assert chart_words.num(12000.0) == "12\u202f000"  # an axis tick
+    assert chart_words.day_label(dt.date(2025, 6, 1)) == "1er juin"
+    assert words_for("en").charts().num(12000.0) == "12,000"
+
+
+def svg_words(chart: Chart) -> list[str]:
+    """The texts drawn in a chart's SVG."""
+    root = ET.fromstring(chart.svg)
+    return ["".join(t.itertext()).strip() for t in root.iter("{http://www.w3.org/2000/svg}text")]
 
 
 def known(phrase: str) -> bool:

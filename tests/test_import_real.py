@@ -9,6 +9,7 @@ import pytest
 from importing import run_import
 
 from sitrep.cli import main
+from sitrep.model.counts import parse_count
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 NIGER = SHARED / "hdx_acled_conflict_data_ner_1997-2020_hxl.csv"
@@ -59,9 +60,25 @@ def test_ucdp_myanmar_bangladesh(tmp_path: Path) -> None:
     assert [(s["name"], s["published"]) for s in r["sources"][1:]] == [
         ("Associated Press Newswires", "2015-05-15"), ("MRTV English Channel", "2015-05-16"),
         ("Democratic Voice of Burma", "2015-05-18"), ("Myanmar Peace Monitor", "2015-05-14")]
-    (claim,) = r["claims"]
-    assert (claim["group"], claim["count"]) == ("state_forces", "0-24")
-    assert "best 2, low 0, high 24" in claim["quote"]
+    (claim,) = r["claims"]  # all deaths on side A: the count keeps low, best and high
+    assert (claim["group"], claim["count"]) == ("state_forces", "0-24 (best 2)")
+    count = parse_count(claim["count"])
+    assert (count.low, count.best, count.high) == (0, 2, 24) and "quote" not in claim
+    (claim,) = records["ucdp-48916"]["claims"]  # line 89: MTA-UWSA, 1000 (1000-1500)
+    assert (claim["group"], claim["count"]) == ("unknown", "1000-1500 (best 1000)")
+    (claim,) = records["ucdp-71686"]["claims"]  # line 142: best 3 outside low 0 - high 0
+    assert claim["count"] == "0-3 (best 3)"
+    assert "best 3, low 0, high 0 (best is outside low-high in GED" in claim["quote"]
+    split = records["ucdp-51362"]["claims"]  # line 14: 12 + 2 of best 14, low 14, high 44
+    assert [(c["group"], c["count"]) for c in split] == [
+        ("state_forces", "12"), ("armed_group", "2")]  # fmt: skip
+    assert all("best 14, low 14, high 44" in c["quote"] for c in split)
+    carried = [parse_count(c["count"]) for r in records.values() for c in r["claims"]]
+    # 404 rows with one side's deaths and low/best/high apart, 6 with best outside low-high,
+    # and line 2602 (ucdp-66221): Buddhists and Muslims, both sides armed groups
+    assert sum(c.best is not None for c in carried) == 404 + 6 + 1
+    (both_sides,) = records["ucdp-66221"]["claims"]
+    assert (both_sides["group"], both_sides["count"]) == ("armed_group", "54-73 (best 64)")
 
 
 def test_a_report_renders_after_importing_niger(tmp_path: Path) -> None:

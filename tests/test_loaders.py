@@ -112,6 +112,20 @@ def test_unparseable_count(data: DataDir) -> None:
     assert "(expected a whole number, or text such as '30', 'more than 30'" in line
 
 
+def test_best_outside_its_range_names_file_record_and_field(data: DataDir) -> None:
+    line = _one(data, _variant(**{"count: 5": "count: 8-14 (best 20)"}))
+    assert line.startswith("bad.yaml:15: record rec-1: field claims[0].count: '8-14 (best 20)': "
+                           "best 20 is outside its range 8-14 (expected a best estimate")
+
+
+def test_a_count_with_its_best_is_kept_as_coded(data: DataDir) -> None:
+    data.write("good.yaml", _variant(**{"count: 5": "count: 8-14 (best 10)"}))
+    (record,) = load_records(data.root).records
+    count = record.claims[0].count
+    assert count is not None and (count.low, count.best, count.high) == (8, 10, 14)
+    assert record.model_dump(mode="json")["claims"][0]["count"] == "8-14 (best 10)"
+
+
 def test_unknown_country_with_suggestion(data: DataDir) -> None:
     line = _one(data, _variant(**{"country: MLI": "country: Nigerr"}))
     assert line.startswith("bad.yaml:3: record rec-1: field country: unknown country 'Nigerr' ")

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         start, end = period_from(args, previous_day(config))
         plan = make_plan(config, start=start, end=end, formats=[])
         report = report_for(plan, merge(plan, load(config, window=plan.window)))
-        text = export_text(report, args.format)
+        text = export_text(report, args.format, plan.rules.figures)
     if args.out:
         print(write_atomic(args.out, text))
     else:

@@ -1,8 +1,11 @@
 """Composing the e-mail: subject, plain-text and HTML bodies, attachments and headers.
 
 The subject and bodies come from ``templates/email/`` (``subject.txt``, ``body.txt``,
-``body.html``); a user's templates folder overrides them by file name, and a language
-variant (``body.fr.html``) is preferred for subscribers of that language.
+``body.html``), one template per format: their words are behind ``_()`` and translated by
+the gettext catalog of the subscriber's language (``sitrep/locale``, as the report's
+templates), English (dates too) for a language with no catalog. A user's templates folder
+overrides a template by file name, and a language variant there (``body.fr.html``) is
+taken as written for subscribers of that language.
 
 Header values built from data (names, titles, place names such as Ménaka) can never add
 headers: every control character, CR and LF included, becomes a space before the value
@@ -24,7 +27,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import jinja2
@@ -37,7 +40,8 @@ from ..render.environment import make_environment
 from ..render.formats import ATTACHABLE, FORMATS
 from ..render.safe import one_line
 from ..wording import words_for
-from ..wording.numbers import fmt_date
+from ..wording.catalog import catalog_language, translations
+from ..wording.numbers import fmt_date, fmt_num
 from .subscribers import Subscriber, check_email
 
 POLICY = policy.SMTP.clone(cte_type="7bit", max_line_length=78)
@@ -55,6 +59,15 @@ def long_date(day: dt.date, language: str = "en") -> str:
         return fmt_date(day, locale=language.replace("-", "_"))
     except (ValueError, LookupError):  # babel.UnknownLocaleError is a LookupError
         return fmt_date(day)
+
+
+def number(value: int | None, language: str = "en") -> str:
+    """'1,234' in the language of the e-mail template ('1 234' in French); English
+    numbers for a language the number library does not know."""
+    try:
+        return fmt_num(value, locale=language.replace("-", "_"))
+    except (ValueError, LookupError):
+        return fmt_num(value)
 
 
 def period_label(report: Report, language: str = "en") -> str:
@@ -139,26 +152,41 @@ class Composer:
         except ValueError as exc:
             raise ConfigError(f"smtp.reply_to {smtp.reply_to!r}: {exc}") from None
         self.domain = addr.rsplit("@", 1)[1]
-        templates = config.user_templates
-        self._text = make_environment("text", templates)
-        self._html = make_environment("html", templates)
-        for env in (self._text, self._html):
+        self._envs: dict[tuple[str, str], jinja2.Environment] = {}
+
+    def _env(self, kind: Literal["text", "html"], language: str) -> jinja2.Environment:
+        """The environment of one kind whose ``_()`` speaks ``language``."""
+        env = self._envs.get((kind, language))
+        if env is None:
+            templates = self.config.user_templates
+            env = make_environment(kind, templates)
+            env.install_gettext_translations(  # type: ignore[attr-defined]
+                translations(language, templates), newstyle=True
+            )
             env.filters["long_date"] = long_date
+            env.filters["num"] = lambda value: number(value, language)
             env.filters["country_name"] = words_for().country
+            self._envs[(kind, language)] = env
+        return env
 
     def _template(
-        self, env: jinja2.Environment, name: str, language: str
+        self, kind: Literal["text", "html"], name: str, language: str
     ) -> tuple[jinja2.Template, str]:
-        """The template for a language, and the language it is in ('en' for the default)."""
+        """The template for a subscriber's language, and the language it speaks: a variant
+        named for the language (``body.fr.html``) as written, else the one template in the
+        language of a catalog, else in English."""
         stem, ext = name.rsplit(".", 1)
         base = language.split("-")[0]
+        templated = catalog_language(language, self.config.user_templates) or "en"
         candidates = [(f"email/{stem}.{language}.{ext}", language),
-                      (f"email/{stem}.{base}.{ext}", base), (f"email/{name}", "en")]  # fmt: skip
+                      (f"email/{stem}.{base}.{ext}", base),
+                      (f"email/{name}", templated)]  # fmt: skip
         try:
-            template = env.select_template([n for n, _ in candidates])
+            found = self._env(kind, "en").select_template([n for n, _ in candidates])
+            speaks = dict(candidates).get(found.name or "", "en")
+            return self._env(kind, speaks).get_template(found.name or name), speaks
         except jinja2.TemplateError as exc:
             raise RenderError(f"e-mail template {name}: {exc}") from exc
-        return template, dict(candidates).get(template.name or "", "en")
 
     def unsubscribe(self, recipient: str) -> str:
         """The List-Unsubscribe target for one recipient (without angle brackets)."""
@@ -207,14 +235,16 @@ class Composer:
     ) -> tuple[str, str, str, str]:
         """Subject (one line), plain-text body, HTML body, and the language of the body.
 
-        A subscriber's language is used where templates in that language exist
-        (``body.fr.html``); elsewhere the shipped English ones, English dates included.
+        A subscriber's language is used where it has a catalog (``sitrep/locale``, or
+        ``locale/`` in the user's templates folder) or a template of its own
+        (``body.fr.html``); elsewhere English, English dates included.
         """
         out: list[str] = []
         body_language = "en"
-        for env, name in ((self._text, "subject.txt"), (self._text, "body.txt"),
-                          (self._html, "body.html")):  # fmt: skip
-            template, language = self._template(env, name, subscriber.language)
+        kinds: tuple[tuple[Literal["text", "html"], str], ...] = (
+            ("text", "subject.txt"), ("text", "body.txt"), ("html", "body.html"))  # fmt: skip
+        for kind, name in kinds:
+            template, language = self._template(kind, name, subscriber.language)
             if name == "body.txt":
                 body_language = language
             try:

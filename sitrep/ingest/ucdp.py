@@ -2,7 +2,8 @@
 (docs/importing.md).
 
 One record per GED ``id``, id ``ucdp-<id>``. Deaths by side become claims by UCDP, one per
-casualty group; the event's low/best/high are kept (see :func:`_claims`).
+casualty group; the event's low/best/high are kept in the count ('8-14 (best 10)', see
+:func:`_claims`).
 """
 
 from __future__ import annotations
@@ -92,10 +93,10 @@ def split_articles(text: str, taken: set[str]) -> list[dict[str, Any]]:
 def _claims(row: Row) -> list[dict[str, Any]]:
     """Claims by UCDP: one per group with deaths (side A, side B, civilians, unknown).
 
-    The event's low and high, when they differ from best, go into the count of the
-    group that holds all the deaths (a range, '8-14', with best in the quote); when the
-    deaths are split over groups, each group's claim is its best share and the quote
-    names the event's low/best/high (the count model cannot yet hold a total)."""
+    When all the deaths are in one group, its count keeps the event's low, best and high
+    ('8-14 (best 10)'; '10' when the three agree). When they are split over groups, GED
+    gives each group only its share of best: each group's claim is that share, and the
+    quote names the event's low/best/high (they bound the event, not any one group)."""
     best = _number(row, "best", "best", "best_est")
     low = _number(row, "low", "low", "low_est")
     high = _number(row, "high", "high", "high_est")
@@ -104,8 +105,9 @@ def _claims(row: Row) -> list[dict[str, Any]]:
     low = best if low is None else low
     high = best if high is None else high
     estimate = f"UCDP GED estimate of the event's deaths: best {best}, low {low}, high {high}"
+    note = None
     if not low <= best <= high:  # a few GED rows do this: the range spans all three
-        estimate += " (best is outside low-high in GED; the range spans all three)"
+        note = estimate + " (best is outside low-high in GED; the range spans all three)"
         low, high = min(low, best, high), max(low, best, high)
     shares: dict[str, int] = {}
     for column, side in (("deaths_a", row.get("side_a")), ("deaths_b", row.get("side_b")),
@@ -128,8 +130,8 @@ def _claims(row: Row) -> list[dict[str, Any]]:
         return [claim(g, n, None) for g, n in shares.items()]
     if len(shares) == 1:
         (group,) = shares
-        return [claim(group, f"{low}-{high}", estimate)]
-    return [claim(g, n, f"{estimate}; this group: {n}") for g, n in shares.items()]
+        return [claim(group, f"{low}-{high} (best {best})", note)]
+    return [claim(g, n, f"{note or estimate}; this group: {n}") for g, n in shares.items()]
 
 
 def ucdp_record(row: Row, dataset: str = DATASET) -> RawRecord | Problem:

@@ -1,10 +1,11 @@
 """Casualty counts as people state them: "more than 30", "13", "dozens", "no toll",
-"nearly fifty", "une quarantaine", "up to 600".
+"nearly fifty", "une quarantaine", "up to 600", "8-14 (best 10)".
 
 A :class:`Count` keeps the speaker's wording and the bounds it supports. Bounds are
 conservative: ``low`` is what the wording guarantees, ``high`` is ``None`` when the
-wording sets no upper limit ("more than 30" never becomes "31 to 31"). Every form and
-its bounds is listed in docs/records.md ("Counts").
+wording sets no upper limit ("more than 30" never becomes "31 to 31"). A range may carry
+its own best estimate inside its bounds, as UCDP's low/best/high do ("8-14 (best 10)").
+Every form and its bounds is listed in docs/records.md ("Counts").
 """
 
 from __future__ import annotations
@@ -97,6 +98,10 @@ _PATTERNS: list[tuple[re.Pattern[str], CountKind]] = [
     (re.compile(rf"^(?:between\s+|entre\s+)?{_NUM}\s*(?:-|–|to|and|à|et)\s*{_NUM}$"),
      CountKind.RANGE),
 ]
+# A range's own best estimate (UCDP's low/best/high): "8-14 (best 10)" or "best 10, 8-14".
+BEST_WORDS = ("best", "best estimate", "meilleure estimation")
+_BEST_AFTER = re.compile(rf"^(.+?)\s*\((?:{_alternatives(BEST_WORDS)})\s*:?\s*{_NUM}\)$")
+_BEST_BEFORE = re.compile(rf"^(?:{_alternatives(BEST_WORDS)})\s*:?\s*{_NUM}\s*,\s*(.+)$")
 
 GRAMMAR_HELP = (
     "expected a whole number, or text such as '30', 'more than 30', '>30', 'at least 30', "
@@ -117,6 +122,7 @@ class Count:
     kind: CountKind
     text: str
     approx: str | None = None  # the hedge of an ABOUT count: "about", "nearly", ...
+    best: int | None = None  # a range's own best estimate, within low..high
 
     @property
     def exact(self) -> bool:
@@ -130,7 +136,10 @@ class Count:
 
     @property
     def point(self) -> int | None:
-        """The single number a reader would quote, when the wording has one."""
+        """The single number a reader would quote, when the wording has one: the number
+        of an exact or 'about' figure, or the best estimate a range carries."""
+        if self.best is not None:
+            return self.best
         if self.kind in (CountKind.EXACT, CountKind.ABOUT):
             return self.low
         return None
@@ -159,6 +168,11 @@ def parse_count(value: object) -> Count:
         raise CountSyntaxError(f"{value!r} is not a count ({GRAMMAR_HELP})")
     text = value
     norm = " ".join(value.strip().lower().split())
+    if "best" in norm or "meilleure" in norm:  # the common wordings skip these patterns
+        if m := _BEST_AFTER.match(norm):
+            return _with_best(text, m.group(1), m.group(2))
+        if m := _BEST_BEFORE.match(norm):
+            return _with_best(text, m.group(2), m.group(1))
     if norm in ("none", "no one", "nobody", "aucun", "personne"):
         return Count(0, 0, CountKind.EXACT, text)
     if norm in VAGUE_WORDS:
@@ -200,6 +214,27 @@ def parse_count(value: object) -> Count:
     raise CountSyntaxError(f"{text!r} is not a count ({GRAMMAR_HELP})")
 
 
+def _with_best(text: str, bounds: str, best: str) -> Count:
+    """A range carrying its best estimate ('8-14 (best 10)', 'best 10, 8-14'): the best
+    must lie within the range's bounds."""
+    try:
+        inner = parse_count(bounds)
+    except CountSyntaxError:
+        inner = None
+    n = _int(best)
+    if inner is None or inner.kind is not CountKind.RANGE or inner.high is None:
+        raise CountSyntaxError(
+            f"{text!r}: a best estimate goes with a range around it (expected such as "
+            "'8-14 (best 10)')"
+        )
+    if not inner.low <= n <= inner.high:
+        raise CountSyntaxError(
+            f"{text!r}: best {n} is outside its range {inner.low}-{inner.high} (expected a "
+            "best estimate from low to high, such as '8-14 (best 10)')"
+        )
+    return Count(inner.low, inner.high, CountKind.RANGE, text, best=n)
+
+
 def _schema_pattern() -> str:
     number = r"(\d[\d,]*|" + _WORDS + ")"
     prefixes = _alternatives(
@@ -207,9 +242,11 @@ def _schema_pattern() -> str:
     )
     fixed = _alternatives([*VAGUE_WORDS, *APPROX_NOUNS, "none", "no one", "nobody", "aucun",
                            "personne"])  # fmt: skip
+    span = rf"(between\s+|entre\s+)?{number}\s*(-|–|to|and|à|et)\s*{number}"
+    best = rf"({_alternatives(BEST_WORDS)})\s*:?\s*{number}"
     return (
-        rf"^\s*(?i:{number}|({prefixes})\s*{number}|(between\s+|entre\s+)?{number}\s*"
-        rf"(-|–|to|and|à|et)\s*{number}|{fixed})\s*$"
+        rf"^\s*(?i:{number}|({prefixes})\s*{number}|{span}(\s*\({best}\))?|"
+        rf"{best}\s*,\s*{span}|{fixed})\s*$"
     )
 
 

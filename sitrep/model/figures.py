@@ -43,6 +43,12 @@ class Figure(_Out):
     approx: str | None = Field(
         default=None, description="The hedge of an 'about' figure as coded: 'nearly', '~'."
     )
+    best: int | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="The best estimate a range carries within low..high ('8-14 (best 10)', "
+        "UCDP's best); absent when the figure carries none.",
+    )
 
 
 class Statement(_Out):
@@ -67,6 +73,11 @@ class Statement(_Out):
         default=None, description="How the figure was stated (null: no figure)."
     )
     approx: str | None = Field(default=None, description="The hedge of an 'about' figure.")
+    best: int | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="The best estimate its range carries ('8-14 (best 10)'); absent when none.",
+    )
     previous: Figure | None = Field(
         default=None,
         description="The speaker's earlier figure this statement replaced (null with "
@@ -87,6 +98,11 @@ class Statement(_Out):
     via: list[str] = Field(
         default_factory=list, description="The outlets its sources relayed it from."
     )
+    subset: bool = Field(
+        default=False,
+        exclude_if=lambda value: not value,
+        description="The figure counts only part of the group's casualties (absent: false).",
+    )
 
     @property
     def figure(self) -> Figure | None:
@@ -94,7 +110,8 @@ class Statement(_Out):
         if self.kind is None or self.wording is None or self.low is None:
             return None
         return Figure(
-            wording=self.wording, kind=self.kind, low=self.low, high=self.high, approx=self.approx
+            wording=self.wording, kind=self.kind, low=self.low, high=self.high,
+            approx=self.approx, best=self.best,
         )
 
 

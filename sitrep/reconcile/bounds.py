@@ -10,7 +10,7 @@ from typing import Literal
 
 from ..model.counts import Count, CountKind
 from ..model.records import Stance
-from ..model.report import Basis, Figure
+from ..model.report import Basis, Figure, Statement
 
 
 def _span(c: Count, tolerance: float = 0.0) -> tuple[float, float]:
@@ -35,7 +35,8 @@ def figure_of(count: Count | None) -> Figure | None:
     if count is None:
         return None
     return Figure.model_construct(
-        wording=count.text, kind=count.kind, low=count.low, high=count.high, approx=count.approx
+        wording=count.text, kind=count.kind, low=count.low, high=count.high,
+        approx=count.approx, best=count.best,
     )
 
 
@@ -169,3 +170,21 @@ def bounds(
     return Bounds(low, best, high, high_open, basis, c_high, c_open)
 
 
+
+
+def side_bounds(statements: Iterable[Statement], rules: FigureRules | None = None) -> Bounds:
+    """One side's own low/best/high (the official, claimed or independent cell of a row):
+    its current figures read by the rule of :func:`bounds` as if that side alone had spoken,
+    its claims included. A claim's low/best/high stay in its own column: the row's low and
+    best never take them."""
+    return bounds(
+        [Stated(Stance.INDEPENDENT, s.by, c, subset=s.subset) for s in statements
+         if (c := _count_of(s)) is not None],
+        rules,
+    )  # fmt: skip
+
+
+def _count_of(s: Statement) -> Count | None:
+    if s.kind is None or s.low is None or s.wording is None:
+        return None
+    return Count(s.low, s.high, s.kind, s.wording, s.approx, s.best)

@@ -26,7 +26,7 @@ def _time(r: RawStatement) -> dt.time | None:
 
 
 def _figure_key(c: Count | None) -> object:
-    return None if c is None else (c.low, c.high, c.kind)
+    return None if c is None else (c.low, c.high, c.kind, c.best)
 
 
 def _statements(raws: list[RawStatement]) -> list[list[RawStatement]]:
@@ -160,6 +160,8 @@ def _statement(same: list[RawStatement], numbers: SourceNumbers, **extra: object
         else [],
         kind=None if count is None else count.kind,
         approx=None if count is None else count.approx,
+        best=None if count is None else count.best,
+        subset=any(r.claim.subset for r in same),
         **extra,  # type: ignore[arg-type]
     )
 

@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-from ..model.records import Outcome, Stance
+from ..model.records import Stance
 from ..model.report import FigureRow, Report
-from ..wording import charts as chart_words
+from ..summarise.charted import charted_rows, period_incidents
+from ..wording import words_for
+from ..wording.charts import ChartWords
 from .daily import draw_daily_chart
 from .maps import draw_map
 from .safe import plain
@@ -56,7 +58,6 @@ def draw_charts(report: Report) -> list[Chart]:
 # --- the casualty chart -----------------------------------------------------------------
 
 
-
 def _statements_with_figures(row: FigureRow) -> list[tuple[Stance, float, float | None]]:
     out = []
     for c in (row.official, row.claimed, row.independent):
@@ -71,19 +72,6 @@ def _float(value: int | None) -> float | None:
     return None if value is None else float(value)
 
 
-def charted_rows(report: Report) -> list[FigureRow]:
-    """Killed rows of the table that have at least one number: the period's incidents
-    first, then the updates on earlier ones, each in the table's order."""
-    new = {i.id for i in report.incidents if i.status == "new"}
-    rows = [
-        r
-        for r in report.table
-        if r.outcome is Outcome.KILLED
-        and (r.low is not None or r.high is not None or _statements_with_figures(r))
-    ]
-    return sorted(rows, key=lambda r: not new.intersection(r.incidents))
-
-
 def draw_casualty_chart(report: Report) -> Chart | None:
     """Killed per incident and group: credible low to best, whisker to the highest figure.
 
@@ -94,12 +82,18 @@ def draw_casualty_chart(report: Report) -> Chart | None:
     rows = charted_rows(report)
     if not rows:
         return None
+    words = words_for(report.language).charts()
     with svg_style():
-        return _casualty_chart(rows, report)
+        return _casualty_chart(rows, period_incidents(report), words)
 
 
-def _casualty_chart(rows: list[FigureRow], report: Report) -> Chart:
-    n = len(rows)
+def _casualty_chart(rows: list[FigureRow], new: set[str], words: ChartWords) -> Chart:
+    # the period's incidents, then earlier ones, each group under its heading (if any)
+    slots: list[FigureRow | str] = []
+    for heading, group in words.row_groups(rows, new):
+        slots += [heading] if heading else []
+        slots += group
+    n = len(slots)
     row_h = 0.36
     margins = (2.0, 0.25, 0.55, 0.42)
     height = margins[2] + margins[3] + row_h * n
@@ -112,34 +106,51 @@ def _casualty_chart(rows: list[FigureRow], report: Report) -> Chart:
     )
     xmax = top * 1.32 + 1
     offsets = {Stance.OFFICIAL: -0.2, Stance.INDEPENDENT: 0.0, Stance.CLAIMED: 0.2}
-    for y, r in enumerate(rows):
-        _draw_row(ax, y, r, xmax, offsets)
-    from matplotlib.ticker import MaxNLocator
+    ticks: list[tuple[int, str]] = []
+    for y, slot in enumerate(slots):
+        if isinstance(slot, str):
+            _draw_heading(fig, ax, y, slot)
+        else:
+            _draw_row(ax, y, slot, xmax, offsets, words)
+            ticks.append((y, plain(words.bar_label(slot))))
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: words.num(value)))
     ax.set_xlim(0, xmax)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_yticks(range(n), [plain(chart_words.bar_label(r)) for r in rows])
+    ax.set_yticks([y for y, _ in ticks], [label for _, label in ticks])
     ax.tick_params(axis="y", length=0, pad=6, labelsize=8)
     ax.tick_params(axis="x", labelsize=8)
-    ax.set_xlabel(chart_words.CASUALTY_AXIS, color=MUTED, fontsize=8)
+    ax.set_xlabel(words.casualty_axis, color=MUTED, fontsize=8)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.grid(axis="x", color="#e3e6ea", linewidth=0.5)
     ax.set_axisbelow(True)
     for y in range(n - 1):
         ax.axhline(y + 0.5, color="#eef0f2", linewidth=0.5, zorder=0)
-    _casualty_legend(fig)
+    _casualty_legend(fig, words)
     svg = figure_svg(fig)
     return Chart(
         name="casualties",
-        title=chart_words.CASUALTY_TITLE,
+        title=words.casualty_title,
         svg=svg,
-        alt=chart_words.casualty_alt(rows),
+        alt=words.casualty_text(rows, new),
     )
 
 
-def _draw_row(ax: Axes, y: int, r: FigureRow, xmax: float, offsets: dict[Stance, float]) -> None:
+def _draw_heading(fig: Figure, ax: Axes, y: int, heading: str) -> None:
+    """A group heading on its own row, from the figure's left edge."""
+    from matplotlib.transforms import blended_transform_factory
+
+    where = blended_transform_factory(fig.transFigure, ax.transData)
+    ax.text(0.012, y + 0.1, plain(heading), transform=where, ha="left", va="center",
+            fontsize=8, fontweight="bold", color=INK, clip_on=False)  # fmt: skip
+
+
+def _draw_row(
+    ax: Axes, y: int, r: FigureRow, xmax: float, offsets: dict[Stance, float], words: ChartWords
+) -> None:
     bar_h = 0.5
     end: float
     if r.claimed_only:
@@ -219,7 +230,7 @@ def _draw_row(ax: Axes, y: int, r: FigureRow, xmax: float, offsets: dict[Stance,
             markeredgewidth=0.4,
             zorder=6,
         )
-    label = chart_words.value_text(r)
+    label = words.value_text(r)
     if label:
         claimed = r.claimed_only
         ax.text(
@@ -245,19 +256,19 @@ def _high_colour(r: FigureRow) -> str:
     return STANCE_COLOURS[best_stance]
 
 
-def _casualty_legend(fig: Figure) -> None:
+def _casualty_legend(fig: Figure, words: ChartWords) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles: list[Any] = [
-        Patch(facecolor=ESTIMATE_COLOUR, label=chart_words.CASUALTY_LEGEND["low"]),
-        Patch(facecolor=ESTIMATE_SPAN_COLOUR, label=chart_words.CASUALTY_LEGEND["span"]),
-        Line2D([], [], color=MUTED, linewidth=1.1, label=chart_words.CASUALTY_LEGEND["high"]),
+        Patch(facecolor=ESTIMATE_COLOUR, label=words.casualty_legend["low"]),
+        Patch(facecolor=ESTIMATE_SPAN_COLOUR, label=words.casualty_legend["span"]),
+        Line2D([], [], color=MUTED, linewidth=1.1, label=words.casualty_legend["high"]),
         Patch(
             facecolor="white",
             edgecolor=STANCE_COLOURS[Stance.CLAIMED],
             hatch="////",
-            label=chart_words.CASUALTY_LEGEND["claimed_only"],
+            label=words.casualty_legend["claimed_only"],
         ),
     ]
     for stance in (Stance.OFFICIAL, Stance.CLAIMED, Stance.INDEPENDENT):
@@ -269,7 +280,7 @@ def _casualty_legend(fig: Figure) -> None:
                 linestyle="none",
                 markersize=4.5,
                 color=STANCE_COLOURS[stance],
-                label=chart_words.STANCES[stance],
+                label=words.stance(stance),
             )
         )
     height = fig.get_figheight()

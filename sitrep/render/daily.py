@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 from ..model.records import Stance
 from ..model.report import DayCount, Report
+from ..summarise.charted import has_daily_chart
 from ..summarise.daily import DAYS
-from ..wording import charts as chart_words
+from ..wording import words_for
+from ..wording.charts import ChartWords
 from .style import (
     INK,
     MUTED,
@@ -37,12 +39,12 @@ logger = logging.getLogger(__name__)
 def draw_daily_chart(report: Report) -> Chart | None:
     """The daily chart of the report, or None when nobody put a figure on anyone killed in
     the 30 days (a chart of zeros says nothing the key figures do not)."""
-    if not any(c.killed_low or c.killed_claimed for c in report.daily):
+    if not has_daily_chart(report):
         return None
     end = report.period.end
     days = [end - dt.timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
     with svg_style():
-        return _daily_chart(report.daily, days)
+        return _daily_chart(report.daily, days, words_for(report.language).charts())
 
 
 def _series(counts: list[DayCount], days: list[dt.date], field: str) -> dict[str, list[int]]:
@@ -54,7 +56,7 @@ def _series(counts: list[DayCount], days: list[dt.date], field: str) -> dict[str
     return dict(sorted(out.items(), key=lambda kv: (-sum(kv[1]), kv[0])))
 
 
-def _daily_chart(counts: list[DayCount], days: list[dt.date]) -> Chart:
+def _daily_chart(counts: list[DayCount], days: list[dt.date], words: ChartWords) -> Chart:
     margins = (0.55, 0.2, 0.55, 0.5)
     height = 2.9
     fig = new_figure(WIDTH_IN, height, margins)
@@ -65,35 +67,40 @@ def _daily_chart(counts: list[DayCount], days: list[dt.date]) -> Chart:
     claimed = _series(counts, days, "killed_claimed")
     countries = list(dict.fromkeys([*credible, *claimed]))
     fills = {c: SERIES_FILLS[i % len(SERIES_FILLS)] for i, c in enumerate(countries)}
-    _stack(credible_ax, credible, fills, outline=False)
-    _stack(claimed_ax, claimed, fills, outline=True)
-    credible_ax.set_title(chart_words.DAILY_PANELS["credible"], loc="left", fontsize=8, color=INK)
-    claimed_ax.set_title(chart_words.DAILY_PANELS["claimed"], loc="left", fontsize=8, color=INK)
+    _stack(credible_ax, credible, fills, outline=False, none=words.daily_none)
+    _stack(claimed_ax, claimed, fills, outline=True, none=words.daily_none)
+    credible_ax.set_title(words.daily_panels["credible"], loc="left", fontsize=8, color=INK)
+    claimed_ax.set_title(words.daily_panels["claimed"], loc="left", fontsize=8, color=INK)
     ticks = [i for i, d in enumerate(days) if d.weekday() == days[-1].weekday()]
-    claimed_ax.set_xticks(ticks, [chart_words.day_label(days[i]) for i in ticks])
+    claimed_ax.set_xticks(ticks, [words.day_label(days[i]) for i in ticks])
     claimed_ax.set_xlim(-0.6, len(days) - 0.4)
     for ax in (credible_ax, claimed_ax):
-        from matplotlib.ticker import MaxNLocator
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
 
         ax.yaxis.set_major_locator(MaxNLocator(nbins=4 if ax is credible_ax else 2, integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: words.num(value)))
         ax.tick_params(labelsize=8)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         ax.grid(axis="y", color="#e3e6ea", linewidth=0.5)
         ax.set_axisbelow(True)
     credible_ax.tick_params(labelbottom=False)
-    credible_ax.set_ylabel(chart_words.CASUALTY_AXIS, fontsize=8, color=MUTED)
-    _legend(fig, countries, fills, height)
+    credible_ax.set_ylabel(words.casualty_axis, fontsize=8, color=MUTED)
+    _legend(fig, countries, fills, height, words)
     return Chart(
         name="daily",
-        title=chart_words.DAILY_TITLE,
+        title=words.daily_title,
         svg=figure_svg(fig),
-        alt=chart_words.daily_alt(counts, days[0], days[-1]),
+        alt=words.daily_text(counts, days[0], days[-1]),
     )
 
 
 def _stack(
-    ax: Axes, series: dict[str, list[int]], fills: dict[str, tuple[str, str]], outline: bool
+    ax: Axes,
+    series: dict[str, list[int]],
+    fills: dict[str, tuple[str, str]],
+    outline: bool,
+    none: str,
 ) -> None:
     """Bars stacked by country; ``outline`` draws them hatched in the claimed colour."""
     bottom = [0] * len(next(iter(series.values()), []))
@@ -111,12 +118,16 @@ def _stack(
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     if not any(bottom):
         ax.set_ylim(0, 1)
-        ax.text(0.5, 0.5, chart_words.DAILY_NONE, transform=ax.transAxes, ha="center",
+        ax.text(0.5, 0.5, none, transform=ax.transAxes, ha="center",
                 va="center", fontsize=8, color=MUTED)  # fmt: skip
 
 
 def _legend(
-    fig: Any, countries: list[str], fills: dict[str, tuple[str, str]], height: float
+    fig: Any,
+    countries: list[str],
+    fills: dict[str, tuple[str, str]],
+    height: float,
+    words: ChartWords,
 ) -> None:
     from matplotlib.patches import Patch
 
@@ -126,7 +137,7 @@ def _legend(
             edgecolor=INK,
             linewidth=0.4,
             hatch=fills[c][1] or None,
-            label=chart_words.country_name(c),
+            label=words.words.country(c),
         )
         for c in countries
     ]
@@ -135,7 +146,7 @@ def _legend(
             facecolor="white",
             edgecolor=STANCE_COLOURS[Stance.CLAIMED],
             hatch="////",
-            label=chart_words.DAILY_PANELS["claimed_legend"],
+            label=words.daily_panels["claimed_legend"],
         )
     )
     fig.legend(handles=handles, loc="upper left", ncol=min(len(handles), 5), frameon=False,

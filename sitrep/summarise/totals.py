@@ -42,11 +42,13 @@ def total(
 
     A joint figure ("more than 100 in Tahoua and Dosso") and a figure for one of the
     incidents it covers count the same people: such overlapping rows add up to the larger
-    of the joint figure and the sum of the separate ones, never to both."""
+    of the joint figure and the sum of the separate ones, never to both. So do, in a total
+    of all groups, a figure of unknown group and the other groups' figures of the same
+    incident (the unknown may be any of them)."""
     chosen = [r for r in rows if r.outcome is outcome and (group is None or r.group is group)]
     low = best_sum = high = 0
     any_best = high_open = False
-    for cluster in _overlapping(chosen):
+    for cluster in _overlapping(chosen, across_groups=group is None):
         parts = _pick(cluster, lambda r: r.low or 0)
         low += sum(r.low or 0 for r in parts)
         with_best = [r for r in cluster if r.best is not None]
@@ -82,16 +84,18 @@ def _high_of(row: FigureRow) -> int:
 
 
 def low_sum(rows: Sequence[Linked]) -> int:
-    """The conservative sum of some rows (``total(...).low`` of them all, one outcome):
-    overlapping rows count once, as the larger of the joint figure and the separate ones."""
-    return sum(r.low or 0 for cluster in _overlapping(rows)
+    """The conservative sum of some rows of one outcome, all groups together (the ``low``
+    of their :func:`total`): overlapping rows count once, as there."""
+    return sum(r.low or 0 for cluster in _overlapping(rows, across_groups=True)
                for r in _pick(cluster, lambda r: r.low or 0))  # fmt: skip
 
 
-def _overlapping(rows: Sequence[R]) -> list[list[R]]:
+def _overlapping(rows: Sequence[R], across_groups: bool) -> list[list[R]]:
     """Rows of one group that share incidents (through joint figures), clustered; each
-    cluster lists its rows latest first. A union-find over (group, incident): linear in
-    the rows, where rescanning the clusters for every row was quadratic."""
+    cluster lists its rows latest first. With ``across_groups``, a row of unknown group
+    also joins the rows of every group at its incidents. A union-find over (group,
+    incident): linear in the rows, where rescanning the clusters for every row was
+    quadratic."""
     parent = list(range(len(rows)))
 
     def find(i: int) -> int:
@@ -100,13 +104,26 @@ def _overlapping(rows: Sequence[R]) -> list[list[R]]:
             i = parent[i]
         return i
 
-    first: dict[tuple[Group, str], int] = {}
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+
+    first: dict[tuple[Group | None, str], int] = {}
     for i, row in enumerate(rows):
         for incident in row.incidents:
-            j = first.setdefault((row.group, incident), i)
-            ri, rj = find(i), find(j)
-            if ri != rj:
-                parent[max(ri, rj)] = min(ri, rj)
+            union(i, first.setdefault((row.group, incident), i))
+    if across_groups:
+        unknown_at = {
+            incident: i
+            for i, row in enumerate(rows)
+            if row.group is Group.UNKNOWN
+            for incident in row.incidents
+        }
+        for i, row in enumerate(rows):
+            for incident in row.incidents:
+                if incident in unknown_at:
+                    union(i, unknown_at[incident])
     clusters: dict[int, list[R]] = {}
     for i in reversed(range(len(rows))):
         clusters.setdefault(find(i), []).append(rows[i])
@@ -115,8 +132,20 @@ def _overlapping(rows: Sequence[R]) -> list[list[R]]:
 
 def _pick(cluster: Sequence[R], value: Callable[[R], int]) -> list[R]:
     """The rows that count in a cluster: the separate (single-incident) rows together, or
-    the one joint row with the larger figure."""
-    singles = [r for r in cluster if len(r.incidents) == 1]
+    the one joint row with the larger figure. Among the separate rows of one incident, a
+    row of unknown group counts instead of the other groups' rows when it is larger."""
+    singles: list[R] = []
+    by_incident: dict[str, list[R]] = {}
+    for r in cluster:
+        if len(r.incidents) == 1:
+            by_incident.setdefault(r.incidents[0], []).append(r)
+    for rows in by_incident.values():
+        known = [r for r in rows if r.group is not Group.UNKNOWN]
+        unknown = max((r for r in rows if r.group is Group.UNKNOWN), key=value, default=None)
+        if unknown is not None and known:
+            singles.extend([unknown] if value(unknown) > sum(map(value, known)) else known)
+        else:
+            singles.extend(rows)
     joints = [r for r in cluster if len(r.incidents) > 1]
     best_joint = max(joints, key=value, default=None)
     if best_joint is None or sum(value(r) for r in singles) >= value(best_joint):

@@ -20,6 +20,20 @@ def locale_dir() -> Path:
     return Path(str(resources.files("sitrep").joinpath("locale")))
 
 
+def catalog_language(language: str, templates: Path | None = None) -> str | None:
+    """The language whose catalog translates ``language`` ('fr-CA' -> 'fr' when only 'fr'
+    has one), shipped or in ``<templates>/locale``; 'en' for English (the strings as
+    written); None when there is none."""
+    if language.split("-")[0] == "en":
+        return "en"
+    for code in (language, language.split("-")[0]):
+        for folder in (templates / "locale" if templates else None, locale_dir()):
+            mo = Path(code.replace("-", "_"), "LC_MESSAGES", f"{DOMAIN}.mo")
+            if folder is not None and (folder / mo).is_file():
+                return code
+    return None
+
+
 def translations(language: str, templates: Path | None = None) -> gettext.NullTranslations:
     """The template strings' translations into ``language`` ('fr-CA' falls back to 'fr');
     a catalog in ``<templates>/locale`` comes before the shipped one. English, and a

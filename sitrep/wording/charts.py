@@ -1,69 +1,44 @@
-"""The words of the casualty chart and the map: titles, legends, labels, alt text."""
+"""The words of the charts and the map: titles, legends, labels, ticks, text alternatives.
+
+:class:`ChartWords` holds the casualty and daily charts' words in English, as texts with
+``{named}`` places; a language subclasses it with its own texts (``french/charts.py``) and
+overrides a method only where its grammar differs. Numbers, dates, places and groups come
+from the edition's :class:`~sitrep.wording.words.Words`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import ClassVar, Protocol
 
-from ..model.records import Stance
-from ..model.report import DayCount, FigureRow, Incident
+from babel import Locale
+
+from ..model.records import Group, Stance
+from ..model.report import DayCount, FigureRow, Incident, Report
+from ..summarise.charted import charted_rows, has_daily_chart, period_incidents
+from ..summarise.daily import DAYS
 from . import figures
-from .labels import country, group_words
+from .labels import country
+from .numbers import day_month
 
-CASUALTY_TITLE = "People killed per incident: credible estimate, highest figure and statements"
-CASUALTY_AXIS = "people killed"
-CASUALTY_LEGEND = {
-    "low": "credible low",
-    "span": "low to best",
-    "high": "up to highest figure (→ open)",
-    "claimed_only": "claimed only",
-}
-STANCES = {s: s.value for s in Stance}
-DAILY_TITLE = (
-    "People killed per day over the last 30 days, by country and incident date: "
-    "credible estimate (low) above, figures only claims give apart below"
-)
-DAILY_PANELS = {
-    "credible": "Credible estimate (low)",
-    "claimed": "Claimed only (not verified)",
-    "claimed_legend": "claimed only",
-}
-DAILY_NONE = "none"
+
+class Language(Protocol):
+    """What the chart words ask of the edition's :class:`~sitrep.wording.words.Words`."""
+
+    locale: str
+
+    def num(self, value: int | float | None) -> str: ...
+    def date(self, value: dt.date | None, short: bool = False) -> str: ...
+    def country(self, code: str) -> str: ...
+    def group(self, group: Group) -> str: ...
+    def term(self, code: object) -> str: ...
+    def row_label(self, row: FigureRow) -> str: ...
+    def joint_label(self, row: FigureRow) -> str: ...
+
 MAP_TITLE = "Incidents in the period, sized by people killed (credible estimate)"
 MAP_LEGEND = {"new": "new in period", "update": "update", "claimed": "claimed figure only"}
-
-
-def row_label(row: FigureRow) -> str:
-    """The row's place label; joint figures name every incident ('joint: Tahoua + Dosso')."""
-    return figures.joint_label(row) or figures.row_label(row)
-
-
-def bar_label(row: FigureRow) -> str:
-    """A bar's label: its place, then its casualty group on a second line."""
-    return f"{row_label(row)}\n{group_words(row.group)}"
-
-
-def value_text(row: FigureRow) -> str:
-    """The figure printed beside a bar: '31+', '13–14', '5 (claims up to 60)', '200 claimed'."""
-    plus = "+" if row.high_open else ""
-    if row.claimed_only:
-        return f"{row.high}{plus} claimed" if row.high is not None else "claimed"
-    low, best = row.low, row.best if row.best is not None else row.low
-    if low is None or best is None:
-        return ""
-    text = f"{low}" if low == best else f"{low}–{best}"
-    if row.high is not None and row.high > best:
-        return f"{text} (up to {row.high}{plus})"
-    return text + plus
-
-
-def casualty_alt(rows: Sequence[FigureRow]) -> str:
-    """A text description of the casualty chart for screen readers."""
-    parts = [
-        f"{row_label(r)}, {group_words(r.group)}: {value_text(r) or 'no figure'}" for r in rows
-    ]
-    return "Bar chart of people killed per incident and group. " + "; ".join(parts) + "."
 
 
 def killed_legend(value: int) -> str:
@@ -97,45 +72,175 @@ def map_alt(
     return alt + "."
 
 
-def country_name(code: str) -> str:
-    """A country's name in a legend: 'Burkina Faso'."""
-    return country(code)
+class ChartWords:
+    """The words of the casualty chart and the daily chart, in English."""
 
-
-def day_label(day: dt.date) -> str:
-    """A tick of the daily chart: '2 Jun'."""
-    return f"{day.day} {day:%b}"
-
-
-def daily_alt(counts: Sequence[DayCount], first: dt.date, last: dt.date) -> str:
-    """A text description of the daily chart: totals per country, then each day with a
-    toll, credible and claimed apart."""
-    per_country: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for c in counts:
-        totals = per_country[c.country]
-        totals[0] += c.incidents
-        totals[1] += c.killed_low
-        totals[2] += c.killed_claimed
-    parts = [
-        f"{country(code)}: {n} incident{'s' if n != 1 else ''}, {low} killed (credible low)"
-        + (f", {claimed} more claimed" if claimed else "")
-        for code, (n, low, claimed) in sorted(per_country.items())
-    ]
-    days = [
-        f"{day_label(c.day)} {country(c.country)} {c.killed_low}"
-        + (f" (claimed {c.killed_claimed})" if c.killed_claimed else "")
-        for c in counts
-        if c.killed_low or c.killed_claimed
-    ]
-    text = (
-        f"Bar chart of people killed per day from {figures_date(first)} to "
-        f"{figures_date(last)}, by country. " + "; ".join(parts) + "."
+    casualty_title = "People killed per incident: credible estimate, highest figure and statements"
+    casualty_axis = "people killed"
+    casualty_legend: ClassVar[dict[str, str]] = {
+        "low": "credible low",
+        "span": "low to best",
+        "high": "up to highest figure (→ open)",
+        "claimed_only": "claimed only",
+    }
+    period_groups: ClassVar[dict[str, str]] = {
+        "new": "New in the period",
+        "earlier": "Earlier incidents",
+    }
+    claimed = ("{value} claimed", "{value} claimed")  # CLDR plural forms: one, other
+    claimed_no_figure = "claimed"
+    up_to = "{text} (up to {high})"
+    casualty_alt = "Bar chart of people killed per incident and group. {rows}."
+    casualty_alt_row = "{label}, {group}: {value}"
+    casualty_alt_group = "{heading}: {rows}"
+    no_figure = "no figure"
+    daily_title = (
+        "People killed per day over the last 30 days, by country and incident date: "
+        "credible estimate (low) above, figures only claims give apart below"
     )
-    if days:
-        text += " Days with a toll: " + "; ".join(days) + "."
-    return text
+    daily_panels: ClassVar[dict[str, str]] = {
+        "credible": "Credible estimate (low)",
+        "claimed": "Claimed only (not verified)",
+        "claimed_legend": "claimed only",
+    }
+    daily_none = "none"
+    daily_alt = (
+        "Bar chart of people killed per day from {first} to {last}, by country. {countries}."
+    )
+    daily_alt_days = "Days with a toll: {days}."
+    daily_country = ("{country}: {n} incident, {killed} killed (credible low)",
+                     "{country}: {n} incidents, {killed} killed (credible low)")  # fmt: skip
+    daily_country_claimed = ", {claimed} more claimed"
+    daily_day = "{day} {country} {killed}"
+    daily_day_claimed = " (claimed {claimed})"
+    separator = "; "
 
+    def __init__(self, words: Language) -> None:
+        self.words = words
 
-def figures_date(day: dt.date) -> str:
-    """'2 June 2025'."""
-    return f"{day.day} {day:%B %Y}"
+    def finish(self, text: str) -> str:
+        """The language's last touch on a text (French spacing before ':' and ';')."""
+        return text
+
+    def plural(self, forms: tuple[str, str], n: int) -> str:
+        """The form of ``forms`` (one, other) for ``n``, by the language's CLDR rule."""
+        return forms[0] if Locale.parse(self.words.locale).plural_form(n) == "one" else forms[1]
+
+    def num(self, value: int | float) -> str:
+        """An axis tick or a figure: '1,234' ('1 234' in French)."""
+        return self.words.num(round(value) if float(value).is_integer() else value)
+
+    def stance(self, stance: Stance) -> str:
+        """A stance in the legend: 'official'."""
+        return self.words.term(stance)
+
+    def row_label(self, row: FigureRow) -> str:
+        """The row's place label; joint figures name every incident ('joint: Tahoua + Dosso')."""
+        return self.words.joint_label(row) or self.words.row_label(row)
+
+    def bar_label(self, row: FigureRow) -> str:
+        """A bar's label: its place, then its casualty group on a second line."""
+        return f"{self.row_label(row)}\n{self.words.group(row.group)}"
+
+    def value_text(self, row: FigureRow) -> str:
+        """The figure printed beside a bar: '31+', '13–14', '5 (up to 60)', '200 claimed'."""
+        plus = "+" if row.high_open else ""
+        if row.claimed_only:
+            if row.high is None:
+                return self.claimed_no_figure
+            value = self.num(row.high) + plus
+            return self.plural(self.claimed, row.high).format(value=value)
+        low, best = row.low, row.best if row.best is not None else row.low
+        if low is None or best is None:
+            return ""
+        text = self.num(low) if low == best else f"{self.num(low)}–{self.num(best)}"
+        if row.high is not None and row.high > best:
+            return self.up_to.format(text=text, high=self.num(row.high) + plus)
+        return text + plus
+
+    def casualty_text(self, rows: Sequence[FigureRow], new: set[str]) -> str:
+        """The casualty chart's text alternative: each bar, in the chart's order, under the
+        chart's group headings when it has them."""
+        groups = self.row_groups(rows, new)
+        parts = []
+        for heading, group in groups:
+            described = self.separator.join(
+                self.casualty_alt_row.format(
+                    label=self.row_label(r),
+                    group=self.words.group(r.group),
+                    value=self.value_text(r) or self.no_figure,
+                )
+                for r in group
+            )
+            parts.append(
+                self.casualty_alt_group.format(heading=heading, rows=described)
+                if heading else described
+            )
+        return self.finish(self.casualty_alt.format(rows=". ".join(parts)))
+
+    def row_groups(
+        self, rows: Sequence[FigureRow], new: set[str]
+    ) -> list[tuple[str, list[FigureRow]]]:
+        """The chart's rows under their headings: the period's incidents, then earlier ones.
+        The first heading is left out ('') when every row is of the period."""
+        in_period = [r for r in rows if new.intersection(r.incidents)]
+        earlier = [r for r in rows if not new.intersection(r.incidents)]
+        if not earlier:
+            return [("", in_period)]
+        groups = [(self.period_groups["new"], in_period)] if in_period else []
+        return [*groups, (self.period_groups["earlier"], earlier)]
+
+    def day_label(self, day: dt.date) -> str:
+        """A tick of the daily chart: '2 Jun'."""
+        return day_month(day, short=True, locale=self.words.locale)
+
+    def daily_text(self, counts: Sequence[DayCount], first: dt.date, last: dt.date) -> str:
+        """The daily chart's text alternative: totals per country, then each day with a
+        toll, credible and claimed apart."""
+        per_country: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for c in counts:
+            totals = per_country[c.country]
+            totals[0] += c.incidents
+            totals[1] += c.killed_low
+            totals[2] += c.killed_claimed
+        parts = [
+            self.plural(self.daily_country, n).format(
+                country=self.words.country(code), n=self.num(n), killed=self.num(low)
+            )
+            + (self.daily_country_claimed.format(claimed=self.num(claimed)) if claimed else "")
+            for code, (n, low, claimed) in sorted(per_country.items())
+        ]
+        days = [self._day(c) for c in counts if c.killed_low or c.killed_claimed]
+        text = self.daily_alt.format(
+            first=self.words.date(first),
+            last=self.words.date(last),
+            countries=self.separator.join(parts),
+        )
+        if days:
+            text += " " + self.daily_alt_days.format(days=self.separator.join(days))
+        return self.finish(text)
+
+    def _day(self, c: DayCount) -> str:
+        """A day with a toll: '2 Jun Mali 3 (claimed 14)'."""
+        text = self.daily_day.format(
+            day=self.day_label(c.day), country=self.words.country(c.country),
+            killed=self.num(c.killed_low),
+        )  # fmt: skip
+        if c.killed_claimed:
+            text += self.daily_day_claimed.format(claimed=self.num(c.killed_claimed))
+        return text
+
+    def texts(self, report: Report) -> list[dict[str, str]]:
+        """Each chart the report draws (the map apart), as its name, title and text
+        alternative: what the JSON gives in place of the pictures."""
+        out = []
+        rows = charted_rows(report)
+        if rows:
+            text = self.casualty_text(rows, period_incidents(report))
+            out.append({"name": "casualties", "title": self.casualty_title, "text": text})
+        if has_daily_chart(report):
+            end = report.period.end
+            first = end - dt.timedelta(days=DAYS - 1)
+            text = self.daily_text(report.daily, first, end)
+            out.append({"name": "daily", "title": self.daily_title, "text": text})
+        return out

@@ -15,9 +15,17 @@ _VAGUE_EN = {"des dizaines": "tens", "des centaines": "hundreds", "plusieurs": "
 
 
 def count_text(
-    kind: CountKind, low: int, high: int | None, wording: str, approx: str | None
+    kind: CountKind,
+    low: int,
+    high: int | None,
+    wording: str,
+    approx: str | None,
+    best: int | None = None,
 ) -> str:
-    """The figure in words, from its kind and bounds; vague words are the speaker's own."""
+    """The figure in words, from its kind and bounds; vague words are the speaker's own. A
+    range with its own best estimate reads 'best 10, 8-14' (UCDP's low/best/high)."""
+    if best is not None:
+        return f"best {best}, {low}-{high}"
     match kind:
         case CountKind.EXACT:
             return str(low)
@@ -42,12 +50,12 @@ def count_text(
 
 def count(c: Count) -> str:
     """A parsed count in words."""
-    return count_text(c.kind, c.low, c.high, c.text, c.approx)
+    return count_text(c.kind, c.low, c.high, c.text, c.approx, c.best)
 
 
 def figure(f: Figure | None) -> str | None:
     """A stated figure in words; None for no figure."""
-    return None if f is None else count_text(f.kind, f.low, f.high, f.wording, f.approx)
+    return None if f is None else count_text(f.kind, f.low, f.high, f.wording, f.approx, f.best)
 
 
 def statement(s: Statement) -> str | None:

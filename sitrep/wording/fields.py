@@ -47,6 +47,11 @@ class WordedField:
 
 _TEXT = {"type": "string"}
 _TEXT_OR_NULL = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+_CHART = {
+    "type": "object",
+    "properties": {"name": _TEXT, "title": _TEXT, "text": _TEXT},
+    "required": ["name", "title", "text"],
+}
 
 WORDED: dict[type[BaseModel], tuple[WordedField, ...]] = {
     Statement: (
@@ -106,6 +111,9 @@ WORDED: dict[type[BaseModel], tuple[WordedField, ...]] = {
                     "The key developments as sentences, most important first."),
         WordedField("as_of_note", "later_statements", "as_of_note", _TEXT_OR_NULL,
                     "How many later statements are left out, and how to include them."),
+        WordedField("charts", "daily", "chart_texts", {"type": "array", "items": _CHART},
+                    "The charts the report draws (the map apart), each as its name "
+                    "('casualties', 'daily'), title and text alternative: the charts in words."),
     ),
 }  # fmt: skip
 

@@ -17,9 +17,15 @@ NOUNS: dict[Group, tuple[str, str]] = {
 
 
 
+_CARRIED = re.compile(r"^best (\d[\d,]*), (.+)$")
+
+
 def people(count_text: str, group: Group) -> str:
-    """'1 soldier', '2 soldiers', 'more than 30 soldiers', 'dozens of soldiers'."""
+    """'1 soldier', '2 soldiers', 'more than 30 soldiers', 'dozens of soldiers', '8-14
+    soldiers (best 10)' (a range with its own best estimate)."""
     one, many = NOUNS[group]
+    if carried := _CARRIED.match(count_text):
+        return f"{people(carried.group(2), group)} (best {carried.group(1)})"
     word = count_text.lower()
     if word in VAGUE_WORDS and word not in ("several", "many", "numerous", "heavy", "some"):
         return f"{word} of {many}"

@@ -31,6 +31,7 @@ from ..model.report import (
     UnconfirmedClaim,
 )
 from . import counts, figures, furniture, headline, labels, numbers, sentences
+from .charts import ChartWords
 
 
 class Words:
@@ -43,6 +44,7 @@ class Words:
     contradiction_mark = labels.CONTRADICTION_MARK
     flags: dict[Flag, labels.FlagInfo] = labels.FLAGS
     status_headings: dict[str, str] = labels.STATUS_HEADINGS
+    chart_words: type[ChartWords] = ChartWords
 
     # --- numbers and dates --------------------------------------------------------------
 
@@ -204,3 +206,13 @@ class Words:
     def developments(self, report: Report) -> list[str]:
         """The key developments as sentences."""
         return sentences.developments(report)
+
+    # --- charts -------------------------------------------------------------------------
+
+    def charts(self) -> ChartWords:
+        """The words of the casualty and daily charts."""
+        return self.chart_words(self)
+
+    def chart_texts(self, report: Report) -> list[dict[str, str]]:
+        """Each chart the report draws (the map apart): name, title and text alternative."""
+        return self.charts().texts(report)

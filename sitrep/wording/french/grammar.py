@@ -40,6 +40,8 @@ VAGUE: dict[str, str] = {
     "nombreux": "de nombreux",
 }  # fmt: skip
 
+BEST_ESTIMATE = "meilleure estimation"
+"""How a range's own best estimate is introduced ('best' in English)."""
 _ABOUT = (None, "~", "approximately", "some", "environ", "quelque", "about")
 
 
@@ -63,8 +65,12 @@ def participle(outcome: Outcome | str, plural: bool, feminine: bool = False) -> 
 
 
 def count_text(kind: CountKind, low: int, high: int | None, wording: str,
-               approx: str | None) -> str:  # fmt: skip
-    """A figure in French words: '30', 'plus de 30', 'au moins 30', '30 à 40', 'des dizaines'."""
+               approx: str | None, best: int | None = None) -> str:  # fmt: skip
+    """A figure in French words: '30', 'plus de 30', 'au moins 30', '30 à 40', 'des dizaines',
+    'meilleure estimation 10, 8 à 14' (a range with its own best estimate)."""
+    if best is not None:
+        return (f"{BEST_ESTIMATE} {fmt_num(best, 'fr')}, "
+                f"{fmt_num(low, 'fr')} à {fmt_num(high, 'fr')}")  # fmt: skip
     match kind:
         case CountKind.EXACT:
             return fmt_num(low, "fr")
@@ -89,12 +95,12 @@ def count_text(kind: CountKind, low: int, high: int | None, wording: str,
 
 def count(c: Count) -> str:
     """A parsed count in French words."""
-    return count_text(c.kind, c.low, c.high, c.text, c.approx)
+    return count_text(c.kind, c.low, c.high, c.text, c.approx, c.best)
 
 
 def figure(f: Figure | None) -> str | None:
     """A stated figure in French words; None for no figure."""
-    return None if f is None else count_text(f.kind, f.low, f.high, f.wording, f.approx)
+    return None if f is None else count_text(f.kind, f.low, f.high, f.wording, f.approx, f.best)
 
 
 def statement(s: Statement) -> str | None:
@@ -119,9 +125,15 @@ def plural(count_text_: str) -> bool:
     return not singular(count_text_)
 
 
+_CARRIED = re.compile(rf"^{BEST_ESTIMATE} (\d[\d\s\u202f\u00a0]*), (.+)$")
+
+
 def people(count_text_: str, group: Group) -> str:
-    """'1 soldat', 'plus de 30 soldats', 'des dizaines de soldats', 'de nombreuses personnes'."""
+    """'1 soldat', 'plus de 30 soldats', 'des dizaines de soldats', 'de nombreuses personnes',
+    '8 à 14 soldats (meilleure estimation 10)'."""
     one, many, feminine = NOUNS[group]
+    if carried := _CARRIED.match(count_text_):
+        return f"{people(carried.group(2), group)} ({BEST_ESTIMATE} {carried.group(1)})"
     word = count_text_.lower()
     if word in ("des dizaines", "des centaines"):
         return f"{word} {elide('de', many)}"

@@ -24,6 +24,7 @@ from .. import numbers
 from ..furniture import has_killed_figure
 from ..words import Words
 from . import figures, grammar, labels, sentences
+from .charts import FrenchChartWords
 
 
 class FrenchWords(Words):
@@ -35,6 +36,7 @@ class FrenchWords(Words):
     no_figure = labels.NO_FIGURE
     flags = labels.FLAGS
     status_headings = labels.STATUS_HEADINGS
+    chart_words = FrenchChartWords
 
     def date(self, value: dt.date | None, short: bool = False) -> str:
         """'1er juin 2025'."""
