@@ -77,11 +77,15 @@ class SummaryCache:
         """The summaries stored under ``key`` that hold for a period ending on ``end``."""
         if self._db is None:
             return None
-        row = self._db.execute(
-            "SELECT summaries FROM months WHERE key = ? AND ((at = '' AND horizon <= ?) "
-            "OR at = ?) LIMIT 1",
-            (key, end.isoformat(), end.isoformat()),
-        ).fetchone()
+        try:
+            row = self._db.execute(
+                "SELECT summaries FROM months WHERE key = ? AND ((at = '' AND horizon <= ?) "
+                "OR at = ?) LIMIT 1",
+                (key, end.isoformat(), end.isoformat()),
+            ).fetchone()
+        except sqlite3.Error as exc:  # locked by another run, or damaged: read the records
+            logger.warning("trend cache %s not read (%s)", self.path, exc)
+            return None
         return None if row is None else [IncidentSummary.from_json(s) for s in json.loads(row[0])]
 
     def put(self, key: str, end: dt.date, summaries: list[IncidentSummary]) -> None:
