@@ -26,6 +26,7 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -70,10 +71,13 @@ def _import(url: str, path: Path, marker: Path, password: str | None = None) -> 
     with Section("import") as s:
         known = set(record_ids(path))
         batches = (found for found, _ in iter_records(path, path.name, BATCH))
-        result = store.write_batches(batches, author="bench", reason="import", known=known)
+        problems: Counter[str] = Counter()
+        result = store.write_batches(batches, author="bench", reason="import", known=known,
+                                     on_problem=lambda p: problems.update([p.level]))  # fmt: skip
     line = (f"{len(result.added):,} records in {s.seconds:.0f} s (cpu {s.cpu:.0f} s, "
             f"{len(result.added) / s.cpu:,.0f} records/s of cpu), peak RSS {s.peak:.0f} MB "
-            f"(+{s.peak - s.before:.0f} MB), {len(result.invalid)} invalid")  # fmt: skip
+            f"(+{s.peak - s.before:.0f} MB), {len(result.invalid)} invalid, "
+            f"problems {dict(problems)}")  # fmt: skip
     marker.write_text(line + "\n")
     print(f"{url}: imported {line}")
     store.engine.dispose()

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from ..config import Config
+    from ..errors import Problem
     from ..importing import ImportSummary
     from ..ingest.raw import RawRecord
 
@@ -88,7 +89,8 @@ def _report(location: str, summary: ImportSummary) -> int:
 
 def _into_database(config: Config, path: Path, author: str, reason: str) -> int:
     """Write the record files at ``path`` into the database store as one revision, in
-    batches (memory holds one batch); print every problem; return how many there were."""
+    batches (memory holds one batch); print every problem as it is found; return how many
+    errors there were."""
     from ..ingest.readers import discover, iter_records, record_ids
     from ..store.open import open_database
 
@@ -96,25 +98,30 @@ def _into_database(config: Config, path: Path, author: str, reason: str) -> int:
         raise UsageError(f"{path}: no such folder or file of records")
     store = open_database(config)
     files = discover(path, config.report.follow_links)
-    problems = list(files.problems)
     known = {rid for file in files.files for rid in record_ids(file)}  # for references
+    errors = 0
+
+    def report(problem: Problem) -> None:
+        nonlocal errors
+        errors += problem.level == "error"
+        print(problem)
 
     def batches() -> Iterator[list[RawRecord]]:
         for file in files.files:
             for found, trouble in iter_records(file, str(file), BATCH):
-                problems.extend(trouble)
+                for problem in trouble:  # the file's own: unreadable lines, bad JSON
+                    report(problem)
                 yield found
 
-    result = store.write_batches(batches(), author=author, reason=reason, known=known)
-    problems.extend(result.problems)
-    for problem in problems:
-        print(problem)
-    errors = [p for p in problems if p.level == "error"]
+    for problem in files.problems:
+        report(problem)
+    result = store.write_batches(batches(), author=author, reason=reason, known=known,
+                                 on_problem=report)  # fmt: skip
     done = f"revision {result.revision}" if result.revision is not None else "no new revision"
     print(f"{store.name}: {done}: {len(result.added)} added, {len(result.changed)} changed, "
           f"{result.unchanged} unchanged, {len(result.invalid)} invalid",
           file=sys.stderr)  # fmt: skip
-    return len(errors)
+    return errors
 
 
 def _user() -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -254,11 +254,13 @@ class SqlStore:
         author: str,
         reason: str,
         known: Collection[str] = (),
+        on_problem: Callable[[Problem], None] | None = None,
     ) -> WriteResult:
         """:meth:`write` for records that come in batches, all in one store revision and
         one transaction, each batch validated and written before the next is read (memory
         holds one batch). References may also name ``known`` ids (the other records of
-        the import); an id met in an earlier batch is an error."""
+        the import); an id met in an earlier batch is an error. ``on_problem``, if given,
+        takes each batch's problems as they are found instead of the result."""
         out = WriteResult()
         seen: set[str] = set()
         with self._connect(write=True) as conn:
@@ -273,7 +275,11 @@ class SqlStore:
                         "the same import): give each record its own id"))  # fmt: skip
                 fresh = [raw for raw in raws if raw.id not in seen]
                 seen.update(raw.id for raw in fresh if raw.id)
-                self._write_batch(conn, fresh, author, reason, set(known), out)
+                self._write_batch(conn, fresh, author, reason, known, out)
+                if on_problem is not None:
+                    for problem in out.problems:
+                        on_problem(problem)
+                    out.problems = []
         if out.revision is not None:
             logger.info("store revision %d: %d new, %d changed record(s) (%s: %s)",
                         out.revision, len(out.added), len(out.changed), author, reason)  # fmt: skip
@@ -285,13 +291,13 @@ class SqlStore:
         raws: Sequence[RawRecord],
         author: str,
         reason: str,
-        known: set[str],
+        known: Collection[str],
         out: WriteResult,
     ) -> None:
         ids = {raw.id for raw in raws}
         refs = sorted({ref for raw in raws for _, ref in references(raw.data)} - ids)
         stored = self._existing(conn, [r for r in refs if r not in known], None)
-        found = sorted({*known.intersection(refs), *stored})
+        found = sorted({*(r for r in refs if r in known), *stored})
         stubs = [RawRecord({"id": rid}, self.name, 0, outside=True) for rid in found]
         checked = validate_records([*raws, *stubs], files=[])
         out.problems.extend(checked.problems)
