@@ -36,6 +36,7 @@ from sitrep.summarise import (
     trends,
 )
 from sitrep.summarise.totals import total
+from sitrep.wording import words_for
 
 MakeRecord = Callable[..., dict[str, Any]]
 MakeClaim = Callable[..., dict[str, Any]]
@@ -920,3 +921,23 @@ def test_speaking_again_without_a_figure_is_not_an_update(
         claims=[make_claim(source="s1", count=12), make_claim(source="s2", count=None)],
     )
     assert status_of(report_of([record])) == {record["id"]: "context"}
+
+
+def test_the_daily_series_never_adds_claims(make_record: MakeRecord, make_claim: MakeClaim) -> None:
+    # two claim-only attacks in Mali on one day: the day shows the largest claim, never 240
+    records = [
+        make_record(
+            id=f"claim-{n}", date="2025-06-02", location=place,
+            claims=[make_claim(count=n, stance="claimed", by="JNIM")],
+        )
+        for n, place in ((40, "Dioura"), (200, "Djibo"))
+    ]
+    soldiers = [make_claim(count=5), make_claim(count=3, group="unknown")]
+    records.append(make_record(id="soldiers", date="2025-06-02", location="Gao", claims=soldiers))
+    report = report_of(records)
+    (day,) = report.daily
+    assert (day.killed_low, day.killed_claimed, day.claimed_incidents) == (5, 200, 2)
+    alt = words_for("en").charts().daily_text(report.daily, report.period.start,
+                                              report.period.end)  # fmt: skip
+    assert "claims on 1 day, not added" in alt
+    assert "(claimed, 2 incidents: up to 200)" in alt and "240" not in alt

@@ -332,7 +332,11 @@ class DayCount(_Out):
     incidents: int = Field(description="Incidents that happened that day in that country.")
     killed_low: int = Field(description="Killed, conservative figure of credible sources.")
     killed_claimed: int = Field(
-        description="Killed in figures only claims give (their highest figure), apart."
+        description="The largest killed figure of that day's incidents that only claims give "
+        "(a claim's highest figure); claims are never added together."
+    )
+    claimed_incidents: int = Field(
+        default=0, description="How many of that day's incidents only claims give a toll for."
     )
 
 

@@ -102,21 +102,24 @@ def _stack(
     outline: bool,
     none: str,
 ) -> None:
-    """Bars stacked by country; ``outline`` draws them hatched in the claimed colour."""
+    """Bars by country: credible figures stacked (the totals add them); with ``outline``,
+    claims side by side, hatched in the claimed colour, never stacked into a sum."""
     bottom = [0] * len(next(iter(series.values()), []))
-    for country, values in series.items():
-        if not any(values):
-            continue
+    drawn = [(c, v) for c, v in series.items() if any(v)]
+    width = 0.75 / len(drawn) if outline and drawn else 0.75
+    for k, (country, values) in enumerate(drawn):
         colour, hatch = fills[country]
         style: dict[str, Any] = (
             {"color": "white", "edgecolor": STANCE_COLOURS[Stance.CLAIMED], "linewidth": 0.8}
             if outline
-            else {"color": colour, "edgecolor": INK, "linewidth": 0.4}
+            else {"color": colour, "edgecolor": INK, "linewidth": 0.4, "bottom": bottom}
         )
-        ax.bar(range(len(values)), values, width=0.75, bottom=bottom, hatch=hatch or None,
-               zorder=2, **style)  # fmt: skip
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    if not any(bottom):
+        offset = (k - (len(drawn) - 1) / 2) * width if outline else 0.0
+        ax.bar([i + offset for i in range(len(values))], values, width=width,
+               hatch=hatch or None, zorder=2, **style)  # fmt: skip
+        if not outline:
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    if not drawn:
         ax.set_ylim(0, 1)
         ax.text(0.5, 0.5, none, transform=ax.transAxes, ha="center",
                 va="center", fontsize=8, color=MUTED)  # fmt: skip

@@ -100,7 +100,7 @@ class ChartWords:
     )
     daily_panels: ClassVar[dict[str, str]] = {
         "credible": "Credible estimate (low)",
-        "claimed": "Claimed only (not verified)",
+        "claimed": "Claimed only (not verified, never added)",
         "claimed_legend": "claimed only",
     }
     daily_none = "none"
@@ -110,9 +110,10 @@ class ChartWords:
     daily_alt_days = "Days with a toll: {days}."
     daily_country = ("{country}: {n} incident, {killed} killed (credible low)",
                      "{country}: {n} incidents, {killed} killed (credible low)")  # fmt: skip
-    daily_country_claimed = ", {claimed} more claimed"
+    daily_country_claimed = (", claims on {days} day, not added",
+                             ", claims on {days} days, not added")  # fmt: skip
     daily_day = "{day} {country} {killed}"
-    daily_day_claimed = " (claimed {claimed})"
+    daily_day_claimed = (" (claimed {claimed})", " (claimed, {n} incidents: up to {claimed})")
     separator = "; "
 
     def __init__(self, words: Language) -> None:
@@ -196,19 +197,23 @@ class ChartWords:
 
     def daily_text(self, counts: Sequence[DayCount], first: dt.date, last: dt.date) -> str:
         """The daily chart's text alternative: totals per country, then each day with a
-        toll, credible and claimed apart."""
+        toll, credible and claimed apart (claims are never added: a day gives its largest)."""
         per_country: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for c in counts:
             totals = per_country[c.country]
             totals[0] += c.incidents
             totals[1] += c.killed_low
-            totals[2] += c.killed_claimed
+            totals[2] += 1 if c.killed_claimed else 0
         parts = [
             self.plural(self.daily_country, n).format(
                 country=self.words.country(code), n=self.num(n), killed=self.num(low)
             )
-            + (self.daily_country_claimed.format(claimed=self.num(claimed)) if claimed else "")
-            for code, (n, low, claimed) in sorted(per_country.items())
+            + (
+                self.plural(self.daily_country_claimed, days).format(days=self.num(days))
+                if days
+                else ""
+            )
+            for code, (n, low, days) in sorted(per_country.items())
         ]
         days = [self._day(c) for c in counts if c.killed_low or c.killed_claimed]
         text = self.daily_alt.format(
@@ -227,7 +232,8 @@ class ChartWords:
             killed=self.num(c.killed_low),
         )  # fmt: skip
         if c.killed_claimed:
-            text += self.daily_day_claimed.format(claimed=self.num(c.killed_claimed))
+            form = self.daily_day_claimed[0 if c.claimed_incidents <= 1 else 1]
+            text += form.format(claimed=self.num(c.killed_claimed), n=self.num(c.claimed_incidents))
         return text
 
     def texts(self, report: Report) -> list[dict[str, str]]:

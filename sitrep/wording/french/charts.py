@@ -43,7 +43,7 @@ class FrenchChartWords(ChartWords):
     )
     daily_panels: ClassVar[dict[str, str]] = {
         "credible": "Estimation crédible (bas)",
-        "claimed": "Revendiqué seulement (non vérifié)",
+        "claimed": "Revendiqué seulement (non vérifié, jamais additionné)",
         "claimed_legend": "revendiqué seulement",
     }
     daily_none = "aucun"
@@ -54,9 +54,11 @@ class FrenchChartWords(ChartWords):
     daily_alt_days = "Jours avec un bilan : {days}."
     daily_country = ("{country} : {n} incident, {killed} tué (bas crédible)",
                      "{country} : {n} incidents, {killed} tués (bas crédible)")  # fmt: skip
-    daily_country_claimed = ", {claimed} de plus revendiqués"
+    daily_country_claimed = (", revendications sur {days} jour, non additionnées",
+                             ", revendications sur {days} jours, non additionnées")  # fmt: skip
     daily_day = "{day} {country} {killed}"
-    daily_day_claimed = " (revendiqués {claimed})"
+    daily_day_claimed = (" (revendiqués {claimed})",
+                         " (revendiqués, {n} incidents : jusqu’à {claimed})")  # fmt: skip
 
     def finish(self, text: str) -> str:
         """French spacing: a narrow no-break space before ';' and ':'."""
