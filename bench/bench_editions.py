@@ -9,36 +9,28 @@ the marginal cost of one subscriber once the editions are rendered (goal: under 
 Only English wording exists: the ``fr`` editions are in English under their own key.
 
     .venv/bin/python bench/bench_editions.py [--subscribers 5000] [--formats pdf,md]
-                                             [--skip-serial] [--skip-dask]
+                                             [--skip-serial] [--skip-pool] [--skip-dask]
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import itertools
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from delivery_fakes import write_project  # noqa: E402
-from smtp_server import SmtpTestServer  # noqa: E402
+from _delivery import DAY, measured_delivery, received, smtp_project
 
-from sitrep.config import Config, RenderConfig, load_config  # noqa: E402
-from sitrep.deliver.delivery import Outcome, deliver  # noqa: E402
-from sitrep.deliver.ledger import Ledger  # noqa: E402
-from sitrep.deliver.mailers import SmtpMailer  # noqa: E402
-from sitrep.deliver.subscribers import editions, load_subscribers  # noqa: E402
-from sitrep.model.edition import Edition  # noqa: E402
-from sitrep.pipeline import EditionBuilder, make_plan  # noqa: E402
+from sitrep.config import Config, RenderConfig
+from sitrep.deliver.subscribers import editions, load_subscribers
+from sitrep.model.edition import Edition
+from sitrep.pipeline import EditionBuilder, make_plan
 
-DAY = dt.date(2025, 6, 2)
 COUNTRIES = ["Mali", "Burkina Faso", "Niger"]
 REGIONS = ["Mopti", "Timbuktu", "Kidal", "Koulikoro", "Bamako", "Sahel", "Tahoua", "Dosso"]
 SEVERITIES = ["minor", "moderate", "major", "critical"]
@@ -73,6 +65,7 @@ def main() -> int:
     parser.add_argument("--groups", type=int, default=50)
     parser.add_argument("--formats", default="pdf,md", help="the attachments subscribers get")
     parser.add_argument("--skip-serial", action="store_true")
+    parser.add_argument("--skip-pool", action="store_true")
     parser.add_argument("--skip-dask", action="store_true")
     args = parser.parse_args()
     formats = args.formats.split(",")
@@ -82,56 +75,37 @@ def main() -> int:
          "language": "en" if (i // len(filters)) % 2 == 0 else "fr", **filters[i % len(filters)]}
         for i in range(args.subscribers)
     ]  # fmt: skip
-    with tempfile.TemporaryDirectory(prefix="sitrep-bench-") as tmp:
-        folder = Path(tmp)
-        with SmtpTestServer(folder / "smtp") as server:
-            root = write_project(
-                folder / "project", people, port=server.port,
-                smtp={"rate_per_minute": 10_000_000},
-                report={"data": str(ROOT / "examples" / "sahel-2025-06")},
-            )  # fmt: skip
-            config = load_config(root)
-            subscribers = load_subscribers(config, strict=True)
-            wanted = [audience.edition for audience in editions(subscribers)]
-            print(f"editions benchmark: {len(subscribers)} subscribers, {len(wanted)} editions, "
-                  f"formats {','.join(formats)}")  # fmt: skip
-            rates: dict[str, float] = {}
-            if not args.skip_serial:
-                rates["one process"] = render_all(with_render(config, workers=1), wanted, formats)
+    with (
+        tempfile.TemporaryDirectory(prefix="sitrep-bench-") as tmp,
+        smtp_project(Path(tmp), people) as (server, config),
+    ):
+        subscribers = load_subscribers(config, strict=True)
+        wanted = [audience.edition for audience in editions(subscribers)]
+        print(f"editions benchmark: {len(subscribers)} subscribers, {len(wanted)} editions, "
+              f"formats {','.join(formats)}")  # fmt: skip
+        rates: dict[str, float] = {}
+        if not args.skip_serial:
+            rates["one process"] = render_all(with_render(config, workers=1), wanted, formats)
+        if not args.skip_pool:
             rates["process pool"] = render_all(config, wanted, formats)
-            if not args.skip_dask:
-                from distributed import LocalCluster
+        if not args.skip_dask:
+            from distributed import LocalCluster
 
-                with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:  # fmt: skip
-                    on_dask = with_render(config, scheduler=cluster.scheduler_address)
-                    rates["LocalCluster (2 workers)"] = render_all(on_dask, wanted, formats)
-            for name, seconds in rates.items():
-                print(f"  render {name:<26} {seconds:7.2f} s  "
-                      f"{len(wanted) / seconds:6.2f} editions/s")  # fmt: skip
-            builder = EditionBuilder(make_plan(config, start=DAY))
-            prepare: Callable[..., None] = builder.prepare
-            spent = {"prepare": 0.0}
-
-            def timed_prepare(*a: Any) -> None:
-                t0 = time.perf_counter()
-                prepare(*a)
-                spent["prepare"] += time.perf_counter() - t0
-
-            builder.prepare = timed_prepare  # type: ignore[method-assign]
-            start = time.perf_counter()
-            with Ledger.for_config(config) as ledger, SmtpMailer(config.smtp) as mailer:
-                result = deliver(config, subscribers, start=DAY, mailer=mailer, ledger=ledger,
-                                 build=builder)  # fmt: skip
-            total = time.perf_counter() - start
-            received = len(server.messages())
-    sent = result.count(Outcome.SENT)
-    marginal = (total - spent["prepare"]) / max(sent, 1)
-    print(f"  delivery (pool)                   {total:7.2f} s total, "
-          f"{result.editions_generated} editions generated, {sent} sent, {received} received")
-    print(f"    building every edition          {spent['prepare']:7.2f} s")
-    print(f"    per subscriber once rendered    {1000 * marginal:7.2f} ms (goal: under 5 ms)")
-    return 0 if result.ok and sent == args.subscribers == received else 1
+            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                              dashboard_address=None) as cluster:  # fmt: skip
+                on_dask = with_render(config, scheduler=cluster.scheduler_address)
+                rates["LocalCluster (2 workers)"] = render_all(on_dask, wanted, formats)
+        for name, seconds in rates.items():
+            print(f"  render {name:<26} {seconds:7.2f} s  "
+                  f"{len(wanted) / seconds:6.2f} editions/s")  # fmt: skip
+        builder = EditionBuilder(make_plan(config, start=DAY))
+        run = measured_delivery(server, config, subscribers, builder)
+        got = received(server)
+    print(f"  delivery (pool): {run.result.editions_generated} editions generated, "
+          f"{run.sent} sent, {sum(got.values())} received")
+    print("\n".join(run.lines()))
+    ok = run.result.ok and run.sent == args.subscribers == sum(got.values())
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

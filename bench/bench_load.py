@@ -28,7 +28,7 @@ from gen_records import generate, write_jsonl, write_yaml
 
 from sitrep.ingest.readers import discover, parse_file
 from sitrep.store import MemoryStore, load_records
-from sitrep.store.validate import validate_records
+from sitrep.store.checking import validate_records
 
 DATE_IN_LINE = re.compile(r'"date": "(\d{4}-\d{2}-\d{2})')
 

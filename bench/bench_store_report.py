@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +62,20 @@ def _dataset(folder: Path, n: int) -> Path:
 def _import(url: str, path: Path, marker: Path, password: str | None = None) -> None:
     """Import the records once, as ``sitrep import records`` does, and say what it cost."""
     from sitrep.commands.import_ import BATCH
-    from sitrep.ingest.readers import iter_records, record_ids
+    from sitrep.errors import Problem
+    from sitrep.ingest.raw import RawRecord
+    from sitrep.ingest.readers import RecordReader, record_ids
     from sitrep.store.sql import SqlStore
+
+    def chunked() -> Iterator[list[RawRecord]]:
+        batch: list[RawRecord] = []
+        for item in RecordReader([path]):
+            if not isinstance(item, Problem):
+                batch.append(item)
+            if len(batch) == BATCH:
+                yield batch
+                batch = []
+        yield batch
 
     if marker.exists():
         print(f"{url}: imported before: {marker.read_text().strip()}")
@@ -70,7 +83,7 @@ def _import(url: str, path: Path, marker: Path, password: str | None = None) -> 
     store = SqlStore.open(url, password)
     with Section("import") as s:
         known = set(record_ids(path))
-        batches = (found for found, _ in iter_records(path, path.name, BATCH))
+        batches = chunked()
         problems: Counter[str] = Counter()
         result = store.write_batches(batches, author="bench", reason="import", known=known,
                                      on_problem=lambda p: problems.update([p.level]))  # fmt: skip

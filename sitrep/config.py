@@ -46,6 +46,11 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+FIGURES_TABLE_LIMIT = 10
+"""Incidents a PDF shows in full (table and key developments) before it lists the rest one
+a line (``report.figures_table_limit``)."""
+
+
 class ReportConfig(_Section):
     """What the report covers and how it is built."""
 
@@ -81,6 +86,11 @@ class ReportConfig(_Section):
         "once a source that is not a party gives a figure too, never, or always.",
     )
     merge_radius_km: float = Field(default=10.0, ge=0)
+    figures_table_limit: int = Field(
+        default=FIGURES_TABLE_LIMIT, ge=1, le=10_000,
+        description="A PDF whose period has more incidents with news than this shows the "
+        "official-vs-claimed table of this many (the gravest), the others one a line.",
+    )
     merge_name_score: float = Field(default=85.0, ge=50, le=100)
     follow_links: Literal["never", "inside"] = Field(
         default="never",

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from .config import Config
 from .deliver.delivery import BuildFn, DeliveryReport, deliver
-from .deliver.ledger import Ledger, RunLock
+from .deliver.ledger import Ledger
 from .deliver.mailers import EmlMailer, Mailer, SmtpMailer
+from .deliver.runlock import RunLock
 from .deliver.subscribers import read_subscribers, unknown_addresses
 from .desk.editions import Archive
 from .desk.release import check_news, reviewed_release

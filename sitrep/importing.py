@@ -17,6 +17,7 @@ from pathlib import Path
 from .errors import Problem, UsageError
 from .ingest.importers import IMPORTERS
 from .ingest.sheets import SheetRecord
+from .progress import EVERY, SILENT, Progress
 from .store.validate import validate_raw
 from .writers import atomic_text
 
@@ -45,18 +46,44 @@ def import_name(source: str, location: str) -> str:
     return f"{source}-{re.sub(r'[^A-Za-z0-9._-]+', '-', stem).strip('-')}.jsonl"
 
 
+def _lines(location: str) -> int | None:
+    """The lines of a local CSV file (a quick count of line breaks), for the progress bar;
+    None for anything else (a URL, a workbook, JSON), whose rows are not lines."""
+    path = Path(location)
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return None
+    count, last = 0, b"\n"
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
+
+
 def import_file(
-    source: str, location: str, folder: Path, dataset: str | None = None
+    source: str,
+    location: str,
+    folder: Path,
+    dataset: str | None = None,
+    progress: Progress = SILENT,
 ) -> ImportSummary:
     """Import one file (or URL) with the importer named ``source`` into ``folder``:
     valid records are written one a line; every unreadable row or invalid record is a
-    problem in the summary, and the rest is imported."""
+    problem in the summary, and the rest is imported. ``progress`` is told the records
+    read and, for a CSV file, the furthest line reached of the file's lines."""
     importer = IMPORTERS.get(source)
     if importer is None:
         raise UsageError(f"unknown source {source!r} (expected one of {', '.join(IMPORTERS)})")
     summary = ImportSummary(source, location, folder / import_name(source, location))
+    lines = _lines(location)
+    progress.start(lines, "lines")
+    read = furthest = 0
     with atomic_text(summary.written) as out:
         for item in importer.read(location, dataset or importer.dataset):
+            read += 1
+            furthest = max(furthest, item.line or 0) if lines else 0
+            if read % EVERY == 0:
+                progress.update(read, furthest)
             if isinstance(item, Problem):
                 summary.problems.append(item)
                 continue
@@ -69,6 +96,8 @@ def import_file(
             data = record.model_dump(mode="json", exclude_defaults=True)
             out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
             summary.records += 1
+    progress.update(read, lines)
+    progress.finish()
     logger.info("%s: %d record(s) into %s, %d problem(s)",
                 location, summary.records, summary.written, len(summary.problems))  # fmt: skip
     return summary

@@ -121,6 +121,10 @@ MODULE_MARKS: dict[str, tuple[str, ...]] = {
     "test_deliver_smtp.py": ("smtp", "slow"),
     # the example report through WeasyPrint (PDF/A-3b, tagged), read back: 8-9 s once
     "test_pdf_structure.py": ("pdf", "slow"),
+    # sitrep processes on a pseudo-terminal, 20,000 records checked under tracemalloc: 1-8 s
+    "test_validate_streaming.py": ("slow",),
+    # 1,500 generated records into a 30-day report: 5-10 s once
+    "test_big_period.py": ("slow",),
 }
 
 TEST_MARKS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -129,6 +133,8 @@ TEST_MARKS: dict[tuple[str, str], tuple[str, ...]] = {
     ("test_french.py", "test_french_pdf_has_no_english_left"): ("pdf", "slow"),  # 5-6 s
     ("test_render.py", "test_record_text_is_inert_everywhere"): ("pdf", "slow"),  # 4-5 s
     ("test_render.py", "test_weasyprint_renderer_loads_no_outside_resource"): ("pdf",),
+    ("test_big_period.py", "test_big_period_pdf_is_a_digest_with_the_full_log_attached"): ("pdf",),
+    ("test_big_period.py", "test_quiet_day_is_compact"): ("pdf",),
     ("test_cli.py", "test_console_script"): ("slow",),  # three `sitrep` processes, 1.3-1.7 s
     ("test_scheduling.py", "test_sitrep_schedule_process_heartbeat_and_sigterm"): ("slow",),
 }

@@ -5,7 +5,6 @@ hang (issue 13)."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -313,24 +312,22 @@ def _alias_bomb(levels: int, width: int) -> str:
     ["country", "event_type", "date_precision", "location", "date", "latitude", "count",
      "stance", "sources", "claims", "tags", "same_as", "id"],
 )
+@pytest.mark.timeout(30)  # expanded, the bomb never ends: the timeout catches it
 def test_an_alias_bomb_used_as_a_value_is_not_expanded(data: DataDir, field: str) -> None:
     bomb = _alias_bomb(9, 50)  # 50**9 leaves if expanded
     assert 2000 < len(bomb) < 2600
     target = f"  - source: s1\n    {field}: *a8\n" if field in ("count", "stance") else ""
     text = bomb + f"{field}: *a8\n" if not target else bomb + "claims:\n" + target
-    start = time.perf_counter()
     problems = _problems(data, "bomb.yaml", text)
-    assert time.perf_counter() - start < 0.5
     assert problems and all(len(p) < 400 for p in problems)
 
 
+@pytest.mark.timeout(30)  # one check per reference is quick; a blow-up hits the timeout
 def test_many_references_through_aliases_are_listed_at_most_fifty(data: DataDir) -> None:
     ids = "r: &r [" + ", ".join(["ghost"] * 300) + "]\n"
     claim = "c: &c {source: s, covers: *r}\n"
-    start = time.perf_counter()
     claims = "claims: [" + ", ".join(["*c"] * 300) + "]\n"  # 90,000 references to no record
     problems = _problems(data, "wide.yaml", ids + claim + claims)
-    assert time.perf_counter() - start < 1
     assert len(problems) == 51
     assert any("more problem(s) in this record (fix those listed first)" in p for p in problems)
 

@@ -143,13 +143,17 @@ def test_value_text() -> None:
     assert value_text(rows[(TAHOUA, "state_forces")]) == "101+"
 
 
-def test_map_labels_places_and_lists_unmapped(drawn: dict[str, Chart]) -> None:
+def test_map_labels_places_and_shades_regions(drawn: dict[str, Chart]) -> None:
     texts = svg_texts(drawn["map"])
     for place in ("Boulkessi", "Timbuktu", "Ménaka", "Fada N'Gourma", "Djibo", "MALI", "NIGER"):
         assert place in texts, place
-    assert "500 km" in texts
-    assert "Not on the map (no coordinates): Tahoua region, Dosso region" in drawn["map"].alt
-    assert "Bamako" not in texts  # context incidents are not mapped
+    assert any(re.fullmatch(r"\d+ km", t) for t in texts)  # the scale bar
+    # the Niger incidents have no coordinates: their regions are shaded and named
+    assert {"Tahoua", "Dosso"} <= set(texts)
+    assert "Shaded regions, incidents located only to a region: Tahoua" in drawn["map"].alt
+    assert "Not on the map" not in drawn["map"].alt
+    assert "Bamako" in texts  # the capital, italic beside its star
+    assert "Bamako (" not in drawn["map"].alt  # context incidents are not mapped
 
 
 def test_empty_report_draws_nothing() -> None:
@@ -165,11 +169,20 @@ def test_one_incident() -> None:
     assert "Timbuktu" in svg_texts(drawn["map"])
 
 
-def test_no_coordinates_no_map() -> None:
+def test_no_coordinates_no_region_no_map() -> None:
     base = sahel_report()
-    incidents = [i.model_copy(update={"latitude": None, "longitude": None}) for i in base.incidents]
+    nowhere = {"latitude": None, "longitude": None, "admin1": "Atlantis"}
+    incidents = [i.model_copy(update=nowhere) for i in base.incidents]
     drawn = draw_charts(base.model_copy(update={"incidents": incidents}))
     assert [c.name for c in drawn] == ["casualties"]
+
+
+def test_no_coordinates_but_regions_draw_shaded_regions() -> None:
+    base = sahel_report()
+    incidents = [i.model_copy(update={"latitude": None, "longitude": None}) for i in base.incidents]
+    chart = maps.draw_map(base.model_copy(update={"incidents": incidents}))
+    assert chart is not None
+    assert "Shaded regions" in chart.alt
 
 
 def test_map_of_a_country_far_away() -> None:
@@ -206,7 +219,7 @@ def test_boundaries_shipped() -> None:
             assert x0 - 0.01 <= x <= x1 + 0.01 and y0 - 0.01 <= y <= y1 + 0.01
 
 
-def test_marker_size_grows_and_is_capped() -> None:
+def test_marker_size_grows_and_is_capped_in_charts() -> None:
     sizes = [maps.marker_diameter(v) for v in (0, 1, 10, 100, 10_000)]
     assert sizes == sorted(sizes)
     assert sizes[-1] == 34.0

@@ -442,7 +442,8 @@ def test_help_imports_no_renderer_and_no_delivery() -> None:
         "import sys, sitrep.cli\n"
         "sitrep.cli.build_parser()\n"
         "heavy = ('jinja2', 'matplotlib', 'weasyprint', 'smtplib', 'schedule', 'rapidfuzz',\n"
-        "         'sitrep.pipeline', 'sitrep.render.documents', 'sitrep.deliver.delivery')\n"
+        "         'sitrep.pipeline', 'sitrep.render.documents', 'sitrep.deliver.delivery',\n"
+        "         'pydantic', 'sitrep.model.records')\n"
         "print([m for m in heavy if m in sys.modules])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

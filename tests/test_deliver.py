@@ -19,9 +19,10 @@ from delivery_fakes import FakeGenerator, write_project
 from sitrep.config import Config, load_config
 from sitrep.daily import run_daily
 from sitrep.deliver.delivery import DeliveryReport, Outcome, RateLimiter, deliver
-from sitrep.deliver.ledger import Ledger, RunLock, Status
+from sitrep.deliver.ledger import Ledger, Status
 from sitrep.deliver.mailers import EmlMailer, MemoryMailer, PermanentFailure, TemporaryFailure
 from sitrep.deliver.messages import Composer, attachment_name, header_safe, long_date
+from sitrep.deliver.runlock import RunLock
 from sitrep.deliver.subscribers import Subscriber, load_subscribers
 from sitrep.errors import DataError, DeliveryError, LockError
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -114,7 +113,6 @@ def test_hostile_files_give_problems_never_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rng = random.Random(SEED)
-    start = time.perf_counter()
     codes: dict[int, int] = {}
     for case in range(CASES):
         folder = tmp_path / f"case-{case:03d}"
@@ -132,6 +130,4 @@ def test_hostile_files_give_problems_never_a_traceback(
             assert line.isprintable(), (case, line)
         if suffix == ".yaml.bak":  # left out, with a note, and nothing to fail
             assert code == 0
-    elapsed = time.perf_counter() - start
     assert codes.get(1, 0) > CASES // 2  # most mutations do break the file
-    assert elapsed < 10, f"{CASES} cases took {elapsed:.1f} s"

@@ -113,4 +113,4 @@ def test_hostile_record_text_through_every_renderer() -> None:
     seconds = time.monotonic() - began
     print(f"fuzz: {CASES} records in {rendered} reports rendered ({rejected} refused by the "
           f"loader), {pdfs} PDFs, {seconds:.1f} s")  # fmt: skip
-    assert rendered > CASES // PER_REPORT // 2 and seconds < 60
+    assert rendered > CASES // PER_REPORT // 2

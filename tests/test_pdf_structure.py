@@ -98,7 +98,7 @@ def test_tables_have_header_cells(pdf: pikepdf.Pdf) -> None:
     headers = [len([e for e in elements(table) if str(e.S) == "/TH"]) for table in tables]
     parts = [headers[0]] + [n for prev, n in itertools.pairwise(headers) if n != prev]
     assert parts == [4, 8, 3]
-    assert len(tables) > len(parts)  # the sources (and the figures table) span pages
+    assert len(tables) >= len(parts)  # a table running onto the next page is two parts
     for prev, table, before, n in zip(tables, tables[1:], headers, headers[1:], strict=False):
         if n == before:
             assert page_of(pdf, table) == page_of(pdf, prev) + 1
@@ -116,12 +116,19 @@ def test_every_figure_has_alt_text(pdf: pikepdf.Pdf, generated: Generated) -> No
 
 def test_the_json_is_embedded_as_the_reports_data(pdf: pikepdf.Pdf, generated: Generated) -> None:
     name = generated.files["json"].name
-    assert list(pdf.attachments) == [name]
+    log = name.replace(".json", ".csv")
+    assert sorted(pdf.attachments) == sorted([name, log])
     spec = pdf.attachments[name]
     assert spec.get_file().read_bytes() == generated.files["json"].read_bytes()
     assert spec.obj.AFRelationship == "/Data"
     assert spec.get_file().mime_type == "application/json"
     assert pdf.Root.AF[0].objgen == spec.obj.objgen  # an associated file (PDF/A-3)
+    # the full incident log, as CSV, embedded and written beside the PDF
+    csv = pdf.attachments[log]
+    assert csv.obj.AFRelationship == "/Data"
+    assert pdf.Root.AF[1].objgen == csv.obj.objgen
+    beside = generated.files["pdf"].with_name(log)
+    assert csv.get_file().read_bytes() == beside.read_bytes()
 
 
 def test_marking_on_every_page_and_furniture_at_the_end(generated: Generated) -> None:

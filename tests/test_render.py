@@ -286,7 +286,9 @@ def test_html_legend_names_used_flags(html: str) -> None:
 
 
 def test_html_for_pdf_marks_body(report: Report, charts: list[Chart]) -> None:
-    assert '<body class="pdf">' in render.render_html(report, charts, for_pdf=True)
+    assert '<body class="pdf">' in render.render_html(report, charts, for_pdf=True, table_limit=50)
+    # more incidents with news than report.figures_table_limit (10): the big-period digest
+    assert '<body class="pdf digest">' in render.render_html(report, charts, for_pdf=True)
     assert '<body class="screen">' in render.render_html(report, charts)
 
 

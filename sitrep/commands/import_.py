@@ -10,15 +10,16 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import UsageError
+from ..errors import Problem, UsageError
 from ..ingest.importers import IMPORTERS
+from ..progress import SILENT, Progress
 from ._common import add_config_option, config_from
+from ._progress import progress_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from ..config import Config
-    from ..errors import Problem
     from ..importing import ImportSummary
     from ..ingest.raw import RawRecord
 
@@ -63,17 +64,18 @@ def run(args: argparse.Namespace) -> int:
     for location in args.files:
         reason = args.reason or f"import {args.source} {location}"
         if args.source == RECORDS:
-            failed += _into_database(config, Path(location), author, reason)
+            failed += _into_database(config, Path(location), author, reason, _bar(args, location))
             continue
         if isinstance(store, DirectoryStore):
             if not store.root.is_dir():
                 raise UsageError("imports are written into the data folder: set report.data "
                                  "to a folder, or [store] kind to a database")  # fmt: skip
-            failed += _report(location, import_file(args.source, location,
-                                                    store.root / "imports", args.dataset))
+            failed += _report(location, import_file(args.source, location, store.root / "imports",
+                                                    args.dataset, _bar(args, location)))
             continue
         with tempfile.TemporaryDirectory(prefix="sitrep-import-") as folder:
-            summary = import_file(args.source, location, Path(folder), args.dataset)
+            summary = import_file(args.source, location, Path(folder), args.dataset,
+                                  _bar(args, location))  # fmt: skip
             failed += _report(location, summary)
             failed += _into_database(config, Path(folder), author, reason)
     return 1 if failed else 0
@@ -87,11 +89,13 @@ def _report(location: str, summary: ImportSummary) -> int:
     return len(summary.errors)
 
 
-def _into_database(config: Config, path: Path, author: str, reason: str) -> int:
+def _into_database(
+    config: Config, path: Path, author: str, reason: str, progress: Progress = SILENT
+) -> int:
     """Write the record files at ``path`` into the database store as one revision, in
     batches (memory holds one batch); print every problem as it is found; return how many
     errors there were."""
-    from ..ingest.readers import discover, iter_records, record_ids
+    from ..ingest.readers import RecordReader, discover, record_ids
     from ..store.open import open_database
 
     if not path.exists():
@@ -107,11 +111,16 @@ def _into_database(config: Config, path: Path, author: str, reason: str) -> int:
         print(problem)
 
     def batches() -> Iterator[list[RawRecord]]:
-        for file in files.files:
-            for found, trouble in iter_records(file, str(file), BATCH):
-                for problem in trouble:  # the file's own: unreadable lines, bad JSON
-                    report(problem)
-                yield found
+        batch: list[RawRecord] = []
+        for item in RecordReader(files.files, progress, str):
+            if isinstance(item, Problem):  # the file's own: unreadable lines, bad JSON
+                report(item)
+                continue
+            batch.append(item)
+            if len(batch) == BATCH:
+                yield batch
+                batch = []
+        yield batch
 
     for problem in files.problems:
         report(problem)
@@ -122,6 +131,10 @@ def _into_database(config: Config, path: Path, author: str, reason: str) -> int:
           f"{result.unchanged} unchanged, {len(result.invalid)} invalid",
           file=sys.stderr)  # fmt: skip
     return errors
+
+
+def _bar(args: argparse.Namespace, location: str) -> Progress:
+    return progress_for(args, f"import {Path(location).name}")
 
 
 def _user() -> str:

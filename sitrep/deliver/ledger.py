@@ -14,7 +14,11 @@ moves through these states, each committed before the step it describes:
     answer, so it is most likely delivered: it is *not* sent again unless asked
     (``--resend-unconfirmed``), and is reported.
 ``sent``
-    the server answered 250 to the end of ``DATA``.
+    the server answered 250 to the end of ``DATA``. Written with the ledger's next commit
+    (the next delivery's ``sending``, or the end of the round) rather than in a commit of
+    its own: a run killed in between leaves the delivery ``unconfirmed``, which is what it
+    is then (most likely delivered, not sent again, reported). This saves one synchronous
+    commit a message.
 ``deferred``
     a temporary failure (4xx, dropped connection, timeout, server down): the next run
     tries again.
@@ -22,15 +26,14 @@ moves through these states, each committed before the step it describes:
     a permanent failure (5xx) for this recipient: reported, not retried without
     ``--resend``.
 
-:class:`RunLock` is the lock that keeps two runs of one project from sending at once.
+:class:`~sitrep.deliver.runlock.RunLock` is the lock that keeps two runs of one project
+from sending at once.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
-import fcntl
 import logging
 import os
 import sqlite3
@@ -38,15 +41,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from types import TracebackType
 
 from ..config import Config
-from ..errors import ConfigError, LockError
+from ..errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
 LEDGER_NAME = "deliveries.sqlite"
-LOCK_NAME = "run.lock"
 
 Clock = Callable[[], dt.datetime]
 
@@ -187,10 +188,14 @@ def state_folder(config: Config) -> Path:
 
 
 class Ledger:
-    """The SQLite ledger of deliveries; every method commits before it returns.
+    """The SQLite ledger of deliveries; every method commits before it returns, except
+    :meth:`finish` with ``commit=False``, whose rows go in with the next commit
+    (:meth:`flush` or any other write; reads flush first).
 
     Commits are synchronous (``synchronous=FULL``), so a row survives the machine
-    losing power right after the call.
+    losing power right after the call; except :meth:`begin` with ``sync=False``, whose
+    row survives the process being killed at once, and a power loss from the next
+    synchronous commit on (the log is written in order).
     """
 
     def __init__(self, path: Path, *, clock: Clock = utcnow) -> None:
@@ -201,6 +206,7 @@ class Ledger:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        self._pending: list[tuple[str, tuple[object, ...]]] = []
 
     @classmethod
     def for_config(cls, config: Config, *, clock: Clock = utcnow) -> Ledger:
@@ -208,8 +214,17 @@ class Ledger:
         return cls(state_folder(config) / LEDGER_NAME, clock=clock)
 
     def close(self) -> None:
-        """Close the database."""
-        self._db.close()
+        """Write what is pending and close the database."""
+        try:
+            self.flush()
+        finally:
+            self._db.close()
+
+    def flush(self) -> None:
+        """Commit the rows of :meth:`finish` calls made with ``commit=False``."""
+        if self._pending:
+            with self._tx():
+                pass
 
     def __enter__(self) -> Ledger:
         return self
@@ -218,14 +233,25 @@ class Ledger:
         self.close()
 
     @contextlib.contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self, *, sync: bool = True) -> Iterator[sqlite3.Connection]:
+        if not sync:
+            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL: no fsync at this commit
+            try:
+                with self._tx() as db:
+                    yield db
+            finally:
+                self._db.execute("PRAGMA synchronous=FULL")
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
+            for sql, params in self._pending:
+                self._db.execute(sql, params)
             yield self._db
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+        self._pending.clear()
 
     def _now(self) -> str:
         return self._clock().astimezone(dt.UTC).isoformat(timespec="milliseconds")
@@ -234,6 +260,7 @@ class Ledger:
 
     def get(self, report: str, recipient: str) -> Entry | None:
         """The row for one delivery, or None if it was never attempted."""
+        self.flush()
         row = self._db.execute(
             f"SELECT {_COLUMNS} FROM deliveries WHERE report = ? AND recipient = ?",
             (report, recipient.lower()),
@@ -242,6 +269,7 @@ class Ledger:
 
     def entries(self, report: str | None = None) -> list[Entry]:
         """Every row, or those of one report, by report then first attempt."""
+        self.flush()
         where, params = ("WHERE report = ?", (report,)) if report else ("", ())
         rows = self._db.execute(
             f"SELECT {_COLUMNS} FROM deliveries {where} ORDER BY report, first_attempt, recipient",
@@ -251,6 +279,7 @@ class Ledger:
 
     def reports(self) -> list[str]:
         """The reports in the ledger, newest last."""
+        self.flush()
         rows = self._db.execute(
             "SELECT report FROM deliveries GROUP BY report ORDER BY MIN(first_attempt), report"
         ).fetchall()
@@ -258,6 +287,7 @@ class Ledger:
 
     def history(self, report: str, recipient: str | None = None) -> list[Attempt]:
         """Every recorded attempt of a report (or of one of its deliveries), oldest first."""
+        self.flush()
         sql = (
             "SELECT report, recipient, at, status, smtp_code, detail FROM attempts WHERE report = ?"
         )
@@ -283,10 +313,17 @@ class Ledger:
         message_id: str,
         generation: int,
         attachment_sha256: str | None,
+        sync: bool = True,
     ) -> None:
-        """Record that a delivery is starting (status ``sending``), before MAIL FROM."""
+        """Record that a delivery is starting (status ``sending``), before MAIL FROM.
+
+        ``sync=False`` does not wait for the disk: a ``sending`` row lost with the power
+        means the same as a ``sending`` row (the server cannot have the whole message), as
+        long as the ``unconfirmed`` mark, a synchronous commit, comes before the final dot
+        could be answered.
+        """
         now = self._now()
-        with self._tx() as db:
+        with self._tx(sync=sync) as db:
             db.execute(
                 """
                 INSERT INTO deliveries (report, recipient, name, edition, status, attempts,
@@ -342,25 +379,34 @@ class Ledger:
         *,
         smtp_code: int | None = None,
         detail: str | None = None,
+        commit: bool = True,
     ) -> None:
-        """Record the outcome of the current attempt, and add it to the history."""
+        """Record the outcome of the current attempt, and add it to the history.
+
+        With ``commit=False`` the rows are written with the next commit (the delivery
+        stays ``unconfirmed`` on disk until then): for ``sent``, see the module notes.
+        """
         if status not in (Status.SENT, Status.DEFERRED, Status.FAILED):
             raise ValueError(f"{status} is not the outcome of an attempt")
         now = self._now()
-        with self._tx() as db:
-            db.execute(
+        rows: list[tuple[str, tuple[object, ...]]] = [
+            (
                 """
                 UPDATE deliveries SET status = ?, smtp_code = ?, detail = ?,
                     sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END
                 WHERE report = ? AND recipient = ?
                 """,
                 (status.value, smtp_code, detail, status.value, now, report, recipient.lower()),
-            )
-            db.execute(
+            ),
+            (
                 "INSERT INTO attempts (report, recipient, at, status, smtp_code, detail) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (report, recipient.lower(), now, status.value, smtp_code, detail),
-            )
+            ),
+        ]
+        self._pending += rows
+        if commit:
+            self.flush()
 
     def note(self, report: str, recipient: str, status: str, detail: str) -> None:
         """Add a line to a delivery's history without changing its status."""
@@ -370,61 +416,3 @@ class Ledger:
                 "VALUES (?, ?, ?, ?, ?)",
                 (report, recipient.lower(), self._now(), status, detail),
             )
-
-
-class RunLock:
-    """An exclusive, non-blocking lock on ``state/run.lock`` for one run.
-
-    The lock is an ``flock`` on the file: the kernel releases it when the process ends,
-    however it ends (SIGKILL, power loss), so a crashed run never leaves it stale. The
-    file holds the pid and start time of the holder, for the error message.
-    """
-
-    def __init__(self, path: Path, *, clock: Clock = utcnow) -> None:
-        self.path = path
-        self._clock = clock
-        self._fd: int | None = None
-
-    @classmethod
-    def for_config(cls, config: Config) -> RunLock:
-        """The lock of the configured state folder."""
-        return cls(state_folder(config) / LOCK_NAME)
-
-    def acquire(self) -> None:
-        """Take the lock, or raise :class:`LockError` naming the run that holds it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "unknown"
-            os.close(fd)
-            if exc.errno in (errno.EWOULDBLOCK, errno.EACCES):
-                raise LockError(
-                    f"another sitrep run holds {self.path} ({holder}); wait for it to finish "
-                    "(runs are safe to repeat: the next one sends only what is missing)"
-                ) from None
-            raise
-        # The lock file is rewritten in place, not atomically: replacing it would
-        # swap the inode the lock is held on. Its content is informational only.
-        os.ftruncate(fd, 0)
-        os.write(fd, f"pid {os.getpid()} since {self._clock().isoformat(timespec='seconds')}\n"
-                 .encode())  # fmt: skip
-        self._fd = fd
-
-    def release(self) -> None:
-        """Release the lock (the file stays, empty, for the next run)."""
-        if self._fd is not None:
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._fd, 0)
-            os.close(self._fd)
-            self._fd = None
-
-    def __enter__(self) -> RunLock:
-        self.acquire()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.release()

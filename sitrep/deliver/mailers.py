@@ -107,8 +107,11 @@ _LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
 
 def dot_stuff(message: bytes) -> bytes:
     """The message as DATA content: CRLF line ends, leading dots doubled, ending in CRLF."""
-    data = re.sub(rb"\r\n|\r|\n", b"\r\n", message)
-    data = _LEADING_DOT.sub(b"..", data)
+    crlf = message.count(b"\r\n")
+    if message.count(b"\r") != crlf or message.count(b"\n") != crlf:  # as composed: no scan
+        message = re.sub(rb"\r\n|\r|\n", b"\r\n", message)
+    data = _LEADING_DOT.sub(b"..", message) if message.startswith(b".") or b"\n." in message else (
+        message)  # fmt: skip
     return data if data.endswith(b"\r\n") else data + b"\r\n"
 
 

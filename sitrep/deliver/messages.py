@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email import policy
+from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -45,6 +48,9 @@ from ..wording.numbers import fmt_date, fmt_num
 from .subscribers import Subscriber, check_email
 
 POLICY = policy.SMTP.clone(cte_type="7bit", max_line_length=78)
+ENCODED_PARTS = 8
+"""Attachment parts a :class:`Composer` keeps encoded (messages go out edition by edition)."""
+
 
 def header_safe(value: object) -> str:
     """A one-line header value: control characters (CR, LF, ...) become single spaces,
@@ -132,6 +138,22 @@ def read_attachments(
     return out
 
 
+class EncodedPart(EmailMessage):
+    """An attachment's MIME part, built and serialised once and attached to every message
+    of its edition: base64-encoding a PDF for each recipient was most of a message's cost.
+    :func:`as_bytes` writes ``encoded`` as it is; the bytes are what the ``email`` package
+    writes for the same part."""
+
+    def __init__(self, attachment: Attachment) -> None:
+        super().__init__(policy=POLICY)
+        self.set_content(
+            attachment.data, maintype=attachment.maintype, subtype=attachment.subtype,
+            filename=attachment.filename,
+            params={"charset": "utf-8"} if attachment.maintype == "text" else {},
+        )  # fmt: skip
+        self.encoded = self.as_bytes(policy=POLICY)
+
+
 class Composer:
     """Builds the messages of one run from the configuration and the email templates."""
 
@@ -153,6 +175,11 @@ class Composer:
             raise ConfigError(f"smtp.reply_to {smtp.reply_to!r}: {exc}") from None
         self.domain = addr.rsplit("@", 1)[1]
         self._envs: dict[tuple[str, str], jinja2.Environment] = {}
+        # per run: chosen templates, each edition's words, its encoded attachment parts
+        self._templates: dict[tuple[str, str, str], tuple[jinja2.Template, str]] = {}
+        self._shared: dict[tuple[int, str], tuple[Report, dict[str, Any]]] = {}
+        self._parts: OrderedDict[Attachment, EncodedPart] = OrderedDict()
+        self._headers: dict[tuple[str, str], Any] = {}
 
     def _env(self, kind: Literal["text", "html"], language: str) -> jinja2.Environment:
         """The environment of one kind whose ``_()`` speaks ``language``."""
@@ -174,7 +201,15 @@ class Composer:
     ) -> tuple[jinja2.Template, str]:
         """The template for a subscriber's language, and the language it speaks: a variant
         named for the language (``body.fr.html``) as written, else the one template in the
-        language of a catalog, else in English."""
+        language of a catalog, else in English. Chosen once a run."""
+        key = (kind, name, language)
+        if key not in self._templates:
+            self._templates[key] = self._select(kind, name, language)
+        return self._templates[key]
+
+    def _select(
+        self, kind: Literal["text", "html"], name: str, language: str
+    ) -> tuple[jinja2.Template, str]:
         stem, ext = name.rsplit(".", 1)
         base = language.split("-")[0]
         templated = catalog_language(language, self.config.user_templates) or "en"
@@ -205,13 +240,26 @@ class Composer:
         language: str = "en",
     ) -> dict[str, Any]:
         """What the templates see; ``language`` is the template's (month names)."""
+        return {
+            **self._edition_context(report, language),
+            "subscriber": subscriber,
+            "name": subscriber.name,
+            "attachments": [a.filename for a in attachments],
+            "unsubscribe": self.unsubscribe(subscriber.email),
+        }
+
+    def _edition_context(self, report: Report, language: str) -> dict[str, Any]:
+        """The part of :meth:`context` that is the same for every subscriber of an edition,
+        worded once per report and template language."""
+        key = (id(report), language)
+        hit = self._shared.get(key)
+        if hit is not None and hit[0] is report:
+            return hit[1]
         lang = language
         figures = report.key_figures
         words = words_for(report.language)
-        return {
+        shared = {
             "report": report,
-            "subscriber": subscriber,
-            "name": subscriber.name,
             "title": report.title,
             "date": period_label(report, lang),
             "edition": words.describe_filter(report.filter),
@@ -224,11 +272,13 @@ class Composer:
             "killed_text": words.total(figures.killed_all),
             "countries": [words.country(c) for c in figures.countries],
             "developments": words.developments(report),
-            "attachments": [a.filename for a in attachments],
-            "unsubscribe": self.unsubscribe(subscriber.email),
             "language": lang,
             "marking": self.config.furniture.marking,
         }
+        if len(self._shared) >= ENCODED_PARTS:  # editions are sent one after another
+            self._shared.clear()
+        self._shared[key] = (report, shared)
+        return shared
 
     def render(
         self, report: Report, subscriber: Subscriber, attachments: Sequence[Attachment]
@@ -265,34 +315,98 @@ class Composer:
         """The whole message for one subscriber."""
         subject, text, html, language = self.render(report, subscriber, attachments)
         msg = EmailMessage(policy=POLICY)
-        msg["Subject"] = subject
-        msg["From"] = self.sender
+        msg["Subject"] = self._header("Subject", subject)
+        msg["From"] = self._header("From", str(self.sender))
         msg["To"] = Address(display_name=header_safe(subscriber.name), addr_spec=subscriber.email)
-        msg["Reply-To"] = self.reply_to
+        msg["Reply-To"] = self._header("Reply-To", str(self.reply_to))
         msg["Date"] = format_datetime(date.astimezone(dt.UTC).replace(microsecond=0))
         msg["Message-ID"] = message_id
-        msg["List-Id"] = f"{header_safe(report.title)} <sitrep.{self.domain}>"
+        list_id = f"{header_safe(report.title)} <sitrep.{self.domain}>"
+        msg["List-Id"] = self._header("List-Id", list_id)
         unsubscribe = self.unsubscribe(subscriber.email)
         msg["List-Unsubscribe"] = f"<{unsubscribe}>"
         if unsubscribe.startswith("https:"):
-            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        msg["Auto-Submitted"] = "auto-generated"
+            msg["List-Unsubscribe-Post"] = self._header(
+                "List-Unsubscribe-Post", "List-Unsubscribe=One-Click"
+            )
+        msg["Auto-Submitted"] = self._header("Auto-Submitted", "auto-generated")
         msg.set_content(text, cte="quoted-printable")
         if "html" in subscriber.receive:
             msg.add_alternative(html, subtype="html", cte="quoted-printable")
-        for attachment in attachments:
-            msg.add_attachment(
-                attachment.data,
-                maintype=attachment.maintype,
-                subtype=attachment.subtype,
-                filename=attachment.filename,
-                params={"charset": "utf-8"} if attachment.maintype == "text" else {},
-            )
+        for attachment in attachments:  # as add_attachment() does, with the part made once
+            if msg.get_content_type() != "multipart/mixed":
+                msg.make_mixed()
+            msg.attach(self._part(attachment))
         # Set last: set_content() and add_*() move Content-* headers into the parts.
-        msg["Content-Language"] = language
+        msg["Content-Language"] = self._header("Content-Language", language)
         return msg
+
+    def _header(self, name: str, value: str) -> Any:
+        """The parsed header (``email.headerregistry``) of a value many messages share:
+        parsing a header costs more than the rest of setting it."""
+        key = (name, value)
+        header = self._headers.get(key)
+        if header is None:
+            if len(self._headers) > 64:
+                self._headers.clear()
+            header = self._headers[key] = POLICY.header_factory(name, value)
+        return header
+
+
+    def _part(self, attachment: Attachment) -> EncodedPart:
+        """The encoded part of ``attachment``, made on first use (the last few kept)."""
+        part = self._parts.get(attachment)
+        if part is None:
+            part = self._parts[attachment] = EncodedPart(attachment)
+            if len(self._parts) > ENCODED_PARTS:
+                self._parts.popitem(last=False)
+        else:
+            self._parts.move_to_end(attachment)
+        return part
+
+
+# Header values that repeat from message to message, and their folded lines.
+_REPEATED = {"subject", "from", "reply-to", "list-id", "list-unsubscribe-post",
+             "auto-submitted", "content-language", "mime-version", "content-type",
+             "content-transfer-encoding"}  # fmt: skip
+_FOLDED: dict[tuple[str, str], bytes] = {}
+
+
+class _Generator(BytesGenerator):
+    """``msg.as_bytes()``, writing each :class:`EncodedPart` as its stored bytes and
+    folding a repeated header value once (folding costs more than the rest)."""
+
+    def _write_headers(self, msg: Any) -> None:
+        for name, value in msg.raw_items():
+            key = (name, str(value))
+            folded = _FOLDED.get(key)
+            if folded is None:
+                folded = POLICY.fold_binary(name, value)
+                if name.lower() in _REPEATED:
+                    if len(_FOLDED) > 256:
+                        _FOLDED.clear()
+                    _FOLDED[key] = folded
+            self._fp.write(folded)  # type: ignore[attr-defined]
+        self.write(self._NL)  # type: ignore[attr-defined]
+
+    @classmethod
+    def _make_boundary(cls, text: Any = None) -> str:
+        # The email package compiles a regular expression for each boundary to check that
+        # no line of the message is one; a boundary found nowhere in it needs no such check.
+        boundary: str = super()._make_boundary()  # type: ignore[misc]
+        if text is None or f"--{boundary}".encode() not in text:
+            return boundary
+        return str(super()._make_boundary(text))  # type: ignore[misc]
+
+    def flatten(self, msg: Any, unixfrom: bool = False, linesep: str | None = None) -> None:
+        if isinstance(msg, EncodedPart):
+            self._fp.write(msg.encoded)  # type: ignore[attr-defined]
+        else:
+            super().flatten(msg, unixfrom, linesep)
 
 
 def as_bytes(msg: EmailMessage) -> bytes:
     """The message as sent: CRLF line ends, ASCII only."""
-    return msg.as_bytes(policy=POLICY)
+    out = io.BytesIO()
+    _Generator(out, mangle_from_=False, policy=POLICY).flatten(msg)
+    return out.getvalue()

@@ -134,6 +134,14 @@ class Sender:
     def _round(self, report: str, jobs: Sequence[Job]) -> list[Job]:
         """Try every job once; return those that failed temporarily."""
         again: list[Job] = []
+        try:
+            self._try_each(report, jobs, again)
+        finally:
+            if self.ledger is not None:
+                self.ledger.flush()
+        return again
+
+    def _try_each(self, report: str, jobs: Sequence[Job], again: list[Job]) -> None:
         for i, job in enumerate(jobs):
             result = self._send(report, job)
             if result.outcome is not Outcome.DEFERRED:
@@ -146,7 +154,6 @@ class Sender:
                     self._defer_unattempted(report, rest, result.detail)
                     again.append(rest)
                 break
-        return again
 
     def _send(self, report: str, job: Job) -> Result:
         sub, prep, ledger = job.subscriber, job.prepared, self.ledger
@@ -162,6 +169,7 @@ class Sender:
                 report, sub.key, name=sub.name, edition=prep.edition.key,
                 message_id=job.message_id, generation=job.generation,
                 attachment_sha256=",".join(prep.sha256[k] for k in kinds) or None,
+                sync=False,  # made durable by the "unconfirmed" commit after the body
             )  # fmt: skip
 
         def after_end() -> None:
@@ -184,15 +192,20 @@ class Sender:
         except DeliveryError as exc:
             self._finish(report, sub, Outcome.DEFERRED, None, str(exc))
             raise
-        self._finish(report, sub, Outcome.SENT, 250, reply)
+        # Committed with the next delivery's "sending" (or at the end of the round): one
+        # synchronous commit less a message; a kill in between leaves it "unconfirmed".
+        self._finish(report, sub, Outcome.SENT, 250, reply, commit=False)
         logger.debug("sent to %s (%s edition)", sub.email, prep.edition.key)
         return job.settle(self.sent, reply)
 
     def _finish(
-        self, report: str, sub: Subscriber, status: Outcome, code: int | None, detail: str
-    ) -> None:
+        self, report: str, sub: Subscriber, status: Outcome, code: int | None, detail: str,
+        *, commit: bool = True,
+    ) -> None:  # fmt: skip
         if self.ledger is not None:
-            self.ledger.finish(report, sub.key, status, smtp_code=code, detail=detail)
+            self.ledger.finish(
+                report, sub.key, status, smtp_code=code, detail=detail, commit=commit
+            )
 
     def _defer_unattempted(self, report: str, job: Job, detail: str) -> None:
         if self.ledger is None:

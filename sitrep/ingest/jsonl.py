@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..errors import Problem
@@ -85,20 +86,33 @@ def _outside(line: str, window: Window) -> RawRecord | None:
     return None if in_window(data, window) else RawRecord(data, "", 0, outside=True)
 
 
+def jsonl_items(
+    lines: Iterable[str], name: str, window: Window | None = None
+) -> Iterator[RawRecord | Problem]:
+    """The records of JSON lines (the text of each line, first line 1), one at a time,
+    and a problem for each line that is not valid JSON; blank lines are skipped."""
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if window and (stand_in := _outside(line, window)):
+            stand_in.file, stand_in.line = name, n
+            yield stand_in
+            continue
+        try:
+            yield RawRecord(json_value(line), name, n)
+        except BadJson as exc:
+            yield Problem(name, n, None, None, f"not valid JSON: {exc.message}")
+
+
 def _parse_jsonl(
     text: str, name: str, window: Window | None = None
 ) -> tuple[list[RawRecord], list[Problem]]:
     records: list[RawRecord] = []
     problems: list[Problem] = []
-    for n, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 is text
-        if not line.strip():
-            continue
-        if window and (stand_in := _outside(line, window)):
-            stand_in.file, stand_in.line = name, n
-            records.append(stand_in)
-            continue
-        try:
-            records.append(RawRecord(json_value(line), name, n))
-        except BadJson as exc:
-            problems.append(Problem(name, n, None, None, f"not valid JSON: {exc.message}"))
+    # not splitlines: U+2028 is text
+    for item in jsonl_items(text.split("\n"), name, window):
+        if isinstance(item, Problem):
+            problems.append(item)
+        else:
+            records.append(item)
     return records, problems

@@ -7,13 +7,14 @@ import errno
 import logging
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from ..errors import DataError, Problem
-from .jsonl import BadJson, _parse_jsonl, json_value, line_id
+from ..progress import EVERY, SILENT, Progress
+from .jsonl import BadJson, _parse_jsonl, json_value, jsonl_items, line_id
 from .raw import EMPTY, RawRecord, Window
 from .yaml import parse_yaml
 
@@ -165,25 +166,149 @@ class _Unreadable(Exception):
         self.line, self.message = line, message
 
 
-def read_text(path: Path) -> str:
-    """A data file's text: a regular file, not through a symbolic link, UTF-8 (a leading
-    byte order mark is dropped); else :class:`_Unreadable` with the line and the reason."""
+def _open(path: Path) -> BinaryIO:
+    """A data file opened for reading: a regular file, not through a symbolic link; else
+    :class:`_Unreadable`."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        with os.fdopen(os.open(path, flags), "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                raise _Unreadable(None, _SPECIAL)
-            data = file.read()
+        file = os.fdopen(os.open(path, flags), "rb")
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            file.close()
+            raise _Unreadable(None, _SPECIAL)
     except OSError as exc:
         why = _NOT_FOLLOWED if exc.errno == errno.ELOOP else f"cannot read the file: {_reason(exc)}"
         raise _Unreadable(None, why) from None
+    return file
+
+
+def _not_utf8(data: bytes, start: int, lines_before: int = 0) -> _Unreadable:
+    line = lines_before + data.count(b"\n", 0, start) + 1
+    why = f"not UTF-8 text: the byte {data[start]:#04x} cannot be read (save the file as UTF-8)"
+    return _Unreadable(line, why)
+
+
+def read_text(path: Path) -> str:
+    """A data file's text: a regular file, not through a symbolic link, UTF-8 (a leading
+    byte order mark is dropped); else :class:`_Unreadable` with the line and the reason."""
+    try:
+        with _open(path) as file:
+            data = file.read()
+    except OSError as exc:
+        raise _Unreadable(None, f"cannot read the file: {_reason(exc)}") from None
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        byte = f"{data[exc.start]:#04x}"
-        why = f"not UTF-8 text: the byte {byte} cannot be read (save the file as UTF-8)"
-        raise _Unreadable(line, why) from None
+        raise _not_utf8(data, exc.start) from None
+
+
+_CHUNK = 1 << 20
+
+
+def _check_utf8(file: BinaryIO) -> bool:
+    """Read a whole file in chunks: whether it holds anything but white space (a leading
+    byte order mark aside), or :class:`_Unreadable` at the first byte that is not UTF-8.
+    Chunks end at a line break, so a character is never cut in two."""
+    lines, carry, blank, first = 0, b"", True, True
+    while True:
+        chunk = file.read(_CHUNK)
+        data = carry + chunk
+        cut = len(data) if not chunk else data.rfind(b"\n") + 1
+        data, carry = data[:cut], data[cut:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(data, exc.start, lines) from None
+        if first and text:
+            text, first = text.removeprefix("\ufeff"), False
+        blank = blank and not text.strip()
+        lines += data.count(b"\n")
+        if not chunk:
+            return not blank
+
+
+class FileStream:
+    """The records of one data file, one at a time, and the bytes read so far.
+
+    JSON lines are read a line at a time (after a first pass that checks the whole file is
+    UTF-8, so that a bad byte still stops the whole file, as :func:`parse_file` does);
+    YAML and JSON files are parsed whole, one file at a time."""
+
+    def __init__(self, path: Path, display: str | None = None) -> None:
+        self.path = path
+        self.name = display or str(path)
+        self.read = 0
+        """Bytes of the file read so far."""
+
+    def __iter__(self) -> Iterator[RawRecord | Problem]:
+        if self.path.suffix.lower() != ".jsonl":
+            records, problems = parse_file(self.path, self.name)
+            yield from problems
+            yield from records
+            self.read = _size(self.path)
+            return
+        try:
+            with _open(self.path) as file:
+                if not _check_utf8(file):
+                    yield Problem(self.name, None, None, None, EMPTY)
+                    return
+                file.seek(0)
+                yield from jsonl_items(self._lines(file), self.name)
+        except OSError as exc:
+            yield Problem(self.name, None, None, None, f"cannot read the file: {_reason(exc)}")
+        except _Unreadable as exc:
+            yield Problem(self.name, exc.line, None, None, exc.message)
+        except UnicodeDecodeError:  # the file changed after the first pass
+            yield Problem(self.name, None, None, None, "changed while it was read (read again)")
+
+    def _lines(self, file: BinaryIO) -> Iterator[str]:
+        for n, raw in enumerate(file):
+            self.read += len(raw)
+            text = raw.decode("utf-8")
+            yield (text.removeprefix("\ufeff") if n == 0 else text).removesuffix("\n")
+
+
+class RecordReader:
+    """The records of several data files, one at a time (a :class:`FileStream` each),
+    telling ``progress`` the records and bytes read of the files' total; :attr:`empty`
+    names the files that held neither a record nor a problem."""
+
+    def __init__(
+        self,
+        files: Sequence[Path],
+        progress: Progress = SILENT,
+        display: Callable[[Path], str] = display_name,
+    ) -> None:
+        self.files, self.progress, self.display = files, progress, display
+        self.records = 0
+        self.empty: list[str] = []
+
+    def __iter__(self) -> Iterator[RawRecord | Problem]:
+        sizes = [_size(path) for path in self.files]
+        self.progress.start(sum(sizes))
+        done = 0
+        for path, size in zip(self.files, sizes, strict=True):
+            stream = FileStream(path, self.display(path))
+            before, trouble = self.records, False
+            for item in stream:
+                if isinstance(item, Problem):
+                    trouble = True
+                else:
+                    self.records += 1
+                    if self.records % EVERY == 0:
+                        self.progress.update(self.records, done + stream.read)
+                yield item
+            if self.records == before and not trouble:
+                self.empty.append(stream.name)
+            done += size
+            self.progress.update(self.records, done)
+        self.progress.finish()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def parse_file(
@@ -208,47 +333,6 @@ def parse_file(
         except BadJson as exc:
             return [], [Problem(name, exc.line, None, None, f"not valid JSON: {exc.message}")]
     return parse_yaml(text, name, is_json=suffix == ".json")
-
-
-def iter_records(
-    path: Path, display: str | None = None, batch: int = 10_000
-) -> Iterator[tuple[list[RawRecord], list[Problem]]]:
-    """:func:`parse_file` in batches of at most ``batch`` records: a JSONL file is read a
-    line at a time (memory holds one batch, whatever the file's size); other files whole."""
-    name = display or str(path)
-    if path.suffix.lower() != ".jsonl":
-        yield parse_file(path, display)
-        return
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    records: list[RawRecord] = []
-    problems: list[Problem] = []
-    try:
-        with os.fdopen(os.open(path, flags), "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                raise _Unreadable(None, _SPECIAL)
-            for n, raw in enumerate(file, start=1):
-                try:
-                    line = raw.decode("utf-8").removeprefix("\ufeff" if n == 1 else "")
-                except UnicodeDecodeError as exc:
-                    byte = f"{raw[exc.start]:#04x}"
-                    why = f"not UTF-8 text: the byte {byte} cannot be read (save the file as UTF-8)"
-                    problems.append(Problem(name, n, None, None, why))
-                    continue
-                if not line.strip():
-                    continue
-                try:
-                    records.append(RawRecord(json_value(line), name, n))
-                except BadJson as exc:
-                    problems.append(Problem(name, n, None, None, f"not valid JSON: {exc.message}"))
-                if len(records) >= batch:
-                    yield records, problems
-                    records, problems = [], []
-    except OSError as exc:
-        why = _NOT_FOLLOWED if exc.errno == errno.ELOOP else f"cannot read the file: {_reason(exc)}"
-        problems.append(Problem(name, None, None, None, why))
-    except _Unreadable as exc:
-        problems.append(Problem(name, exc.line, None, None, exc.message))
-    yield records, problems
 
 
 def record_ids(path: Path) -> Iterator[str]:

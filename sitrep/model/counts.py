@@ -10,6 +10,7 @@ Every form and its bounds is listed in docs/records.md ("Counts").
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -88,20 +89,30 @@ FEWER_THAN_WORDS = ("fewer than", "less than", "<", "moins de")
 AT_MOST_WORDS = ("up to", "as many as", "at most", "jusqu'à", "jusqu’à")
 ABOUT_WORDS = ("about", "around", "nearly", "approximately", "some", "~", "almost",
                "environ", "près de", "presque", "quelque")  # fmt: skip
-_PATTERNS: list[tuple[re.Pattern[str], CountKind]] = [
-    (re.compile(rf"^{_NUM}$"), CountKind.EXACT),
-    (re.compile(rf"^(?:{_alternatives(MORE_THAN_WORDS)})\s*{_NUM}$"), CountKind.MORE_THAN),
-    (re.compile(rf"^(?:{_alternatives(AT_LEAST_WORDS)})\s*{_NUM}$"), CountKind.AT_LEAST),
-    (re.compile(rf"^(?:{_alternatives(FEWER_THAN_WORDS)})\s*{_NUM}$"), CountKind.FEWER_THAN),
-    (re.compile(rf"^(?:{_alternatives(AT_MOST_WORDS)})\s*{_NUM}$"), CountKind.AT_MOST),
-    (re.compile(rf"^({_alternatives(ABOUT_WORDS)})\s*{_NUM}$"), CountKind.ABOUT),
-    (re.compile(rf"^(?:between\s+|entre\s+)?{_NUM}\s*(?:-|–|to|and|à|et)\s*{_NUM}$"),
-     CountKind.RANGE),
-]
 # A range's own best estimate (UCDP's low/best/high): "8-14 (best 10)" or "best 10, 8-14".
 BEST_WORDS = ("best", "best estimate", "meilleure estimation")
-_BEST_AFTER = re.compile(rf"^(.+?)\s*\((?:{_alternatives(BEST_WORDS)})\s*:?\s*{_NUM}\)$")
-_BEST_BEFORE = re.compile(rf"^(?:{_alternatives(BEST_WORDS)})\s*:?\s*{_NUM}\s*,\s*(.+)$")
+
+
+@functools.cache
+def _patterns() -> tuple[list[tuple[re.Pattern[str], CountKind]], re.Pattern[str], re.Pattern[str]]:
+    """The count patterns, and the two best-estimate ones, compiled on first use (the
+    number words make them slow to compile: ``sitrep schema`` and ``--help`` never need
+    them)."""
+    patterns = [
+        (re.compile(rf"^{_NUM}$"), CountKind.EXACT),
+        (re.compile(rf"^(?:{_alternatives(MORE_THAN_WORDS)})\s*{_NUM}$"), CountKind.MORE_THAN),
+        (re.compile(rf"^(?:{_alternatives(AT_LEAST_WORDS)})\s*{_NUM}$"), CountKind.AT_LEAST),
+        (re.compile(rf"^(?:{_alternatives(FEWER_THAN_WORDS)})\s*{_NUM}$"), CountKind.FEWER_THAN),
+        (re.compile(rf"^(?:{_alternatives(AT_MOST_WORDS)})\s*{_NUM}$"), CountKind.AT_MOST),
+        (re.compile(rf"^({_alternatives(ABOUT_WORDS)})\s*{_NUM}$"), CountKind.ABOUT),
+        (re.compile(rf"^(?:between\s+|entre\s+)?{_NUM}\s*(?:-|–|to|and|à|et)\s*{_NUM}$"),
+         CountKind.RANGE),
+    ]  # fmt: skip
+    words = _alternatives(BEST_WORDS)
+    after = re.compile(rf"^(.+?)\s*\((?:{words})\s*:?\s*{_NUM}\)$")
+    before = re.compile(rf"^(?:{words})\s*:?\s*{_NUM}\s*,\s*(.+)$")
+    return patterns, after, before
+
 
 GRAMMAR_HELP = (
     "expected a whole number, or text such as '30', 'more than 30', '>30', 'at least 30', "
@@ -169,9 +180,9 @@ def parse_count(value: object) -> Count:
     text = value
     norm = " ".join(value.strip().lower().split())
     if "best" in norm or "meilleure" in norm:  # the common wordings skip these patterns
-        if m := _BEST_AFTER.match(norm):
+        if m := _patterns()[1].match(norm):
             return _with_best(text, m.group(1), m.group(2))
-        if m := _BEST_BEFORE.match(norm):
+        if m := _patterns()[2].match(norm):
             return _with_best(text, m.group(2), m.group(1))
     if norm in ("none", "no one", "nobody", "aucun", "personne"):
         return Count(0, 0, CountKind.EXACT, text)
@@ -179,7 +190,7 @@ def parse_count(value: object) -> Count:
         return Count(VAGUE_WORDS[norm], None, CountKind.VAGUE, text)
     if norm in APPROX_NOUNS:
         return Count(APPROX_NOUNS[norm], APPROX_NOUNS[norm], CountKind.ABOUT, text, approx="about")
-    for pattern, kind in _PATTERNS:
+    for pattern, kind in _patterns()[0]:
         m = pattern.match(norm)
         if not m:
             continue

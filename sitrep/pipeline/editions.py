@@ -26,6 +26,7 @@ from ..writers import publish_set
 if TYPE_CHECKING:
     from ..render.pdf import PdfRenderer
 
+from .early import EarlyCharts
 from .plan import Plan, check_formats, make_plan, wording_for
 from .stages import Merged, load, merge, render_edition, report_for
 
@@ -68,8 +69,10 @@ class EditionBuilder:
         strict: bool = False,
         loaded: LoadResult | None = None,
         pdf_renderer: PdfRenderer | None = None,
+        early: EarlyCharts | None = None,
     ) -> None:
         self.plan = plan
+        self.early = early
         self.store = store
         self.strict = strict
         self.pdf_renderer = pdf_renderer
@@ -136,7 +139,8 @@ class EditionBuilder:
         if prepared is not None:
             return prepared
         report = report_for(self.plan, self.merged(), edition)
-        rendered = render_edition(self.plan, report, edition, formats, self.pdf_renderer)
+        rendered = render_edition(self.plan, report, edition, formats, self.pdf_renderer,
+                                  self.early)  # fmt: skip
         return self._publish(edition, formats, report, {p.name: d for p, d in rendered.items()})
 
     def _publish(
@@ -233,6 +237,9 @@ def generate(
     edition = Edition(filters or ReportFilter(), language or config.report.language)
     plan = make_plan(config, start=start, end=end, formats=formats, editions=[edition], now=now,
                      as_of=as_of)  # fmt: skip
-    builder = EditionBuilder(plan, store=store, strict=strict, loaded=loaded,
-                             pdf_renderer=pdf_renderer)  # fmt: skip
-    return builder(edition)
+    if not any(FORMATS[name].charts for name in plan.formats) or not EarlyCharts.wanted():
+        return EditionBuilder(plan, store=store, strict=strict, loaded=loaded,
+                              pdf_renderer=pdf_renderer)(edition)  # fmt: skip
+    with EarlyCharts() as early:  # matplotlib loads in a process of its own meanwhile
+        return EditionBuilder(plan, store=store, strict=strict, loaded=loaded,
+                              pdf_renderer=pdf_renderer, early=early)(edition)  # fmt: skip

@@ -23,6 +23,7 @@ from ..summarise.summary import SummaryInputs, summarise
 
 if TYPE_CHECKING:
     from ..render.pdf import PdfRenderer
+    from .early import EarlyCharts
 
 from .plan import Plan, make_plan, trend_start, trends_in_window, wording_for
 
@@ -158,17 +159,26 @@ def render_edition(
     edition: Edition,
     formats: Sequence[str] | None = None,
     pdf_renderer: PdfRenderer | None = None,
+    early: EarlyCharts | None = None,
 ) -> dict[Path, Content]:
     """Chart (if a format needs it) and render every format in memory, keyed by the path
-    to write."""
+    to write. With ``early``, the charts are drawn in its process while this one gets the
+    PDF engine ready."""
     wanted = [FORMATS[name] for name in (plan.formats if formats is None else formats)]
     charts = []
-    if any(f.charts for f in wanted):
+    if any(f.charts for f in wanted) and early is not None:
+        pending = early.submit(report)
+        if "pdf" in [f.name for f in wanted] and pdf_renderer is None:
+            import weasyprint  # noqa: F401  (what the PDF would import next, meanwhile)
+        charts = early.result(pending, report)
+    elif any(f.charts for f in wanted):
         from ..render.charts import draw_charts  # matplotlib: only when a chart is drawn
+        from ..render.digest import charted
 
-        charts = draw_charts(report)
+        charts = draw_charts(charted(report, plan.config.report.figures_table_limit))
     job = RenderJob(report, edition.stem(plan.period.start, plan.period.end), charts,
-                    plan.config.user_templates, pdf_renderer, plan.config.furniture)  # fmt: skip
+                    plan.config.user_templates, pdf_renderer, plan.config.furniture,
+                    plan.config.report.figures_table_limit)  # fmt: skip
     files: dict[Path, Content] = {}
     for fmt in wanted:
         files.update({plan.out_dir / name: data for name, data in fmt.render(job).items()})

@@ -12,6 +12,7 @@ from ..config import FurnitureConfig
 from ..model.report import FigureRow, Flag, Incident, Report
 from ..wording import Words
 from ..wording import furniture as furniture_words
+from .digest import DIGEST_LIST, chart_scope, make_digest, one_liners
 from .maps import unmapped_incidents
 from .style import Chart
 from .worded import Worded, unwrap, wrap
@@ -66,10 +67,12 @@ def used_flags(rows: Iterable[FigureRow]) -> list[Flag]:
 
 
 def statuses(report: Report, words: Words) -> list[tuple[str, str, list[Incident]]]:
-    """The incident log's groups: (status, heading, incidents), every group listed."""
+    """The incident log's groups of full entries: (status, heading, incidents), every
+    group but context listed (context incidents are one a line: :func:`one_liners`)."""
     return [
         (s, heading, [i for i in report.incidents if i.status == s])
         for s, heading in words.status_headings.items()
+        if s != "context"
     ]
 
 
@@ -88,14 +91,25 @@ def report_context(
     charts: Sequence[Chart],
     words: Words,
     furniture: FurnitureConfig | None = None,
+    table_limit: int | None = None,
+    *,
+    for_pdf: bool = False,
     **extra: Any,
 ) -> dict[str, Any]:
     """What report templates receive (documented in docs/templates.md): the report as
     :class:`~sitrep.render.worded.Worded` views, charts, lookups, flags and marks, and
-    the furniture (marking, contacts, next edition, licence, data link)."""
+    the furniture (marking, contacts, next edition, licence, data link).
+
+    With ``for_pdf``, a report with more incidents with news than ``table_limit`` is laid
+    out as a digest (:mod:`sitrep.render.digest`): the PDF's layout for a big period. In
+    every format, the casualty chart of such a report shows the ``table_limit`` incidents
+    that matter most, and ``chart_scope`` says so."""
     the_map = next((c for c in charts if c.name == "map"), None)
     current = [i for i in report.incidents if i.status != "context"]
     furniture = furniture or FurnitureConfig()
+    made = make_digest(report, words, table_limit) if for_pdf else None
+    digest, table = made if made is not None else (None, report.table)
+    log = [] if digest else [(s, h, wrap(items, words)) for s, h, items in statuses(report, words)]
     return {
         "report": wrap(report, words),
         "words": words,
@@ -104,9 +118,15 @@ def report_context(
         "unmapped": wrap(unmapped_incidents(report), words),
         "lookup": _Lookup(report, words),
         "flags": words.flags,
-        "used_flags": used_flags(report.table),
-        "table_rows": [(wrap(r, words), first) for r, first in table_groups(report.table)],
-        "log_groups": [(s, h, wrap(items, words)) for s, h, items in statuses(report, words)],
+        "used_flags": used_flags(table),
+        "table_rows": [(wrap(r, words), first) for r, first in table_groups(table)],
+        "log_groups": log,
+        "lines": one_liners(report, words, set(digest.shown) if digest else set(),
+                            only_context=digest is None),
+        "digest": digest,
+        "for_pdf": for_pdf,
+        "chart_scope": chart_scope(report, words, table_limit),
+        "digest_list": DIGEST_LIST,
         "contradiction_mark": words.contradiction_mark,
         "no_figure": words.no_figure,
         "silent": words.silent,

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from ..config import FurnitureConfig
+from ..config import FIGURES_TABLE_LIMIT, FurnitureConfig
 from ..errors import RenderError
 from ..model.report import Report
 from ..wording import Words, words_for
@@ -33,6 +33,7 @@ def render_markdown(
     templates: Path | None = None,
     words: Words | None = None,
     furniture: FurnitureConfig | None = None,
+    table_limit: int = FIGURES_TABLE_LIMIT,
 ) -> str:
     """The report as Markdown; charts are linked as ``{stem}-{chart.name}.svg`` beside it.
     The words are those of the report's language unless ``words`` is given; ``furniture``
@@ -41,7 +42,7 @@ def render_markdown(
     env = report_environment("md", templates, words)
     links = {c.name: MdSafe(quote(f"{stem}-{c.name}.svg")) for c in charts}
     context = report_context(
-        report, charts, words, furniture, chart_files=links, stem=stem
+        report, charts, words, furniture, table_limit, chart_files=links, stem=stem
     )
     return _render(env, "report.md.j2", context)
 
@@ -54,11 +55,14 @@ def render_html(
     for_pdf: bool = False,
     words: Words | None = None,
     furniture: FurnitureConfig | None = None,
+    table_limit: int = FIGURES_TABLE_LIMIT,
 ) -> str:
     """The report as one standalone HTML page (CSS inlined, charts as ``data:`` images).
 
     ``for_pdf`` marks the page for print (running header, page numbers): the HTML that
-    :class:`WeasyPrintRenderer` turns into the PDF.
+    :class:`WeasyPrintRenderer` turns into the PDF. A PDF of a period with more than
+    ``table_limit`` incidents with news is a digest (:mod:`sitrep.render.digest`); the
+    HTML edition always holds the whole log.
     """
     words = words or words_for(report.language)
     env = report_environment("html", templates, words)
@@ -66,7 +70,7 @@ def render_html(
     if "</style" in css.lower():
         raise RenderError("report.css contains '</style': remove it (CSS cannot contain it)")
     context = report_context(
-        report, charts, words, furniture, css=Markup(css), for_pdf=for_pdf
+        report, charts, words, furniture, table_limit, css=Markup(css), for_pdf=for_pdf
     )
     return _render(env, "report.html.j2", context)
 

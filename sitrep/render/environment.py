@@ -70,6 +70,48 @@ def _finalize_md(value: Any) -> Any:
     return md_escape(safe_value(value))
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process and shared by every environment
+    made here: an environment is made for each rendering (its filters speak the report's
+    language), and compiling the report templates cost more than rendering them.
+
+    A template is found again only under the same file, the same source (its checksum)
+    and an environment of the same settings and filter names, which is everything the
+    compiled code depends on (the filters themselves are looked up when rendering).
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        """The bucket of ``name`` for this kind of environment."""
+        finalize = getattr(environment.finalize, "__qualname__", repr(environment.finalize))
+        kind = (
+            f"{environment.autoescape}|{finalize}|{getattr(environment, 'newstyle_gettext', '')}"
+            f"|{','.join(sorted(environment.filters))}"
+        )
+        return super().get_bucket(environment, f"{name}|{kind}", filename, source)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill ``bucket`` if this template was compiled before."""
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep a newly compiled template."""
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+    def clear(self) -> None:
+        """Forget every compiled template."""
+        self._code.clear()
+
+
+COMPILED = CompiledTemplates()
+
+
 def make_environment(kind: Kind, user_templates: Path | None = None) -> jinja2.Environment:
     """A Jinja environment for one output kind, with the user's folder before the shipped one.
 
@@ -89,6 +131,7 @@ def make_environment(kind: Kind, user_templates: Path | None = None) -> jinja2.E
         keep_trailing_newline=True,
         finalize=_finalize_md if kind == "md" else safe_value,
         extensions=["jinja2.ext.i18n"],
+        bytecode_cache=COMPILED,
     )
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.filters["md_safe"] = MdSafe

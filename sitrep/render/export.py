@@ -82,13 +82,17 @@ def _statements(cell: Cell) -> list[dict[str, Any]]:
 
 
 def export_rows(
-    report: Report, structured: bool = False, rules: FigureRules | None = None
+    report: Report,
+    structured: bool = False,
+    rules: FigureRules | None = None,
+    *,
+    context: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """The rows of the export: incidents of the period (not context), a row per figure
-    row; an incident without figures gives one row with empty figures. ``rules``: the
-    report's ``[report]`` settings, for each side's own low/best/high."""
+    """The rows of the export: incidents of the period (context ones too with ``context``),
+    a row per figure row; an incident without figures gives one row with empty figures.
+    ``rules``: the report's ``[report]`` settings, for each side's own low/best/high."""
     for incident in report.incidents:
-        if incident.status == "context":
+        if incident.status == "context" and not context:
             continue
         rows: list[FigureRow | None] = list(incident.figures) or [None]
         for row in rows:
@@ -127,16 +131,19 @@ def _row(
     return out
 
 
-def export_text(report: Report, fmt: str, rules: FigureRules | None = None) -> str:
-    """The export of a report as ``csv``, ``hxl`` (CSV with a hashtag row) or ``jsonl``."""
+def export_text(
+    report: Report, fmt: str, rules: FigureRules | None = None, *, context: bool = False
+) -> str:
+    """The export of a report as ``csv``, ``hxl`` (CSV with a hashtag row) or ``jsonl``;
+    ``context``: context incidents too (the full incident log, as the PDF attaches it)."""
     if fmt == "jsonl":
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n"
-                       for r in export_rows(report, structured=True, rules=rules))  # fmt: skip
+        rows = export_rows(report, structured=True, rules=rules, context=context)
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
     writer.writeheader()
     if fmt == "hxl":
         writer.writerow(COLUMNS)
-    for r in export_rows(report, rules=rules):
+    for r in export_rows(report, rules=rules, context=context):
         writer.writerow({k: "" if v is None else v for k, v in r.items()})
     return buffer.getvalue()

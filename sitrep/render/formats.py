@@ -36,6 +36,8 @@ class RenderJob:
     pdf_renderer: PdfRenderer | None = None
     furniture: FurnitureConfig | None = None
     """Marking, contacts, next edition, licence and data link (``[furniture]``)."""
+    table_limit: int | None = None
+    """``report.figures_table_limit`` (None: its default)."""
 
 
 @dataclass(frozen=True)
@@ -72,25 +74,37 @@ def _html(job: RenderJob) -> dict[str, Content]:
 
 
 def _pdf(job: RenderJob) -> dict[str, Content]:
-    """The tagged PDF/A-3b, with the report's JSON (the same bytes as the JSON format)
-    embedded as its data."""
+    """The tagged PDF/A-3b, with the report's JSON (the same bytes as the JSON format) and
+    the full incident log as CSV (one row per incident and figure row, context included)
+    embedded as its data; the CSV is also written beside it."""
+    from ..config import FIGURES_TABLE_LIMIT
     from .documents import render_html, render_json
     from .environment import shipped_templates
+    from .export import export_text
     from .pdf import PdfAttachment, WeasyPrintRenderer
 
     renderer = job.pdf_renderer or WeasyPrintRenderer(
         [p for p in (job.templates, shipped_templates()) if p]
     )
-    html = render_html(
-        job.report, job.charts, templates=job.templates, for_pdf=True, furniture=job.furniture
-    )
+    limit = FIGURES_TABLE_LIMIT if job.table_limit is None else job.table_limit
+    html = render_html(job.report, job.charts, templates=job.templates, for_pdf=True,
+                       furniture=job.furniture, table_limit=limit)  # fmt: skip
     data = PdfAttachment(
         name=f"{job.stem}.json",
         data=render_json(job.report).encode("utf-8"),
         description="The report's data (sitrep JSON, docs/report-json.md)",
         modified=job.report.generated_at,
     )
-    return {f"{job.stem}.pdf": renderer.render(html, [data])}
+    log = export_text(job.report, "csv", context=True)
+    table = PdfAttachment(
+        name=f"{job.stem}.csv",
+        data=log.encode("utf-8"),
+        description="The full incident log: one row per incident and figure row "
+        "(the columns of sitrep export, docs/importing.md)",
+        modified=job.report.generated_at,
+    )
+    return {f"{job.stem}.pdf": renderer.render(html, [data, table]),
+            f"{job.stem}.csv": log}  # fmt: skip
 
 
 def _json(job: RenderJob) -> dict[str, Content]:

@@ -1,4 +1,5 @@
-"""Map base data: the shipped country outlines, and the window a map shows."""
+"""Map base data: the shipped country outlines, and the window a map shows (chosen from
+the data: the incidents and shaded regions, with a margin; aspect kept)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-PAD_DEG = 0.8
-MAX_SPAN_DEG = 45.0
-MIN_SPAN_DEG = 4.0
-MARGINS = (0.35, 0.12, 0.08, 0.75)  # left, right, top, bottom (in)
+PAD_DEG = 1.0
+MIN_SPAN_DEG = 6.0
+MARGINS = (0.35, 0.12, 0.08, 0.95)  # left, right, top, bottom (in)
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,16 @@ class Polygon:
     bbox: tuple[float, float, float, float]
 
 
-def _polygon(rings: list[list[int]]) -> Polygon:
-    decoded = tuple(_decode(r) for r in rings)
+def polygon(rings: list[list[int]]) -> Polygon:
+    """A polygon from its delta-encoded rings (outer first)."""
+    decoded = tuple(decode(r) for r in rings)
     xs = [p[0] for p in decoded[0]]
     ys = [p[1] for p in decoded[0]]
     return Polygon(decoded, (min(xs), min(ys), max(xs), max(ys)))
 
 
-def _decode(flat: list[int]) -> tuple[tuple[float, float], ...]:
+def decode(flat: list[int]) -> tuple[tuple[float, float], ...]:
+    """Points from a delta-encoded ring or line (hundredths of a degree)."""
     points = []
     x = y = 0
     for i in range(0, len(flat), 2):
@@ -55,15 +57,22 @@ def _decode(flat: list[int]) -> tuple[tuple[float, float], ...]:
     return tuple(points)
 
 
+def shipped_countries(name: str, missing: str) -> dict[str, Any]:
+    """The "countries" of a shipped map data file (``sitrep/data/<name>``); empty, with a
+    warning saying what the map lacks (``missing``), if the file is not there."""
+    try:
+        text = resources.files("sitrep").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError) as exc:
+        logger.warning("map data %s missing (%s): %s", name, exc, missing)
+        return {}
+    countries: dict[str, Any] = json.loads(text)["countries"]
+    return countries
+
+
 @cache
 def boundaries() -> dict[str, CountryShape]:
     """The shipped country outlines by alpha-3 code (empty, with a warning, if missing)."""
-    try:
-        text = resources.files("sitrep").joinpath("data/admin0.json").read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError) as exc:
-        logger.warning("map base data missing (%s): the map shows gridlines only", exc)
-        return {}
-    raw: dict[str, Any] = json.loads(text)["countries"]
+    raw = shipped_countries("admin0.json", "the map shows gridlines only")
     return {
         code: CountryShape(
             code=code,
@@ -71,7 +80,7 @@ def boundaries() -> dict[str, CountryShape]:
             bbox=(info["bbox"][0], info["bbox"][1], info["bbox"][2], info["bbox"][3]),
             label=(info["label"][0], info["label"][1]),
             neighbours=tuple(info["neighbours"]),
-            polygons=tuple(_polygon(poly) for poly in info["polygons"]),
+            polygons=tuple(polygon(poly) for poly in info["polygons"]),
         )
         for code, info in raw.items()
     }
@@ -79,22 +88,17 @@ def boundaries() -> dict[str, CountryShape]:
 
 
 def extent(
-    points: list[tuple[float, float]], focus: list[CountryShape]
+    points: list[tuple[float, float]], boxes: list[tuple[float, float, float, float]]
 ) -> tuple[float, float, float, float]:
-    """The lon/lat window: the focus countries and every point, padded."""
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
-    for c in focus:
-        xs += [c.bbox[0], c.bbox[2]]
-        ys += [c.bbox[1], c.bbox[3]]
+    """The lon/lat window (x0, x1, y0, y1) of the data: every point and every box (x0, y0,
+    x1, y1: a shaded region), with a margin, and at least MIN_SPAN_DEG wide."""
+    xs = [p[0] for p in points] + [v for b in boxes for v in (b[0], b[2])]
+    ys = [p[1] for p in points] + [v for b in boxes for v in (b[1], b[3])]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    if x1 - x0 > MAX_SPAN_DEG or y1 - y0 > MAX_SPAN_DEG:  # a huge country: frame the points
-        x0, x1 = min(p[0] for p in points), max(p[0] for p in points)
-        y0, y1 = min(p[1] for p in points), max(p[1] for p in points)
-        x0, x1, y0, y1 = x0 - 3, x1 + 3, y0 - 3, y1 + 3
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    half_w = max(x1 - x0, MIN_SPAN_DEG) / 2 + PAD_DEG
-    half_h = max(y1 - y0, MIN_SPAN_DEG * 0.6) / 2 + PAD_DEG
+    pad = max(PAD_DEG, 0.12 * max(x1 - x0, y1 - y0))
+    half_w = max(x1 - x0 + 2 * pad, MIN_SPAN_DEG) / 2
+    half_h = max(y1 - y0 + 2 * pad, MIN_SPAN_DEG * 0.6) / 2
     return cx - half_w, cx + half_w, max(cy - half_h, -85.0), min(cy + half_h, 85.0)
 
 
@@ -120,3 +124,40 @@ def fit(
     return (x0, x1, y0, y1), ax_h + MARGINS[2] + MARGINS[3], k
 
 
+def contains(poly: Polygon, x: float, y: float) -> bool:
+    """Whether a point lies inside a polygon (its outer ring, not in a hole): ray casting."""
+
+    def inside(ring: tuple[tuple[float, float], ...]) -> bool:
+        hit = False
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                hit = not hit
+        return hit
+
+    return inside(poly.rings[0]) and not any(inside(h) for h in poly.rings[1:])
+
+
+def label_spots(
+    shape: CountryShape, window: tuple[float, float, float, float]
+) -> list[tuple[float, float]]:
+    """Where a country's name may go inside the window: its label point if visible, then
+    points of a grid over its largest visible part that fall inside it, middle first."""
+    x0, x1, y0, y1 = window
+    visible = []
+    for poly in shape.polygons:
+        bx0, by0 = max(poly.bbox[0], x0), max(poly.bbox[1], y0)
+        bx1, by1 = min(poly.bbox[2], x1), min(poly.bbox[3], y1)
+        if bx0 < bx1 and by0 < by1:
+            visible.append(((bx1 - bx0) * (by1 - by0), poly, (bx0, by0, bx1, by1)))
+    if not visible:
+        return []
+    _, poly, (bx0, by0, bx1, by1) = max(visible, key=lambda v: v[0])
+    spots = [shape.label] if x0 < shape.label[0] < x1 and y0 < shape.label[1] < y1 else []
+    cx, cy = (bx0 + bx1) / 2, (by0 + by1) / 2
+    grid = [
+        (bx0 + (bx1 - bx0) * (i + 0.5) / 7, by0 + (by1 - by0) * (j + 0.5) / 7)
+        for i in range(7)
+        for j in range(7)
+    ]
+    grid.sort(key=lambda p: (p[0] - cx) ** 2 + ((p[1] - cy) * 1.5) ** 2)
+    return spots + [p for p in grid if contains(poly, *p)]

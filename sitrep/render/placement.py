@@ -74,13 +74,17 @@ def distance(box: Box, x: float, y: float) -> float:
     return math.hypot(dx, dy)
 
 
-def text_size(text: str, fontsize: float) -> tuple[float, float]:
-    """Estimated width and height (points) of a line of DejaVu Sans text."""
-    return len(text) * fontsize * 0.58 + 2, fontsize * 1.25
+def text_size(text: str, fontsize: float, bold: bool = False) -> tuple[float, float]:
+    """Estimated width and height (points) of a line of DejaVu Sans text (capitals and
+    bold are wider)."""
+    caps = sum(1 for c in text if c.isupper())
+    width = (len(text) - caps) * 0.56 + caps * 0.70
+    return width * fontsize * (1.1 if bold else 1.0) + 2, fontsize * 1.25
 
 
 
 def overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Whether two boxes (x0, y0, x1, y1) overlap."""
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 

@@ -5,14 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import Problem
 from ..ingest.raw import RawRecord, Window
-from ..ingest.readers import FollowLinks, discover, display_name, parse_file
+from ..ingest.readers import (
+    FollowLinks,
+    Found,
+    RecordReader,
+    discover,
+    display_name,
+    parse_file,
+)
+from ..model.records import Record
 from ..model.values import clean
+from ..progress import SILENT, Progress
 from .base import LoadResult
-from .validate import validate_records
+from .checking import Checked, Checker, validate_records
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +49,15 @@ class DirectoryStore:
             digest.update(f"\0{path}\0{st.st_size}\0{st.st_mtime_ns}".encode())
         return digest.hexdigest()
 
+    def check(
+        self, progress: Progress = SILENT, name: Callable[[Record], str | None] | None = None
+    ) -> Checked:
+        """Check every record, a file and a JSON line at a time (``sitrep validate``)."""
+        found = discover(self.root, self.follow_links)
+        done = _stream(found, Checker(name=name), progress)
+        _log(self.root, done.notes, done.valid, len(found.files), len(done.problems))
+        return done
+
 
 def load_records(
     root: Path, window: Window | None = None, *, follow_links: FollowLinks = "never"
@@ -47,6 +66,10 @@ def load_records(
     Symbolic links are not followed (``follow_links="inside"``: those that stay inside
     ``root`` are); every file or folder that cannot be read is a problem."""
     found = discover(root, follow_links)
+    if window is None:  # every record: streamed, only the valid ones kept
+        done = _stream(found, Checker(keep=True, keep_invalid=True), SILENT)
+        _log(root, done.notes, done.valid, len(found.files), len(done.problems))
+        return LoadResult(done.kept, list(done.problems), found.files, done.invalid, done.notes)
     raws: list[RawRecord] = []
     problems: list[Problem] = list(found.problems)
     notes = list(found.notes)
@@ -62,13 +85,33 @@ def load_records(
         map(clean, [*problems, *result.problems]), key=lambda p: (p.file, p.line or 0)
     )
     result.notes = sorted(map(clean, notes), key=lambda p: p.file)
-    for note in result.notes:  # left out on purpose, nothing lost: not a failure
+    _log(root, result.notes, len(result.records), len(found.files), len(result.problems))
+    return result
+
+
+def _stream(found: Found, checker: Checker, progress: Progress) -> Checked:
+    """Check the records of the files found one at a time, telling ``progress`` the bytes
+    read of the files' total."""
+    for problem in found.problems:
+        checker.problem(problem)
+    reader = RecordReader(found.files, progress)
+    for item in reader:
+        if isinstance(item, Problem):
+            checker.problem(item)
+        else:
+            checker.add(item)
+    result = checker.finish(progress)
+    result.files = found.files
+    empty = [Problem(name, None, None, None, _NO_RECORDS) for name in reader.empty]
+    result.notes = sorted(map(clean, [*found.notes, *empty]), key=lambda p: p.file)
+    return result
+
+
+def _log(root: Path, notes: list[Problem], valid: int, files: int, problems: int) -> None:
+    for note in notes:  # left out on purpose, nothing lost: not a failure
         logger.info("note: %s", note)
+    where = root if root.is_dir() else root.parent
     logger.info(
         "loaded %d valid record(s) from %d file(s) under %s; %d problem(s)",
-        len(result.records),
-        len(found.files),
-        root if root.is_dir() else root.parent,
-        len(result.problems),
-    )
-    return result
+        valid, files, where, problems,
+    )  # fmt: skip

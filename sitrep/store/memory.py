@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..ingest.raw import RawRecord, Window
+from ..model.records import Record
+from ..progress import SILENT, Progress
 from .base import LoadResult
-from .validate import validate_records
+from .checking import Checked, Checker, check_all, validate_records
 
 logger = logging.getLogger(__name__)
 
@@ -23,3 +25,8 @@ class MemoryStore:
         """Validate the records as if they came from one file, a record a line."""
         return validate_records(self.raw, files=[], window=window)
 
+    def check(
+        self, progress: Progress = SILENT, name: Callable[[Record], str | None] | None = None
+    ) -> Checked:
+        """Check every record one at a time, as ``sitrep validate`` does a folder's."""
+        return check_all(self.raw, Checker(name=name), progress, len(self.raw))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Config
+from ..ingest.raw import RawRecord
+from ..model.records import Record
+from ..progress import SILENT, Progress
 from .base import IncidentStore
+from .checking import Checked, Checker, check_all
 from .directory import DirectoryStore
+from .memory import MemoryStore
 
 if TYPE_CHECKING:
     from .sql import SqlStore
@@ -51,3 +57,39 @@ def database_url(config: Config) -> tuple[str, str | None]:
         f"[store] kind = {store.kind!r} is not a database: set kind = \"sqlite\", or "
         'kind = "postgresql" with url = "postgresql://user@host/db", in sitrep.toml'
     )
+
+
+def check_store(
+    store: IncidentStore,
+    progress: Progress = SILENT,
+    name: Callable[[Record], str | None] | None = None,
+) -> Checked:
+    """Check every record of a store (``sitrep validate``), one at a time, in memory that
+    does not grow with the store: a folder a file and a JSON line at a time, a database
+    store its current records in batches. A database store validates each record as it is
+    written (``sitrep import``); this checks them all again, against the rules of this
+    version of sitrep and against each other (a reference to a record deleted since).
+    ``name`` names each valid record (its admin1) for :attr:`Checked.names`."""
+    if isinstance(store, (DirectoryStore, MemoryStore)):
+        return store.check(progress, name)
+    from .sql import SqlStore  # not before: SQLAlchemy takes a while to import
+
+    if isinstance(store, SqlStore):
+        raws = (RawRecord(doc, store.name, 0) for doc in store.documents())
+        return check_all(raws, Checker(name=name), progress, _current(store))
+    loaded = store.load()  # any other store (a test double): its whole load
+    names = {label for r in loaded.records if name and (label := name(r))}
+    valid = len(loaded.records)
+    return Checked(
+        loaded.problems, valid + len(loaded.invalid), valid, loaded.files, loaded.notes, names
+    )
+
+
+def _current(store: SqlStore) -> int:
+    """How many records a database store holds now."""
+    import sqlalchemy as sa
+
+    from .schema import records
+
+    with store.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(records)).scalar_one())

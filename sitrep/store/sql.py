@@ -22,10 +22,11 @@ from sqlalchemy.engine import Connection, Engine
 from ..errors import Problem
 from ..ingest.raw import RawRecord, Window
 from .base import LoadResult
+from .checking import validate_records
 from .database import StoreError, check_schema, display_name, make_engine
 from .revising import chunks, highest, new_revision, utc, write_versions
 from .schema import daily_counts, record_versions, records, revisions
-from .validate import references, validate_records
+from .validate import references
 
 logger = logging.getLogger(__name__)
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from ..errors import Problem
-from ..ingest.raw import RawRecord, Window, _within, join_path
+from ..ingest.raw import RawRecord, join_path
 from ..model.fields import ID_PATTERN
 from ..model.records import Record, record_problems, record_warnings
-from ..model.values import clean, cut, shown
-from .base import LoadResult
+from ..model.values import cut, shown
 
 logger = logging.getLogger(__name__)
 
@@ -115,63 +113,6 @@ def validate_raw(raw: RawRecord) -> tuple[Record | None, list[Problem]]:
         Problem(raw.file, raw.line_of(path), rid, path, message, "warning")
         for path, message in record_warnings(record)
     ]
-
-
-def validate_records(
-    raws: Sequence[RawRecord], *, files: list[Path], window: Window | None = None
-) -> LoadResult:
-    """Validate raw records one by one (those in ``window``, if given), then the references
-    between them. Every id counts for duplicates and references; with a window only the
-    ids the window's records use or name are looked up, not a million."""
-    wanted = [raw for raw in raws if not raw.outside]
-    needed: set[str] | None = None
-    if window:
-        wanted = _within(wanted, window)
-        needed = {rid for raw in wanted if (rid := raw.id)}
-        needed.update(ref for raw in wanted for _, ref in references(raw.data))
-    records: list[Record] = []
-    problems: list[Problem] = []
-    invalid: set[str] = set()
-    seen: dict[str, list[RawRecord]] = {}
-    for raw in raws:
-        data = raw.data
-        rid = data.get("id") if type(data) is dict else None
-        if type(rid) is not str:
-            rid = raw.id
-        if rid is not None and (needed is None or rid in needed):
-            seen.setdefault(rid, []).append(raw)
-    wanted_raws = {id(raw) for raw in wanted}
-    for rid, same in seen.items():
-        if len(same) > 1 and any(id(r) in wanted_raws for r in same):
-            where = _listed([f"{r.file}:{r.line}" for r in same])
-            for r in same:
-                problems.append(
-                    Problem(
-                        r.file,
-                        r.line_of("id"),
-                        rid,
-                        "id",
-                        f"duplicate id, used at {where} (expected ids unique across the dataset)",
-                    )
-                )
-            invalid.add(rid)
-    # References are checked on the raw data of every record, valid or not, so that one
-    # run reports a dangling reference together with the record's other problems.
-    known = seen.keys()
-    for raw in wanted:
-        record, found = validate_raw(raw)
-        dangling = [(path, ref) for path, ref in references(raw.data) if ref not in known]
-        if record is None or dangling:
-            invalid.add(raw.id or f"{raw.file}:{raw.line}")
-        elif record.id not in invalid:
-            records.append(record)
-        found += [
-            Problem(raw.file, raw.line_of(path), raw.id, path, _DANGLING.format(shown(ref)))
-            for path, ref in dangling[: MAX_PROBLEMS + 1]
-        ]
-        problems.extend(_at_most(found, len(found) + len(dangling[MAX_PROBLEMS + 1 :])))
-    problems = sorted(map(clean, problems), key=lambda p: (p.file, p.line or 0))
-    return LoadResult(records, problems, files, sorted({cut(i, 80) for i in invalid}))
 
 
 def references(data: Any) -> Iterator[tuple[str, str]]:

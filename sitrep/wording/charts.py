@@ -1,4 +1,5 @@
-"""The words of the charts and the map: titles, legends, labels, ticks, text alternatives.
+"""The words of the charts: titles, legends, labels, ticks, text alternatives (the map's
+are in ``maps.py``).
 
 :class:`ChartWords` holds the casualty and daily charts' words in English, as texts with
 ``{named}`` places; a language subclasses it with its own texts (``french/charts.py``) and
@@ -16,11 +17,9 @@ from typing import ClassVar, Protocol
 from babel import Locale
 
 from ..model.records import Group, Stance
-from ..model.report import DayCount, FigureRow, Incident, Report
+from ..model.report import DayCount, FigureRow, Report
 from ..summarise.charted import charted_rows, has_daily_chart, period_incidents
 from ..summarise.daily import DAYS
-from . import figures
-from .labels import country
 from .numbers import day_month
 
 
@@ -36,40 +35,6 @@ class Language(Protocol):
     def term(self, code: object) -> str: ...
     def row_label(self, row: FigureRow) -> str: ...
     def joint_label(self, row: FigureRow) -> str: ...
-
-MAP_TITLE = "Incidents in the period, sized by people killed (credible estimate)"
-MAP_LEGEND = {"new": "new in period", "update": "update", "claimed": "claimed figure only"}
-
-
-def killed_legend(value: int) -> str:
-    """A size-legend entry of the map: '10 killed'."""
-    return f"{value} killed"
-
-
-def km(length: int) -> str:
-    """The scale bar's label: '500 km'."""
-    return f"{length} km"
-
-
-def country_label(code: str) -> str:
-    """A country's name as the map prints it: 'MALI'."""
-    return country(code).upper()
-
-
-def map_alt(
-    incidents: Sequence[Incident], missing: Sequence[Incident], outlines: bool
-) -> str:
-    """A text description of the map for screen readers."""
-    alt = "Map of incidents: " + "; ".join(
-        f"{i.location} ({country(i.country)}, "
-        f"{figures.date_text(i.date, i.date_precision, i.end_date)})"
-        for i in incidents
-    )
-    if missing:
-        alt += ". Not on the map (no coordinates): " + ", ".join(i.location for i in missing)
-    if not outlines:
-        alt += ". Country outlines are missing: gridlines only."
-    return alt + "."
 
 
 class ChartWords:

@@ -30,7 +30,8 @@ from ..model.report import (
     Total,
     UnconfirmedClaim,
 )
-from . import counts, figures, furniture, headline, labels, numbers, sentences
+from ..summarise.ranking import Tally
+from . import counts, digest, figures, furniture, headline, labels, numbers, sentences
 from .charts import ChartWords
 
 
@@ -216,3 +217,31 @@ class Words:
     def chart_texts(self, report: Report) -> list[dict[str, str]]:
         """Each chart the report draws (the map apart): name, title and text alternative."""
         return self.charts().texts(report)
+
+    # --- a big period's PDF ---------------------------------------------------------------
+
+    def tally(self, t: Tally) -> str:
+        """An incident's figure on its one-line entry: '12–20 killed', 'claimed only'."""
+        return self._digest.tally(t, self.range, self.words)
+
+    def short_type(self, code: object) -> str:
+        """An event type in a word or two: 'battle', 'on civilians'."""
+        return self._digest.SHORT_TYPES.get(str(getattr(code, "value", code)), self.words(code))
+
+    def table_scope(self, shown: int, ranked: int) -> str:
+        """What a big period's figures table holds, and in which order."""
+        return self._digest.table_scope(shown, ranked, self.num)
+
+    def chart_scope(self, shown: int, ranked: int) -> str:
+        """What the casualty chart of a big period shows."""
+        return self._digest.chart_scope(shown, ranked, self.num)
+
+    def left_out(self, rest: int, context: int) -> str:
+        """Which incidents are one a line, and where the full log is."""
+        return self._digest.left_out(rest, context, self.num)
+
+    def more_elsewhere(self, n: int) -> str:
+        """'12 more in the HTML and JSON editions and the attached CSV.'"""
+        return self._digest.more_elsewhere(n, self.num)
+
+    _digest = digest

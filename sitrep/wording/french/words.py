@@ -23,7 +23,7 @@ from ...model.report import (
 from .. import numbers
 from ..furniture import has_killed_figure
 from ..words import Words
-from . import figures, grammar, labels, sentences
+from . import digest, figures, grammar, labels, sentences
 from .charts import FrenchChartWords
 
 
@@ -35,6 +35,7 @@ class FrenchWords(Words):
     locale = "fr"
     no_figure = labels.NO_FIGURE
     flags = labels.FLAGS
+    _digest = digest
     status_headings = labels.STATUS_HEADINGS
     chart_words = FrenchChartWords
 
