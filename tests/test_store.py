@@ -228,3 +228,22 @@ def test_an_old_schema_says_how_to_upgrade(store_url: tuple[str, str | None]) ->
     }
     assert upgrade(engine) == ("0002", "0002")
     engine.dispose()
+
+
+def test_batches_are_one_revision_and_may_name_later_batches(store: SqlStore) -> None:
+    joint = {**record("a")["claims"][0], "covers": ["c"]}
+    first = raws(record("a", claims=[joint]), record("b"))
+    later = raws(record("c"), record("b", admin2="Douentza"))  # b again: an error
+    result = store.write_batches([first, later], author="ana", reason="import",
+                                 known={"a", "b", "c"})  # fmt: skip
+    assert (result.revision, result.added) == (1, ["a", "b", "c"])
+    assert result.invalid == ["b"]
+    [problem] = result.problems
+    assert (problem.line, problem.field, problem.level) == (2, "id", "error")
+    assert "more than one record" in problem.message
+    assert store.revision_at() == 1
+    assert ids(store) == ["a", "b", "c"]
+    assert store.history("b")[0].document == record("b")
+    unknown = store.write_batches([raws(record("d", claims=[{**joint, "covers": ["zz"]}]))],
+                                  author="ana", reason="import")  # fmt: skip
+    assert unknown.invalid == ["d"] and unknown.revision is None

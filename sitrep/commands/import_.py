@@ -17,12 +17,17 @@ from ._common import add_config_option, config_from
 from ._progress import progress_for
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from ..config import Config
     from ..importing import ImportSummary
+    from ..ingest.raw import RawRecord
 
 NAME = "import"
 HELP = "import record files, or ACLED, UCDP GED, HXL or spreadsheet files, into the store"
 RECORDS = "records"
+BATCH = 10_000
+"""Records validated and written at a time by ``import records`` (memory holds one batch)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -87,33 +92,45 @@ def _report(location: str, summary: ImportSummary) -> int:
 def _into_database(
     config: Config, path: Path, author: str, reason: str, progress: Progress = SILENT
 ) -> int:
-    """Write the record files at ``path`` into the database store as one revision; print
-    every problem; return how many there were."""
-    from ..ingest.raw import RawRecord
-    from ..ingest.readers import RecordReader, discover
+    """Write the record files at ``path`` into the database store as one revision, in
+    batches (memory holds one batch); print every problem as it is found; return how many
+    errors there were."""
+    from ..ingest.readers import RecordReader, discover, record_ids
     from ..store.open import open_database
 
     if not path.exists():
         raise UsageError(f"{path}: no such folder or file of records")
     store = open_database(config)
     files = discover(path, config.report.follow_links)
-    raws: list[RawRecord] = []
-    problems = list(files.problems)
-    for item in RecordReader(files.files, progress, str):
-        if isinstance(item, Problem):
-            problems.append(item)
-        else:
-            raws.append(item)
-    result = store.write(raws, author=author, reason=reason)
-    problems.extend(result.problems)
-    for problem in problems:
+    known = {rid for file in files.files for rid in record_ids(file)}  # for references
+    errors = 0
+
+    def report(problem: Problem) -> None:
+        nonlocal errors
+        errors += problem.level == "error"
         print(problem)
-    errors = [p for p in problems if p.level == "error"]
+
+    def batches() -> Iterator[list[RawRecord]]:
+        batch: list[RawRecord] = []
+        for item in RecordReader(files.files, progress, str):
+            if isinstance(item, Problem):  # the file's own: unreadable lines, bad JSON
+                report(item)
+                continue
+            batch.append(item)
+            if len(batch) == BATCH:
+                yield batch
+                batch = []
+        yield batch
+
+    for problem in files.problems:
+        report(problem)
+    result = store.write_batches(batches(), author=author, reason=reason, known=known,
+                                 on_problem=report)  # fmt: skip
     done = f"revision {result.revision}" if result.revision is not None else "no new revision"
     print(f"{store.name}: {done}: {len(result.added)} added, {len(result.changed)} changed, "
           f"{result.unchanged} unchanged, {len(result.invalid)} invalid",
           file=sys.stderr)  # fmt: skip
-    return len(errors)
+    return errors
 
 
 def _bar(args: argparse.Namespace, location: str) -> Progress:

@@ -62,6 +62,19 @@ def json_value(text: str) -> Any:
     return value
 
 
+def line_id(line: str) -> str | None:
+    """A JSONL line's record id, read cheaply when the line starts with it, else parsed."""
+    found = _JSON_ID.match(line)
+    if found:
+        return found.group(1)
+    try:
+        data = json_value(line) if line.strip() else None
+    except BadJson:
+        return None
+    rid = data.get("id") if isinstance(data, dict) else None
+    return rid if isinstance(rid, str) else None
+
+
 def _outside(line: str, window: Window) -> RawRecord | None:
     """A stand-in for a JSONL line that a cheap look shows to be outside the window
     (parsing JSON costs ten times more than this)."""

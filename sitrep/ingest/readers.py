@@ -14,7 +14,7 @@ from typing import BinaryIO, Literal
 
 from ..errors import DataError, Problem
 from ..progress import EVERY, SILENT, Progress
-from .jsonl import BadJson, _parse_jsonl, json_value, jsonl_items
+from .jsonl import BadJson, _parse_jsonl, json_value, jsonl_items, line_id
 from .raw import EMPTY, RawRecord, Window
 from .yaml import parse_yaml
 
@@ -333,3 +333,17 @@ def parse_file(
         except BadJson as exc:
             return [], [Problem(name, exc.line, None, None, f"not valid JSON: {exc.message}")]
     return parse_yaml(text, name, is_json=suffix == ".json")
+
+
+def record_ids(path: Path) -> Iterator[str]:
+    """The ids of a file's records (a JSONL line's id read without parsing the line when
+    it comes first, as ``sitrep export --records`` writes it)."""
+    if path.suffix.lower() != ".jsonl":
+        records, _ = parse_file(path)
+        yield from (rid for r in records if (rid := r.id))
+        return
+    with path.open("rb") as file:
+        for raw in file:
+            rid = line_id(raw.decode("utf-8", "replace"))
+            if rid:
+                yield rid

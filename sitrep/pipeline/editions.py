@@ -91,7 +91,7 @@ class EditionBuilder:
             except SitrepError as exc:
                 self._merged = exc
                 raise
-            self._merged = merge(self.plan, loaded)
+            self._merged = merge(self.plan, loaded, self.store)
         if isinstance(self._merged, SitrepError):
             raise self._merged
         return self._merged

@@ -97,9 +97,30 @@ class Plan:
         return self.config.path(self.config.report.output)
 
 
+TREND_PERIODS = 30
+"""The earlier periods the trends compare a period with."""
+SLACK = dt.timedelta(days=31)
+"""Records this far outside the dates a report looks at are read too (imprecise and
+multi-day events at the edges)."""
+
+
+def trend_start(period: Period) -> dt.date:
+    """The first day of the earliest of the trends' earlier periods."""
+    return period.start - dt.timedelta(days=TREND_PERIODS * period.days)
+
+
+def trends_in_window(period: Period) -> bool:
+    """Whether the trends are counted from the report's own records: when their earlier
+    periods span no more than a month (a daily report), else from cached summaries
+    (``pipeline/baseline.py``)."""
+    return (period.start - trend_start(period)).days <= SLACK.days
+
+
 def _window(period: Period) -> Window:
-    earliest = min(period.context_start, period.start - dt.timedelta(days=30 * period.days))
-    return earliest - dt.timedelta(days=31), period.end + dt.timedelta(days=31)
+    earliest = period.context_start
+    if trends_in_window(period):
+        earliest = min(earliest, trend_start(period))
+    return earliest - SLACK, period.end + SLACK
 
 
 def _period(config: Config, start: dt.date, end: dt.date) -> Period:
@@ -107,8 +128,9 @@ def _period(config: Config, start: dt.date, end: dt.date) -> Period:
 
 
 def data_window(config: Config, start: dt.date, end: dt.date) -> Window:
-    """The dates of the records a report on ``start``..``end`` looks at: its look-back, the
-    30 earlier periods of its trends, and a month of slack for imprecise and multi-day events."""
+    """The dates of the records a report on ``start``..``end`` looks at: its look-back (and
+    a daily report's 30 earlier days, for its trends), and a month of slack for imprecise
+    and multi-day events."""
     return _window(_period(config, start, end))
 
 

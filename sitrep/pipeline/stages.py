@@ -18,14 +18,14 @@ from ..reconcile.merge import MergedIncident, merge_records, possible_duplicates
 from ..render.formats import FORMATS, Content, RenderJob
 from ..store.base import IncidentStore, LoadResult, VersionedStore
 from ..store.open import open_store
+from ..summarise.baseline import IncidentSummary, baseline, summarise_incidents
 from ..summarise.summary import SummaryInputs, summarise
-from ..summarise.trends import history
 
 if TYPE_CHECKING:
     from ..render.pdf import PdfRenderer
     from .early import EarlyCharts
 
-from .plan import Plan, make_plan, wording_for
+from .plan import Plan, make_plan, trend_start, trends_in_window, wording_for
 
 logger = logging.getLogger(__name__)
 
@@ -75,15 +75,26 @@ class Merged:
     loaded: LoadResult
     incidents: list[MergedIncident]
     possible: list[PossibleDuplicate] = field(default_factory=list)
+    earlier: list[IncidentSummary] = field(default_factory=list)
+    """The incidents of the trends' earlier periods, summarised."""
 
 
-def merge(plan: Plan, loaded: LoadResult) -> Merged:
-    """Merge the records the plan's period reads into incidents."""
+def merge(plan: Plan, loaded: LoadResult, store: IncidentStore | None = None) -> Merged:
+    """Merge the records the plan's period reads into incidents, and summarise the earlier
+    incidents of its trends: from those records for a daily report, else from the trend
+    cache or ``store`` (default: the configured one; see ``pipeline/baseline.py``)."""
     lo, _ = plan.window
     end = plan.period.end
     records = [r for r in loaded.records if r.day <= end and r.last_day >= lo]
     incidents = merge_records(records, plan.rules.merge)
-    return Merged(loaded, incidents, possible_duplicates(incidents, plan.rules.merge))
+    if trends_in_window(plan.period):
+        first, before = trend_start(plan.period), plan.period.start - dt.timedelta(days=1)
+        earlier = summarise_incidents(incidents, end, plan.rules.figures, (first, before))
+    else:
+        from .baseline import trend_summaries
+
+        earlier = trend_summaries(plan, store or open_store(plan.config))
+    return Merged(loaded, incidents, possible_duplicates(incidents, plan.rules.merge), earlier)
 
 
 def report_for(plan: Plan, merged: Merged, edition: Edition | None = None) -> Report:
@@ -106,12 +117,24 @@ def report_for(plan: Plan, merged: Merged, edition: Edition | None = None) -> Re
         as_of=plan.as_of or plan.generated_at,
         possible_duplicates=merged.possible,
     )
-    incidents = merged.incidents
-    trend = history(incidents, plan.period, plan.rules.figures, flt=flt)
-    report = summarise(incidents, inputs, trend)
+    trend = baseline(merged.earlier, plan.period, flt=flt)
+    report = summarise(merged.incidents, inputs, trend)
     if merged.loaded.revision is not None:
         report = report.model_copy(update={"store_revision": merged.loaded.revision})
     return report
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """Records already loaded, read as a store: the trends of :func:`build_report`."""
+
+    loaded: LoadResult
+
+    def load(self, window: Window | None = None) -> LoadResult:
+        """The loaded records overlapping ``window``."""
+        lo, hi = window or (dt.date.min, dt.date.max)
+        mine = [r for r in self.loaded.records if r.day <= hi and r.last_day >= lo]
+        return LoadResult(mine, [], [])
 
 
 def build_report(
@@ -123,10 +146,11 @@ def build_report(
     loaded: LoadResult,
     now: dt.datetime | None = None,
 ) -> Report:
-    """Merge and summarise loaded records into the report of one period (one edition)."""
+    """Merge and summarise loaded records into the report of one period (one edition);
+    its trends count the loaded records too."""
     plan = make_plan(config, start=start, end=end, now=now,
                      editions=[Edition(filters or ReportFilter())])  # fmt: skip
-    return report_for(plan, merge(plan, loaded))
+    return report_for(plan, merge(plan, loaded, _Loaded(loaded)))
 
 
 def render_edition(

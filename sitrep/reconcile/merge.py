@@ -43,10 +43,13 @@ class MergeKeys:
     last: dt.date
     names: frozenset[str]
     location: str
+    dataset: str | None = None
+    """:func:`dataset` of the record."""
 
     @classmethod
     def of(cls, record: Record) -> MergeKeys:
-        """The keys of one record: its date window and its normalised place names."""
+        """The keys of one record: its date window, its normalised place names, its
+        dataset."""
         # the precision's own uncertainty plus one day (reports of one attack often differ
         # by a day)
         slack = dt.timedelta(days=record.date_precision.uncertainty_days + 1)
@@ -54,7 +57,7 @@ class MergeKeys:
             n for n in (normalise_name(x) for x in [record.location, *record.aliases]) if n
         )
         return cls(record, record.day - slack, record.last_day + slack, names,
-                   normalise_name(record.location))  # fmt: skip
+                   normalise_name(record.location), dataset(record))  # fmt: skip
 
 
 # The state's forces under the names datasets give them: "Government of Mali" (UCDP),
@@ -136,7 +139,7 @@ def _match(
     a, b = ka.record, kb.record
     if a.country != b.country or ka.first > kb.last or kb.first > ka.last:
         return None, None
-    if (source := dataset(a)) is not None and source == dataset(b):
+    if ka.dataset is not None and ka.dataset == kb.dataset:
         return None, None  # the dataset already decided they are two events
     if not _actors_compatible(a, b):
         return None, None

@@ -54,3 +54,14 @@ class VersionedStore(IncidentStore, Protocol):
     def revision_at(self, as_of: dt.datetime | None = None) -> int:
         """The store revision at ``as_of`` (default: now)."""
         ...
+
+
+@runtime_checkable
+class FingerprintedStore(IncidentStore, Protocol):
+    """A store that can say whether the records of some dates changed: the trends' cache of
+    incident summaries is keyed on it (see ``pipeline/baseline.py``)."""
+
+    def fingerprint(self, window: Window, as_of: dt.datetime | None = None) -> str:
+        """A string that changes whenever the records overlapping ``window`` (as the store
+        held them at ``as_of``) change."""
+        ...

@@ -11,28 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import Problem
 from ..ingest.raw import RawRecord, Window
-from ..model.records import Record
 from .base import LoadResult
 from .checking import validate_records
 from .database import StoreError, check_schema, display_name, make_engine
+from .revising import chunks, highest, new_revision, utc, write_versions
 from .schema import daily_counts, record_versions, records, revisions
 from .validate import references
 
 logger = logging.getLogger(__name__)
-
-_CHUNK = 500  # ids per IN (...) list
 
 
 @dataclass
@@ -75,33 +71,6 @@ def _text(data: Any) -> str:
 def _differ(stored: str, written: str) -> bool:
     """Whether two documents differ as JSON data (not merely in key order or spacing)."""
     return stored != written and json.loads(stored) != json.loads(written)
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    """A time as naive UTC, as the store keeps it (naive times are taken as UTC)."""
-    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
-
-
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for i in range(0, len(items), _CHUNK):
-        yield items[i : i + _CHUNK]
-
-
-def _highest(
-    conn: Connection, column: sa.Column[int], where: sa.ColumnElement[bool] | None = None
-) -> int:
-    """The highest value of a numbering column (0 when empty)."""
-    query = sa.select(sa.func.coalesce(sa.func.max(column), 0))
-    return int(conn.execute(query if where is None else query.where(where)).scalar_one())
-
-
-def _columns(record: Record) -> dict[str, Any]:
-    return {
-        "date": record.day,
-        "end_date": record.last_day,
-        "country": record.country,
-        "admin1": record.admin1,
-    }
 
 
 class SqlStore:
@@ -158,16 +127,30 @@ class SqlStore:
         return result
 
     def _revision(self, conn: Connection, as_of: dt.datetime | None) -> int:
-        return _highest(
-            conn, revisions.c.revision, None if as_of is None else revisions.c.at <= _utc(as_of)
+        return highest(
+            conn, revisions.c.revision, None if as_of is None else revisions.c.at <= utc(as_of)
         )
 
-    def _select(self, conn: Connection, window: Window | None, rev: int | None) -> sa.Select[Any]:
-        """The documents in the window: current ones (``rev`` None) from ``records``, else
-        each record's latest version at ``rev`` (deletions have no dates, so drop out)."""
+    def fingerprint(self, window: Window, as_of: dt.datetime | None = None) -> str:
+        """What identifies the records overlapping ``window`` (at ``as_of``): their number
+        and versions. Any write that adds, changes or deletes one of them changes it."""
+        with self._connect() as conn:
+            rev = None if as_of is None else self._revision(conn, as_of)
+            found = self._select(conn, window, rev, "version").order_by(None).subquery()
+            v = found.c.version
+            query = sa.select(sa.func.count(), sa.func.sum(v), sa.func.max(v))
+            n, total, top = conn.execute(query).one()
+        return f"{self.name}:{n}:{total or 0}:{top or 0}"
+
+    def _select(
+        self, conn: Connection, window: Window | None, rev: int | None, column: str = "document"
+    ) -> sa.Select[Any]:
+        """The documents (or another column) in the window: current ones (``rev`` None) from
+        ``records``, else each record's latest version at ``rev`` (deletions have no dates,
+        so drop out)."""
         if rev is None:
             table = records
-            query = sa.select(records.c.document)
+            query = sa.select(records.c[column])
         else:
             table = record_versions
             later = record_versions.alias("later")
@@ -176,7 +159,7 @@ class SqlStore:
                 .where(later.c.record_id == record_versions.c.record_id, later.c.revision <= rev)
                 .scalar_subquery()
             )
-            query = sa.select(record_versions.c.document).where(
+            query = sa.select(record_versions.c[column]).where(
                 record_versions.c.revision <= rev,
                 record_versions.c.version == latest,
                 record_versions.c.deleted.is_(False),
@@ -194,7 +177,7 @@ class SqlStore:
     def _existing(self, conn: Connection, ids: Sequence[str], rev: int | None) -> list[str]:
         """Those of ``ids`` that are records (now, or at ``rev``)."""
         found: list[str] = []
-        for part in _chunks(ids):
+        for part in chunks(ids):
             if rev is None:
                 query = sa.select(records.c.record_id).where(records.c.record_id.in_(part))
             else:
@@ -263,32 +246,77 @@ class SqlStore:
         revision. Invalid ones are not written (their problems are returned, as
         ``validate`` words them); references may name the batch's or the store's records.
         Writing records that are already stored unchanged makes no revision."""
+        return self.write_batches([raws], author=author, reason=reason)
+
+    def write_batches(
+        self,
+        batches: Iterable[Sequence[RawRecord]],
+        *,
+        author: str,
+        reason: str,
+        known: Collection[str] = (),
+        on_problem: Callable[[Problem], None] | None = None,
+    ) -> WriteResult:
+        """:meth:`write` for records that come in batches, all in one store revision and
+        one transaction, each batch validated and written before the next is read (memory
+        holds one batch). References may also name ``known`` ids (the other records of
+        the import); an id met in an earlier batch is an error. ``on_problem``, if given,
+        takes each batch's problems as they are found instead of the result."""
         out = WriteResult()
+        seen: set[str] = set()
         with self._connect(write=True) as conn:
             self._lock(conn)
-            ids = {raw.id for raw in raws}
-            refs = sorted({ref for raw in raws for _, ref in references(raw.data)} - ids)
-            stubs = [
-                RawRecord({"id": rid}, self.name, 0, outside=True)
-                for rid in self._existing(conn, refs, None)
-            ]
-            checked = validate_records([*raws, *stubs], files=[])
-            out.problems, out.invalid = checked.problems, checked.invalid
-            valid = {r.id: r for r in checked.records}
-            docs = {rid: _text(raw.data) for raw in raws if (rid := raw.id or "") in valid}
-            current = self._current(conn, list(valid))
-            new = [r for rid, r in valid.items() if rid not in current]
-            changed = [
-                r
-                for rid, r in valid.items()
-                if rid in current and _differ(current[rid][0], docs[rid])
-            ]
-            out.unchanged = len(valid) - len(new) - len(changed)
-            if new or changed:
-                out.revision = self._commit(conn, author, reason, docs, new, changed, current)
-            out.added = [r.id for r in new]
-            out.changed = [r.id for r in changed]
+            for raws in batches:
+                again = [raw for raw in raws if raw.id in seen]
+                for raw in again:
+                    out.invalid.append(raw.id or f"{raw.file}:{raw.line}")
+                    out.problems.append(Problem(
+                        raw.file, raw.line, raw.id, "id",
+                        f"id {raw.id!r} is used by more than one record (an earlier one in "
+                        "the same import): give each record its own id"))  # fmt: skip
+                fresh = [raw for raw in raws if raw.id not in seen]
+                seen.update(raw.id for raw in fresh if raw.id)
+                self._write_batch(conn, fresh, author, reason, known, out)
+                if on_problem is not None:
+                    for problem in out.problems:
+                        on_problem(problem)
+                    out.problems = []
+        if out.revision is not None:
+            logger.info("store revision %d: %d new, %d changed record(s) (%s: %s)",
+                        out.revision, len(out.added), len(out.changed), author, reason)  # fmt: skip
         return out
+
+    def _write_batch(
+        self,
+        conn: Connection,
+        raws: Sequence[RawRecord],
+        author: str,
+        reason: str,
+        known: Collection[str],
+        out: WriteResult,
+    ) -> None:
+        ids = {raw.id for raw in raws}
+        refs = sorted({ref for raw in raws for _, ref in references(raw.data)} - ids)
+        stored = self._existing(conn, [r for r in refs if r not in known], None)
+        found = sorted({*(r for r in refs if r in known), *stored})
+        stubs = [RawRecord({"id": rid}, self.name, 0, outside=True) for rid in found]
+        checked = validate_records([*raws, *stubs], files=[])
+        out.problems.extend(checked.problems)
+        out.invalid.extend(checked.invalid)
+        valid = {r.id: r for r in checked.records}
+        docs = {rid: _text(raw.data) for raw in raws if (rid := raw.id or "") in valid}
+        current = self._current(conn, list(valid))
+        new = [r for rid, r in valid.items() if rid not in current]
+        changed = [
+            r for rid, r in valid.items() if rid in current and _differ(current[rid][0], docs[rid])
+        ]
+        out.unchanged += len(valid) - len(new) - len(changed)
+        if new or changed:
+            if out.revision is None:
+                out.revision = new_revision(conn, author, reason)
+            write_versions(conn, out.revision, docs, new, changed, current)
+        out.added.extend(r.id for r in new)
+        out.changed.extend(r.id for r in changed)
 
     def delete(self, ids: Iterable[str], *, author: str, reason: str) -> WriteResult:
         """Delete records (a new revision: their history stays)."""
@@ -303,8 +331,11 @@ class SqlStore:
                     f"no record with id {', '.join(map(repr, missing))} in "
                     f"{self.name} (see `sitrep history ID`)"
                 )
-            out.revision = self._commit(conn, author, reason, {}, [], [], current, wanted)
+            out.revision = new_revision(conn, author, reason)
+            write_versions(conn, out.revision, {}, [], [], current, wanted)
             out.deleted = wanted
+        logger.info("store revision %d: %d deleted record(s) (%s: %s)",
+                    out.revision, len(wanted), author, reason)  # fmt: skip
         return out
 
     def _lock(self, conn: Connection) -> None:
@@ -315,7 +346,7 @@ class SqlStore:
     def _current(self, conn: Connection, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
         """id -> (document, created, date, country) of the current records among ``ids``."""
         found: dict[str, tuple[Any, ...]] = {}
-        for part in _chunks(ids):
+        for part in chunks(ids):
             query = sa.select(
                 records.c.record_id,
                 records.c.document,
@@ -328,109 +359,3 @@ class SqlStore:
             ):
                 found[rid] = (doc, created, day, country)
         return found
-
-    def _commit(
-        self,
-        conn: Connection,
-        author: str,
-        reason: str,
-        docs: dict[str, str],
-        new: list[Record],
-        changed: list[Record],
-        current: dict[str, tuple[Any, ...]],
-        deleted: Sequence[str] = (),
-    ) -> int:
-        """Write one store revision: its versions, the current records, the day counts."""
-        rev = _highest(conn, revisions.c.revision) + 1
-        conn.execute(
-            revisions.insert().values(
-                revision=rev, at=_utc(dt.datetime.now(dt.UTC)), author=author, reason=reason
-            )
-        )
-        version = _highest(conn, record_versions.c.version)
-        rows: list[dict[str, Any]] = []
-        counts: Counter[tuple[dt.date, str]] = Counter()
-        for record in [*new, *changed]:
-            version += 1
-            old = current.get(record.id)
-            if old is not None:
-                counts[(old[2], old[3])] -= 1
-            counts[(record.day, record.country)] += 1
-            cols = _columns(record)
-            rows.append(
-                {
-                    "version": version,
-                    "record_id": record.id,
-                    "created": version if old is None else old[1],
-                    "document": docs[record.id],
-                    **cols,
-                }
-            )
-        gone: list[dict[str, Any]] = []
-        for rid in deleted:
-            version += 1
-            _, created, day, country = current[rid]
-            counts[(day, country)] -= 1
-            gone.append({"version": version, "record_id": rid, "created": created})
-        replaced = [r.id for r in changed] + list(deleted)
-        for part in _chunks(replaced):
-            conn.execute(records.delete().where(records.c.record_id.in_(part)))
-        if rows:
-            conn.execute(
-                record_versions.insert(),
-                [
-                    {
-                        **row,
-                        "revision": rev,
-                        "deleted": False,
-                        "span": (row["end_date"] - row["date"]).days,
-                    }
-                    for row in rows
-                ],
-            )
-            conn.execute(records.insert(), rows)
-        if gone:
-            conn.execute(
-                record_versions.insert(),
-                [
-                    {
-                        **row,
-                        "revision": rev,
-                        "deleted": True,
-                        "document": None,
-                        "date": None,
-                        "end_date": None,
-                        "span": None,
-                        "country": None,
-                        "admin1": None,
-                    }
-                    for row in gone
-                ],
-            )
-        self._count(conn, counts)
-        logger.info(
-            "store revision %d: %d new, %d changed, %d deleted record(s) (%s: %s)",
-            rev,
-            len(new),
-            len(changed),
-            len(deleted),
-            author,
-            reason,
-        )
-        return rev
-
-    def _count(self, conn: Connection, counts: Counter[tuple[dt.date, str]]) -> None:
-        """Apply changes to the per-day counts (one upsert for them all)."""
-        rows = [{"day": d, "country": c, "records": n} for (d, c), n in counts.items() if n]
-        if not rows:
-            return
-        dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-        insert = dialect.insert(daily_counts)
-        conn.execute(
-            insert.on_conflict_do_update(
-                index_elements=[daily_counts.c.day, daily_counts.c.country],
-                set_={"records": daily_counts.c.records + insert.excluded.records},
-            ),
-            rows,
-        )
-        conn.execute(daily_counts.delete().where(daily_counts.c.records == 0))

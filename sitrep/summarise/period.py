@@ -24,19 +24,29 @@ def make_period(start: dt.date, end: dt.date, timezone: str, lookback_days: int 
 def span(record: Record) -> tuple[dt.date, dt.date]:
     """The days the event may fall on: a ``month``-precision event, its calendar month
     (ACLED's time_precision 3); a ``week``-precision one, three days either side."""
-    if record.date_precision is DatePrecision.MONTH:
-        first = record.day.replace(day=1)
-        last = record.last_day.replace(day=calendar.monthrange(*record.last_day.timetuple()[:2])[1])
+    return span_of(record.day, record.last_day, record.date_precision)
+
+
+def span_of(day: dt.date, last_day: dt.date, precision: DatePrecision) -> tuple[dt.date, dt.date]:
+    """:func:`span` of an event's first and last day and date precision."""
+    if precision is DatePrecision.MONTH:
+        first = day.replace(day=1)
+        last = last_day.replace(day=calendar.monthrange(*last_day.timetuple()[:2])[1])
         return first, last
-    slack = dt.timedelta(days=record.date_precision.uncertainty_days)
-    return record.day - slack, record.last_day + slack
+    slack = dt.timedelta(days=precision.uncertainty_days)
+    return day - slack, last_day + slack
 
 
 def in_period(record: Record, start: dt.date, end: dt.date) -> bool:
     """The event certainly falls in the period: its whole date uncertainty lies within it
     (a ``month``-precision event is never placed on a single report day)."""
     first, last = span(record)
-    if record.date_precision is DatePrecision.DAY:
+    return spans_in(first, last, record.date_precision is DatePrecision.DAY, start, end)
+
+
+def spans_in(first: dt.date, last: dt.date, exact: bool, start: dt.date, end: dt.date) -> bool:
+    """:func:`in_period` for an event's span (``exact``: dated to the day, so any overlap)."""
+    if exact:
         return first <= end and last >= start
     return first >= start and last <= end
 

@@ -105,10 +105,14 @@ class _Placed:
         for row in rows:
             for i in row.incidents:
                 rows_of[i].append(row)
+        said: dict[str, list[RawStatement]] = defaultdict(list)
+        for s in mine:
+            for i in s.incidents:
+                said[i].append(s)
         log = []
         for inc in chosen:
             status = self.status[inc.id] or "context"
-            own = [s for s in mine if inc.id in s.incidents]
+            own = said[inc.id]
             log.append(_incident(inc, status, rows_of[inc.id], numbers).model_copy(update={
                 "outcomes": outcome_views(inc, numbers, self.as_of),
                 "restated": restated(inc, own, self.period, numbers)

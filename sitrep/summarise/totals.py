@@ -10,9 +10,24 @@ wording's.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
 
 from ..model.records import Group, Outcome
 from ..model.report import FigureRow, Incident, Total
+
+
+class Linked(Protocol):
+    """What the overlap rule needs of a row: its group, the incidents it covers, its low."""
+
+    @property
+    def group(self) -> Group: ...
+    @property
+    def incidents(self) -> Sequence[str]: ...
+    @property
+    def low(self) -> int | None: ...
+
+
+R = TypeVar("R", bound=Linked)
 
 
 def total(
@@ -68,7 +83,14 @@ def _high_of(row: FigureRow) -> int:
     return max(row.low, _open_low(row))
 
 
-def _overlapping(rows: Sequence[FigureRow], across_groups: bool) -> list[list[FigureRow]]:
+def low_sum(rows: Sequence[Linked]) -> int:
+    """The conservative sum of some rows of one outcome, all groups together (the ``low``
+    of their :func:`total`): overlapping rows count once, as there."""
+    return sum(r.low or 0 for cluster in _overlapping(rows, across_groups=True)
+               for r in _pick(cluster, lambda r: r.low or 0))  # fmt: skip
+
+
+def _overlapping(rows: Sequence[R], across_groups: bool) -> list[list[R]]:
     """Rows of one group that share incidents (through joint figures), clustered; each
     cluster lists its rows latest first. With ``across_groups``, a row of unknown group
     also joins the rows of every group at its incidents. A union-find over (group,
@@ -102,18 +124,18 @@ def _overlapping(rows: Sequence[FigureRow], across_groups: bool) -> list[list[Fi
             for incident in row.incidents:
                 if incident in unknown_at:
                     union(i, unknown_at[incident])
-    clusters: dict[int, list[FigureRow]] = {}
+    clusters: dict[int, list[R]] = {}
     for i in reversed(range(len(rows))):
         clusters.setdefault(find(i), []).append(rows[i])
     return list(clusters.values())
 
 
-def _pick(cluster: Sequence[FigureRow], value: Callable[[FigureRow], int]) -> list[FigureRow]:
+def _pick(cluster: Sequence[R], value: Callable[[R], int]) -> list[R]:
     """The rows that count in a cluster: the separate (single-incident) rows together, or
     the one joint row with the larger figure. Among the separate rows of one incident, a
     row of unknown group counts instead of the other groups' rows when it is larger."""
-    singles: list[FigureRow] = []
-    by_incident: dict[str, list[FigureRow]] = {}
+    singles: list[R] = []
+    by_incident: dict[str, list[R]] = {}
     for r in cluster:
         if len(r.incidents) == 1:
             by_incident.setdefault(r.incidents[0], []).append(r)

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from ..model.records import Outcome, Record
+from ..model.records import Outcome
 from ..model.report import Change, FigureRow, Period, ReportFilter, Trend
 from ..reconcile.bounds import FigureRules
-from ..reconcile.figures import figure_rows
 from ..reconcile.merge import MergedIncident
-from ..reconcile.sources import number_sources
-from ..reconcile.statements import collect_statements
-from .filters import record_passes
-from .period import in_period, span
+from .baseline import PeriodCount, baseline, summarise_incidents
 from .totals import total
+
+__all__ = ["PeriodCount", "change_level", "history", "killed_low", "low_activity", "trends"]
 
 
 def killed_low(rows: Sequence[FigureRow], incident_ids: set[str]) -> int:
@@ -34,49 +30,12 @@ def history(
 ) -> list[PeriodCount]:
     """Incidents and conservative killed figure of the ``periods`` periods before ``period``,
     most recent first, each as known at the end of the current period, counting only the
-    incidents that pass the edition's filter (so that an edition compares like with like)."""
-    days = period.days
-    start0 = period.start - dt.timedelta(days=days * periods)
-    relevant = [
-        inc for inc in incidents if start0 <= inc.record.last_day and inc.record.day < period.start
-    ]
-    statements = collect_statements(relevant, as_of=period.end)
-    numbers = number_sources(s.source for s in statements)  # not shown: any order will do
-    rows = figure_rows(statements, numbers, rules)
-    rows_of: dict[str, list[int]] = defaultdict(list)
-    for n, row in enumerate(rows):
-        for i in row.incidents:
-            rows_of[i].append(n)
-    if flt and not flt.is_empty:
-        relevant = [
-            inc for inc in relevant
-            if record_passes(inc.record, [rows[n] for n in rows_of[inc.id]], flt)
-        ]  # fmt: skip
-    ids_of: dict[int, set[str]] = defaultdict(set)
-    for inc in relevant:
-        for k in _earlier_periods(inc.record, period, periods):
-            ids_of[k].add(inc.id)
-    out = []
-    for k in range(1, periods + 1):
-        ids = ids_of[k]
-        mine = [rows[n] for n in sorted({n for i in ids for n in rows_of[i]})]
-        out.append(PeriodCount(len(ids), total(mine, Outcome.KILLED, None, None, 0).low))
-    return out
-
-
-def _earlier_periods(record: Record, period: Period, periods: int) -> list[int]:
-    """The earlier periods (1 = the one just before ``period``) an event certainly falls
-    in: those its span overlaps, checked by the rule for "new" (``in_period``)."""
-    days = period.days
-    first, last = span(record)
-    lowest = max(1, -(-(period.start - last).days // days))
-    highest = min(periods, ((period.start - first).days + days - 1) // days)
-    out = []
-    for k in range(lowest, highest + 1):
-        start = period.start - dt.timedelta(days=days * k)
-        if in_period(record, start, start + dt.timedelta(days=days - 1)):
-            out.append(k)
-    return out
+    incidents that pass the edition's filter (so that an edition compares like with like):
+    :func:`~.baseline.baseline` of the incidents' summaries."""
+    before = period.start - dt.timedelta(days=1)
+    first = period.start - dt.timedelta(days=period.days * periods)
+    summaries = summarise_incidents(incidents, period.end, rules, (first, before))
+    return baseline(summaries, period, periods, flt)
 
 
 def change_level(current: float, baseline: float, low_activity: bool = False) -> Change:
@@ -101,14 +60,6 @@ def low_activity(current_incidents: float, baseline_incidents: float) -> bool:
     """ACLED's low-baseline rule: two incidents or fewer on average before, and five or
     fewer now, is too little activity for a percentage to mean anything."""
     return baseline_incidents <= 2 and current_incidents <= 5
-
-
-@dataclass(frozen=True)
-class PeriodCount:
-    """Incidents and conservative killed figure of one earlier period."""
-
-    incidents: int
-    killed: int
 
 
 def trends(current: PeriodCount, history: Sequence[PeriodCount]) -> list[Trend]:

@@ -1,0 +1,163 @@
+"""Trend baselines of long periods from cached incident summaries equal those counted from
+the records themselves, on generated stores (``bench/gen_records.py``): SQLite, PostgreSQL
+and a folder of JSONL; cached months are used again, and a write invalidates only the
+months whose records it touched; a report as of an earlier time counts the records as the
+store held them then."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pg import PASSWORD, Cluster, pg_cluster
+
+from sitrep.config import Config
+from sitrep.ingest.raw import RawRecord, Window
+from sitrep.model.report import ReportFilter, Severity
+from sitrep.pipeline.baseline import SummaryCache, trend_summaries
+from sitrep.pipeline.plan import Plan, make_plan, trend_start
+from sitrep.reconcile.merge import merge_records
+from sitrep.store import MemoryStore
+from sitrep.store.base import LoadResult
+from sitrep.store.directory import DirectoryStore
+from sitrep.store.sql import SqlStore
+from sitrep.summarise.baseline import PeriodCount, baseline, summarise_incidents
+
+__all__ = ["pg_cluster"]
+pytestmark = pytest.mark.slow  # 2,400 records merged and summarised again and again: ~1 min
+
+_spec = importlib.util.spec_from_file_location(
+    "gen_records", Path(__file__).resolve().parent.parent / "bench" / "gen_records.py"
+)
+assert _spec and _spec.loader
+gen_records = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(gen_records)
+
+END = dt.date(2025, 6, 2)
+# 2,400 records at 4 a day: 600 days, enough for 30 earlier weeks and 30 earlier 14-day periods
+RECORDS: list[dict[str, Any]] = list(gen_records.generate(2400, per_day=4.0))
+FILTERS = [
+    ReportFilter(),
+    ReportFilter(countries=frozenset({"BFA"})),
+    ReportFilter(min_severity=Severity.MAJOR),
+]
+
+
+def _plan(days: int, as_of: dt.datetime | None = None) -> Plan:
+    return make_plan(Config(), start=END - dt.timedelta(days=days - 1), end=END, as_of=as_of,
+                     now=dt.datetime(2025, 7, 1, tzinfo=dt.UTC))  # fmt: skip
+
+
+def _from_records(plan: Plan, records: list[dict[str, Any]]) -> list[list[PeriodCount]]:
+    """The baseline counted from the records: every record of the trends' dates (and a
+    month either side) merged at once, as a report whose window held them would."""
+    window: Window = (trend_start(plan.period) - dt.timedelta(days=62), plan.period.end)
+    loaded = MemoryStore(records).load(window)
+    lo, hi = window
+    mine = [r for r in loaded.records if r.day <= hi and r.last_day >= lo]
+    incidents = merge_records(mine, plan.rules.merge)
+    summaries = summarise_incidents(incidents, plan.period.end, plan.rules.figures)
+    return [baseline(summaries, plan.period, flt=f) for f in FILTERS]
+
+
+def _from_cache(plan: Plan, store: Any, cache: SummaryCache) -> list[list[PeriodCount]]:
+    summaries = trend_summaries(plan, store, cache)
+    return [baseline(summaries, plan.period, flt=f) for f in FILTERS]
+
+
+class Counting:
+    """A store that counts its loads."""
+
+    def __init__(self, store: Any) -> None:
+        self.store, self.loads = store, 0
+
+    def load(self, window: Window | None = None, **kwargs: Any) -> LoadResult:
+        self.loads += 1
+        result: LoadResult = self.store.load(window, **kwargs)
+        return result
+
+    def fingerprint(self, window: Window, as_of: dt.datetime | None = None) -> str:
+        result: str = self.store.fingerprint(window, as_of)
+        return result
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.db)])
+def sql_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
+    """A store of each database kind holding the generated records."""
+    if request.param == "sqlite":
+        store = SqlStore.open(f"sqlite:///{tmp_path / 'incidents.sqlite'}")
+    else:
+        cluster: Cluster = request.getfixturevalue("pg_cluster")
+        store = SqlStore.open(cluster.new_database(), PASSWORD)
+    raws = [RawRecord(r, "gen", i + 1) for i, r in enumerate(RECORDS)]
+    written = store.write(raws, author="test", reason="generated")
+    assert not written.invalid and not [p for p in written.problems if p.level == "error"]
+    yield store
+    store.engine.dispose()
+
+
+@pytest.mark.parametrize("days", [7, 14])
+def test_cached_summaries_count_as_the_records_do(
+    sql_store: SqlStore, tmp_path: Path, days: int
+) -> None:
+    plan = _plan(days)
+    expected = _from_records(plan, RECORDS)
+    assert sum(p.incidents for p in expected[0]) > 100  # the data reach every earlier period
+    assert all(p.incidents for p in expected[0])
+    counting = Counting(sql_store)
+    cache = SummaryCache(tmp_path / "cache.sqlite")
+    assert _from_cache(plan, counting, cache) == expected
+    first = counting.loads
+    assert first > 0
+    assert _from_cache(plan, counting, cache) == expected  # again: all from the cache
+    assert counting.loads == first
+
+
+def test_a_write_recounts_only_the_months_it_touched(sql_store: SqlStore, tmp_path: Path) -> None:
+    plan = _plan(7)
+    cache = SummaryCache(tmp_path / "cache.sqlite")
+    _from_cache(plan, sql_store, cache)
+    # a toll revised in an event of January 2025
+    target = next(r for r in RECORDS if r["date"].startswith("2025-01-15") and r.get("claims"))
+    changed = json.loads(json.dumps(target))
+    changed["claims"] = [{**changed["claims"][0], "outcome": "killed", "count": 500,
+                          "stance": "independent", "by": "a hospital source"}]  # fmt: skip
+    assert sql_store.write([RawRecord(changed, "edit", 1)], author="t", reason="toll").changed
+    records = [changed if r["id"] == target["id"] else r for r in RECORDS]
+    counting = Counting(sql_store)
+    after = _from_cache(plan, counting, cache)
+    assert after == _from_records(plan, records)
+    assert after != _from_records(plan, RECORDS)
+    assert counting.loads == 1  # December to February, read once
+
+
+def test_as_of_counts_the_store_as_it_was(sql_store: SqlStore, tmp_path: Path) -> None:
+    before = dt.datetime.now(dt.UTC)
+    gone = [r["id"] for r in RECORDS if r["date"].startswith("2025-02")]
+    sql_store.delete(gone, author="t", reason="duplicates")
+    cache = SummaryCache(tmp_path / "cache.sqlite")
+    now = _from_cache(_plan(7), sql_store, cache)
+    assert now == _from_records(_plan(7), [r for r in RECORDS if r["id"] not in gone])
+    assert _from_cache(_plan(7, before), sql_store, cache) == _from_records(_plan(7), RECORDS)
+
+
+def test_folder_of_jsonl(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    gen_records.write_jsonl(RECORDS, folder / "records.jsonl")
+    plan = _plan(7)
+    cache = SummaryCache(tmp_path / "cache.sqlite")
+    counting = Counting(DirectoryStore(folder))
+    assert _from_cache(plan, counting, cache) == _from_records(plan, RECORDS)
+    loads = counting.loads
+    assert _from_cache(plan, counting, cache) == _from_records(plan, RECORDS)
+    assert counting.loads == loads
+    with (folder / "more.jsonl").open("w") as f:  # a new file: the folder is read again
+        f.write(json.dumps({**RECORDS[-1], "id": "extra"}) + "\n")
+    _from_cache(plan, counting, cache)
+    assert counting.loads > loads
