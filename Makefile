@@ -1,5 +1,5 @@
 # The two commands of the README: `make report` and `make test`. Both set up first.
-.PHONY: setup report test test-fast lint golden bench clean i18n
+.PHONY: setup report test test-fast lint golden pages bench clean i18n
 
 setup:
 	@bash scripts/setup.sh
@@ -31,6 +31,11 @@ golden: setup
 	.venv/bin/sitrep schema > docs/record.schema.json
 	.venv/bin/sitrep schema --report > docs/report.schema.json
 	SITREP_UPDATE_GOLDEN=1 .venv/bin/pytest -q tests/test_golden.py
+
+# The documentation's images of the example report: every PDF page, English and French,
+# at 100 dpi (docs/img/report-page*.png).
+pages: setup
+	.venv/bin/python scripts/report_pages.py
 
 # The gettext catalogs of the template strings: extract the English strings into
 # sitrep/locale/sitrep.pot, update every language's .po from it, compile the .mo files.
