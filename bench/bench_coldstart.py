@@ -4,12 +4,13 @@ processes, compared with a bare script that only renders the same HTML with Weas
 1. sitrep: ``python -m sitrep -q generate --data examples/sahel-2025-06 --date 2025-06-02
    --format md,pdf,json --out TMP``: process start to the three files written (imports,
    config, load, reconcile, charts, Markdown, HTML, PDF, JSON);
-2. bare WeasyPrint: ``python BASELINE.py page.html data.json out.pdf``: process start,
+2. bare WeasyPrint: ``python BASELINE.py page.html attachments.json out.pdf``: process start,
    ``import weasyprint``, read the HTML sitrep hands to WeasyPrint for this PDF (dumped once
    by this script through ``sitrep.render.formats``, so the very same bytes: CSS inlined,
    both charts as ``data:`` SVG images) and write it as the same PDF sitrep makes: PDF/A-3b,
-   tagged (``pdf_tags``), the report's JSON embedded as an associated file with the same
-   name, description, dates and relationship, the same base URL (the shipped templates).
+   tagged (``pdf_tags``), the report's JSON and CSV log embedded as associated files with
+   the same names, descriptions, dates and relationship, the same base URL (the shipped
+   templates).
    Left out of the baseline: sitrep's URL-fetch policy (the HTML loads no URL but
    ``data:``) and the PDF/UA identification in the XMP metadata (a few lines of XML).
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import statistics
 import subprocess
@@ -45,18 +47,19 @@ ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1748930400", "PYTHONPATH": str(ROOT)}
 
 BASELINE = '''
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
 import weasyprint
 
-html_file, json_file, out, base = sys.argv[1:5]
-modified = dt.datetime.fromisoformat(sys.argv[5])
+html_file, manifest, out, base = sys.argv[1:5]
 options = {
     "attachments": [weasyprint.Attachment(
-        string=Path(json_file).read_bytes(), name=Path(json_file).name,
-        description="The report's data (sitrep JSON, docs/report-json.md)",
-        created=modified, modified=modified, relationship="Data")],
+        string=Path(a["file"]).read_bytes(), name=a["name"], description=a["description"],
+        created=dt.datetime.fromisoformat(a["modified"]),
+        modified=dt.datetime.fromisoformat(a["modified"]), relationship=a["relationship"])
+        for a in json.loads(Path(manifest).read_text(encoding="utf-8"))],
     "pdf_variant": "pdf/a-3b",
     "pdf_tags": True,
 }
@@ -65,10 +68,10 @@ document = weasyprint.HTML(string=html, base_url=base).render(**options)
 Path(out).write_bytes(document.write_pdf(**options))
 '''
 
-
-def dump_pdf_input(folder: Path) -> tuple[Path, Path, str, str]:
-    """Write the HTML and the JSON that sitrep gives WeasyPrint for the example day's PDF
-    (captured from the real ``pdf`` format with a recording renderer)."""
+def dump_pdf_input(folder: Path) -> tuple[Path, Path, str]:
+    """Write the HTML and the attachments (the JSON, the CSV log) that sitrep gives
+    WeasyPrint for the example day's PDF (captured from the real ``pdf`` format with a
+    recording renderer), with a manifest of the attachments' names and dates."""
     from sitrep.config import load_config
     from sitrep.pipeline import build_report, data_window, load
     from sitrep.render.charts import draw_charts
@@ -84,12 +87,20 @@ def dump_pdf_input(folder: Path) -> tuple[Path, Path, str, str]:
     stem = f"sitrep-{DAY.isoformat()}"
     FORMATS["pdf"].render(RenderJob(report, stem, draw_charts(report), pdf_renderer=recorder,
                                     furniture=config.furniture))
-    html, (attachment,) = folder / "page.html", recorder.attachments
+    html = folder / "page.html"
     html.write_text(recorder.html[0], encoding="utf-8")
-    data = folder / attachment.name
-    data.write_bytes(attachment.data)
+    manifest = []
+    for attachment in recorder.attachments:
+        data = folder / attachment.name
+        data.write_bytes(attachment.data)
+        manifest.append({"file": str(data), "name": attachment.name,
+                         "description": attachment.description,
+                         "modified": attachment.modified.isoformat(),
+                         "relationship": attachment.relationship})  # fmt: skip
+    listed = folder / "attachments.json"
+    listed.write_text(json.dumps(manifest), encoding="utf-8")
     base = shipped_templates().resolve().as_uri() + "/"
-    return html, data, base, attachment.modified.isoformat()
+    return html, listed, base
 
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
@@ -115,15 +126,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bench_coldstart: {machine()}")
     with tempfile.TemporaryDirectory(prefix="sitrep-bench-cold-") as tmp:
         folder = Path(tmp)
-        html, data, base, modified = dump_pdf_input(folder)
+        html, manifest, base = dump_pdf_input(folder)
         script = folder / "baseline.py"
         script.write_text(BASELINE, encoding="utf-8")
         out = folder / "out"
         out.mkdir()
         sitrep = [sys.executable, "-m", "sitrep", "-q", "generate", "--data", str(DATA),
                   "--date", DAY.isoformat(), "--format", "md,pdf,json", "--out", str(out)]
-        bare = [sys.executable, str(script), str(html), str(data), str(folder / "bare.pdf"),
-                base, modified]
+        bare = [sys.executable, str(script), str(html), str(manifest), str(folder / "bare.pdf"),
+                base]
         runs: dict[str, list[tuple[float, float]]] = {"sitrep": [], "bare": []}
         timed(bare, folder)  # warm the page cache and the font caches once, not measured
         timed(sitrep, folder)
