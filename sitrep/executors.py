@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -19,6 +21,20 @@ from .config import RenderConfig
 from .errors import ConfigError
 
 logger = logging.getLogger(__name__)
+
+
+def follow_parent() -> None:
+    """A worker process's initializer: exit when the process that started it is gone (a
+    killed run cannot shut its pool down, and a worker waiting for work would be left
+    behind). The parent is the run, or the fork server that exits with it."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
 
 
 def workers(render: RenderConfig) -> int:
@@ -58,5 +74,5 @@ def render_executor(render: RenderConfig, tasks: int) -> Iterator[Executor | Non
         yield None
         return
     logger.info("rendering %d edition(s) on %d processes", tasks, size)
-    with ProcessPoolExecutor(max_workers=size) as pool:
+    with ProcessPoolExecutor(max_workers=size, initializer=follow_parent) as pool:
         yield pool

@@ -64,6 +64,18 @@ def run_generate(out: Path, epoch: str, monkeypatch: pytest.MonkeyPatch) -> int:
     return main(generate_argv(out))
 
 
+def processes_naming(path: Path) -> list[int]:
+    """Processes whose command line names ``path`` (Linux /proc; [] elsewhere)."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if str(path).encode() in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
 def test_a_run_killed_while_writing_leaves_the_previous_set_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -82,6 +94,8 @@ def test_a_run_killed_while_writing_leaves_the_previous_set_whole(
         proc.kill()  # SIGKILL in the write phase: two files of the new set are on disk
     finally:
         proc.wait(timeout=10)
+    # nor is anything of it left running (the chart worker it forked follows it)
+    wait_until(lambda: not processes_naming(out), timeout=10)
     assert published(out) == before  # nothing of the dead run is visible
     assert len(left_over(out)) == 1  # its half-written set folder, under .sets only
     assert run_generate(out, SECOND, monkeypatch) == 0

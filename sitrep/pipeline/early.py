@@ -16,6 +16,7 @@ import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from ..executors import follow_parent
 from ..model.report import Report
 from ..render.style import Chart
 
@@ -51,7 +52,8 @@ class EarlyCharts:
 
     def __init__(self) -> None:
         context = multiprocessing.get_context("fork")
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context,
+                                         initializer=follow_parent)
         self._ready: Future[None] = self._pool.submit(_prepare)
 
     @staticmethod
