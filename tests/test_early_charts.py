@@ -38,9 +38,14 @@ def test_generate_with_the_chart_process_writes_what_it_writes_without(
 ) -> None:
     from sitrep.cli import main
 
+    project = tmp_path / "project"  # a table of 2: the chart shows the 2 that matter most
+    project.mkdir()
+    (project / "sitrep.toml").write_text("[report]\nfigures_table_limit = 2\n", encoding="utf-8")
+
     def run(out: Path) -> dict[str, bytes]:
-        argv = ["-q", "generate", "--data", str(examples_dir), "--date", "2025-06-02",
-                "--format", "md,json", "--out", str(out)]  # fmt: skip
+        argv = ["-q", "generate", "--config", str(project), "--data", str(examples_dir),
+                "--date", "2025-05-27", "--period", "7d", "--format", "md,json",
+                "--out", str(out)]  # fmt: skip
         assert main(argv) == 0
         return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
 

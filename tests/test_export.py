@@ -141,3 +141,38 @@ def test_acled_and_ucdp_of_one_event_read_acled_12_ucdp_best_10_8_14(
     assert "12 (ACLED) \\[3\\]; meilleure estimation 10, 8 à 14 (UCDP) \\[4\\] | 8 | 12 | 14 |" \
         in french
     assert "selon UCDP, 8 à 14 personnes (meilleure estimation 10) ont été tuées" in french
+
+
+def test_the_pdfs_csv_log_reads_figures_by_the_runs_rules(
+    tmp_path: Path, make_record: Any, make_claim: Any
+) -> None:
+    # "about 20", 24 and 30 from one side: at the default tolerance (10%) no two agree and
+    # the best is the largest point, 30; at 30% "about 20" and 24 agree and the best is 24.
+    # The CSV attached to the PDF reads them by the run's [report] rules.
+    import datetime as dt
+
+    from sitrep.config import load_config
+    from sitrep.model.edition import Edition
+    from sitrep.pipeline import build_report
+    from sitrep.pipeline.plan import make_plan
+    from sitrep.pipeline.stages import render_edition
+    from sitrep.render.export import export_text
+    from sitrep.render.pdf import RecordingPdfRenderer
+    from sitrep.store import MemoryStore
+
+    (tmp_path / "sitrep.toml").write_text("[report]\nabout_tolerance = 0.3\n", encoding="utf-8")
+    config = load_config(tmp_path).with_overrides(output=tmp_path / "out")
+    record = make_record(id="gao", date="2025-06-02", location="Gao", claims=[
+        make_claim(count="about 20", by="a", stance="independent", source="src"),
+        make_claim(count=24, by="b", stance="independent", source="src"),
+        make_claim(count=30, by="c", stance="independent", source="src"),
+    ])  # fmt: skip
+    day = dt.date(2025, 6, 2)
+    report = build_report(config, start=day, end=day, loaded=MemoryStore([record]).load())
+    plan = make_plan(config, start=day, end=day, formats=["pdf"], editions=[Edition()])
+    recorder = RecordingPdfRenderer()
+    render_edition(plan, report, Edition(), ["pdf"], recorder)
+    (attached,) = [a for a in recorder.attachments if a.name.endswith(".csv")]
+    mine = export_text(report, "csv", plan.rules.figures, context=True)
+    assert attached.data.decode("utf-8") == mine
+    assert mine != export_text(report, "csv", None, context=True)  # the rules matter here

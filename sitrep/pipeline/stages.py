@@ -165,20 +165,24 @@ def render_edition(
     to write. With ``early``, the charts are drawn in its process while this one gets the
     PDF engine ready."""
     wanted = [FORMATS[name] for name in (plan.formats if formats is None else formats)]
+    limit = plan.config.report.figures_table_limit
     charts = []
-    if any(f.charts for f in wanted) and early is not None:
-        pending = early.submit(report)
-        if "pdf" in [f.name for f in wanted] and pdf_renderer is None:
-            import weasyprint  # noqa: F401  (what the PDF would import next, meanwhile)
-        charts = early.result(pending, report)
-    elif any(f.charts for f in wanted):
-        from ..render.charts import draw_charts  # matplotlib: only when a chart is drawn
+    if any(f.charts for f in wanted):
         from ..render.digest import charted
 
-        charts = draw_charts(charted(report, plan.config.report.figures_table_limit))
+        drawn = charted(report, limit)  # a big period's chart: the incidents that matter
+        if early is not None:
+            pending = early.submit(drawn)
+            if "pdf" in [f.name for f in wanted] and pdf_renderer is None:
+                import weasyprint  # noqa: F401  (what the PDF would import next, meanwhile)
+            charts = early.result(pending, drawn)
+        else:
+            from ..render.charts import draw_charts  # matplotlib: only when a chart is drawn
+
+            charts = draw_charts(drawn)
     job = RenderJob(report, edition.stem(plan.period.start, plan.period.end), charts,
-                    plan.config.user_templates, pdf_renderer, plan.config.furniture,
-                    plan.config.report.figures_table_limit)  # fmt: skip
+                    plan.config.user_templates, pdf_renderer, plan.config.furniture, limit,
+                    plan.rules.figures)  # fmt: skip
     files: dict[Path, Content] = {}
     for fmt in wanted:
         files.update({plan.out_dir / name: data for name, data in fmt.render(job).items()})

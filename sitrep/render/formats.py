@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..config import FurnitureConfig
     from ..model.report import Report
+    from ..reconcile.bounds import FigureRules
     from .pdf import PdfRenderer
     from .style import Chart
 
@@ -38,6 +39,8 @@ class RenderJob:
     """Marking, contacts, next edition, licence and data link (``[furniture]``)."""
     table_limit: int | None = None
     """``report.figures_table_limit`` (None: its default)."""
+    rules: FigureRules | None = None
+    """The run's figure rules (``[report]``), for the figures of the attached CSV log."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def _pdf(job: RenderJob) -> dict[str, Content]:
         description="The report's data (sitrep JSON, docs/report-json.md)",
         modified=job.report.generated_at,
     )
-    log = export_text(job.report, "csv", context=True)
+    log = export_text(job.report, "csv", job.rules, context=True)
     table = PdfAttachment(
         name=f"{job.stem}.csv",
         data=log.encode("utf-8"),
