@@ -92,3 +92,22 @@ def test_auto_mode_does_not_send_a_day_without_news(tmp_path: Path) -> None:
         assert len(srv.messages()) == len(PEOPLE)
         assert run_daily(config, day=nxt, now=AFTER_DEADLINE, allow_empty=True).ok
         assert len(srv.messages()) == 2 * len(PEOPLE)
+
+
+def test_the_desks_preview_is_the_print_html_the_pdf_is_made_from(tmp_path: Path) -> None:
+    # the preview says "as the PDF will hold it": the same charts, furniture and digest rule
+    from sitrep.pipeline.stages import render_edition
+    from sitrep.render.pdf import RecordingPdfRenderer
+
+    config = desk_project(tmp_path / "project")
+    config = config.model_copy(update={
+        "report": config.report.model_copy(update={"figures_table_limit": 2}),
+        "furniture": config.furniture.model_copy(update={"marking": "TLP:AMBER"}),
+    })  # fmt: skip
+    now = dt.datetime(2025, 6, 3, 6, tzinfo=dt.UTC)
+    draft = Draft(config, DAY, now=now)
+    recorder = RecordingPdfRenderer()
+    edition = draft.plan.editions[0]
+    render_edition(draft.plan, draft.report(edition), edition, ["pdf"], recorder)
+    assert draft.html(None) == recorder.html[0]
+    assert "TLP:AMBER" in recorder.html[0]

@@ -191,11 +191,14 @@ class Draft:
     def html(self, notes: EditionNotes | None) -> str:
         """The first edition as the PDF will hold it (HTML for print, charts inlined)."""
         from ..render.charts import draw_charts
+        from ..render.digest import charted
         from ..render.documents import render_html
 
         report = self.report(notes=notes)
-        return render_html(report, draw_charts(report), templates=self.config.user_templates,
-                           for_pdf=True)  # fmt: skip
+        limit = self.config.report.figures_table_limit
+        return render_html(report, draw_charts(charted(report, limit)),
+                           templates=self.config.user_templates, for_pdf=True,
+                           furniture=self.config.furniture, table_limit=limit)  # fmt: skip
 
     def publish(
         self, *, user: str, notes: EditionNotes, correction: bool = False, reviewed: bool = True
