@@ -314,3 +314,20 @@ def test_an_incident_whose_region_is_unknown_is_listed_as_not_on_the_map(report:
     assert f"Absents de la carte (sans coordonnées, région inconnue)\u202f: {dosso}." in md_fr
     chart = maps.draw_map(lost)
     assert chart is not None and f"region not found): {dosso}." in chart.alt
+
+
+def test_a_crowded_map_names_each_place_once_and_the_largest_places_only(report: Report) -> None:
+    timbuktu = next(i for i in report.incidents if i.id == TIMBUKTU)
+    extra = [timbuktu.model_copy(update={"id": f"{TIMBUKTU}-{n}"}) for n in range(5)]
+    for n in range(maps.POINT_LABELS + 10):
+        where = {"latitude": 12.0 + (n % 8) * 0.7, "longitude": -8.0 + (n // 8) * 1.3}
+        extra.append(timbuktu.model_copy(update={"id": f"place-{n}", "location": f"Place {n}",
+                                                 **where}))  # fmt: skip
+    crowded = report.model_copy(update={"incidents": [*report.incidents, *extra]})
+    _, layout = maps.render_map(crowded) or pytest.fail("no map")
+    texts = [t for t, _ in layout.labels]
+    assert texts.count("Timbuktu") <= 1  # six incidents there, one name
+    places = [t for t in texts if t.startswith("Place ")]
+    assert places and len(places) + texts.count("Timbuktu") <= maps.POINT_LABELS
+    for (a, box_a), (b, box_b) in itertools.combinations(layout.labels, 2):
+        assert not overlaps(box_a, box_b), (a, b)

@@ -33,6 +33,9 @@ from .style import INK, WIDTH_IN, Chart, figure_svg, new_figure, svg_style
 
 logger = logging.getLogger(__name__)
 
+POINT_LABELS = 30
+"""The most incident places a map names."""
+
 _LABEL_BOX = {"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none",
               "alpha": 0.75}  # fmt: skip
 
@@ -154,13 +157,23 @@ def _symbols(ax: Axes, points: list[MapPoint], placer: Placer) -> None:
 def _point_labels(
     ax: Axes, points: list[MapPoint], count: int, placer: Placer, layout: MapLayout
 ) -> None:
-    """Incident labels, crowded places first (they have the fewest free spots)."""
+    """Incident labels, crowded places first (they have the fewest free spots). A place is
+    named once, beside its largest symbol, and at most ``POINT_LABELS`` places are named,
+    the largest symbols first (a thousand names read as nothing; the text alternative and
+    the log name every incident)."""
     where = placer.markers[:count]
+    chosen: list[int] = []
+    named: set[str] = set()
+    for i in range(count):  # largest symbols first
+        name = plain(points[i].incident.location).casefold()
+        if name not in named and len(chosen) < POINT_LABELS:
+            named.add(name)
+            chosen.append(i)
 
     def crowding(i: int) -> int:
         return -sum(1 for x, y, _ in where if math.hypot(x - where[i][0], y - where[i][1]) < 40)
 
-    for i in sorted(range(count), key=lambda i: (crowding(i), points[i].incident.location)):
+    for i in sorted(chosen, key=lambda i: (crowding(i), points[i].incident.location)):
         _label_beside(ax, plain(points[i].incident.location), i, where[i][2], 7.2, placer, layout)
 
 
