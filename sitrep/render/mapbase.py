@@ -177,13 +177,33 @@ def legend(
         sym(words.killed(v), face="none", edge=MUTED, size=marker_diameter(v)) for v in sizes
     ]
     biggest = max([marker_diameter(v) for v in sizes] + [7.0]) / 6.6  # in font sizes
-    fig.legend(
+    drawn = fig.legend(
         handles=handles, loc="lower center", ncol=legend_columns(handles, fig, biggest + 0.4),
         fontsize=6.6,
         frameon=False, bbox_to_anchor=(0.5, 0.02 / fig.get_figheight()), handletextpad=0.4,
         columnspacing=1.2, handleheight=max(2.0, biggest), handlelength=max(2.4, biggest + 0.4),
         borderaxespad=0,
     )  # fmt: skip
+    _make_room(fig, drawn)
+
+
+TICKS_IN = 0.3
+"""Room under the map for the degree ticks, above the legend (in)."""
+
+
+def _make_room(fig: Figure, drawn: Any) -> None:
+    """Grow the figure downwards when the legend (large size symbols, many rows) would
+    reach the degree ticks: the map keeps its size, the legend moves down with the edge."""
+    height = fig.get_figheight()
+    bottom = fig.subplotpars.bottom * height
+    top = (1 - fig.subplotpars.top) * height
+    need = drawn.get_window_extent().height / fig.dpi + TICKS_IN + 0.02
+    if need <= bottom:
+        return
+    grown = height + need - bottom
+    fig.set_figheight(grown)
+    fig.subplots_adjust(bottom=need / grown, top=1 - top / grown)
+    drawn.set_bbox_to_anchor((0.5, 0.02 / grown), transform=fig.transFigure)
 
 
 def legend_columns(handles: Sequence[Any], fig: Figure, handle_len: float, fs: float = 6.6) -> int:
