@@ -9,6 +9,7 @@ pages the report no longer has are removed.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -17,6 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 IMG = ROOT / "docs" / "img"
 DAY = "2025-06-02"
+GENERATED = "1748930400"
+"""SOURCE_DATE_EPOCH: 'generated 3 June 2025, 06:00 UTC', so that the images change only
+when the report does."""
 
 
 def pages(language: str, work: Path) -> list[Path]:
@@ -26,7 +30,7 @@ def pages(language: str, work: Path) -> list[Path]:
         [sys.executable, "-m", "sitrep", "-q", "generate", "--data",
          str(ROOT / "examples" / "sahel-2025-06"), "--date", DAY, "--format", "pdf",
          "--language", language, "--out", str(out)],
-        check=True, capture_output=True,
+        check=True, capture_output=True, env={**os.environ, "SOURCE_DATE_EPOCH": GENERATED},
     )  # fmt: skip
     (pdf,) = out.glob("*.pdf")
     subprocess.run(["pdftoppm", "-png", "-r", "100", str(pdf), str(out / "page")], check=True)
