@@ -556,3 +556,23 @@ def test_nested_aliases_are_shared_not_expanded(data: DataDir) -> None:
     data.write("bomb.yaml", "\n".join(levels) + "\n")  # 10**8 leaves if expanded
     problems = load_records(data.root).problems  # returns at once, with plain problems
     assert any(p.field == "id" and "missing" in p.message for p in problems)
+
+
+def test_a_windowed_jsonl_file_is_read_a_line_at_a_time(tmp_path: Path) -> None:
+    # a report's window out of a big JSONL file: the file is never held whole in memory
+    # (a million records is 850 MB of text); lines outside the window are only ids
+    import tracemalloc
+
+    path = tmp_path / "big.jsonl"
+    line = {"id": "", "date": "2020-01-01", "country": "MLI", "location": "Gao",
+            "summary": "x" * 2000, "sources": [{"id": "s", "name": "S"}]}  # fmt: skip
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(5000):
+            out.write(json.dumps({**line, "id": f"r{n}"}) + "\n")
+    size = path.stat().st_size
+    tracemalloc.start()
+    records, problems = parse_file(path, window=(dt.date(2025, 6, 1), dt.date(2025, 6, 2)))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(records) == 5000 and all(r.outside for r in records) and not problems
+    assert peak < size / 2, f"{peak:,} bytes traced for a {size:,}-byte file"

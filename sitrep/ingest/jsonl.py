@@ -102,17 +102,3 @@ def jsonl_items(
             yield RawRecord(json_value(line), name, n)
         except BadJson as exc:
             yield Problem(name, n, None, None, f"not valid JSON: {exc.message}")
-
-
-def _parse_jsonl(
-    text: str, name: str, window: Window | None = None
-) -> tuple[list[RawRecord], list[Problem]]:
-    records: list[RawRecord] = []
-    problems: list[Problem] = []
-    # not splitlines: U+2028 is text
-    for item in jsonl_items(text.split("\n"), name, window):
-        if isinstance(item, Problem):
-            problems.append(item)
-        else:
-            records.append(item)
-    return records, problems

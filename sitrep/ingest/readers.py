@@ -14,7 +14,7 @@ from typing import BinaryIO, Literal
 
 from ..errors import DataError, Problem
 from ..progress import EVERY, SILENT, Progress
-from .jsonl import BadJson, _parse_jsonl, json_value, jsonl_items, line_id
+from .jsonl import BadJson, json_value, jsonl_items, line_id
 from .raw import EMPTY, RawRecord, Window
 from .yaml import parse_yaml
 
@@ -233,9 +233,13 @@ class FileStream:
     UTF-8, so that a bad byte still stops the whole file, as :func:`parse_file` does);
     YAML and JSON files are parsed whole, one file at a time."""
 
-    def __init__(self, path: Path, display: str | None = None) -> None:
+    def __init__(self, path: Path, display: str | None = None, window: Window | None = None
+                 ) -> None:  # fmt: skip
         self.path = path
         self.name = display or str(path)
+        self.window = window
+        """With a window, JSONL lines clearly outside it are not parsed (see
+        :func:`jsonl_items`)."""
         self.read = 0
         """Bytes of the file read so far."""
 
@@ -252,7 +256,7 @@ class FileStream:
                     yield Problem(self.name, None, None, None, EMPTY)
                     return
                 file.seek(0)
-                yield from jsonl_items(self._lines(file), self.name)
+                yield from jsonl_items(self._lines(file), self.name, self.window)
         except OSError as exc:
             yield Problem(self.name, None, None, None, f"cannot read the file: {_reason(exc)}")
         except _Unreadable as exc:
@@ -318,6 +322,15 @@ def parse_file(
     problems. With a window, JSONL lines clearly outside it are not parsed, only their ids
     kept."""
     name = display or str(path)
+    if path.suffix.lower() == ".jsonl":  # a line at a time: a big file is never held whole
+        records: list[RawRecord] = []
+        problems: list[Problem] = []
+        for item in FileStream(path, name, window):
+            if isinstance(item, Problem):
+                problems.append(item)
+            else:
+                records.append(item)
+        return records, problems
     try:
         text = read_text(path)
     except _Unreadable as exc:
@@ -325,8 +338,6 @@ def parse_file(
     if not text.strip():
         return [], [Problem(name, None, None, None, EMPTY)]
     suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        return _parse_jsonl(text, name, window)
     if suffix == ".json":
         try:  # strict JSON first, for JSON's own error messages; then YAML for line numbers
             json_value(text)
