@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -82,7 +83,9 @@ def _outside(line: str, window: Window) -> RawRecord | None:
     if not date or not rid:
         return None  # another layout: parse it
     end = _JSON_END.search(line)
-    data = {"id": rid.group(1), "date": date.group(1), "end_date": end and end.group(1)}
+    # a million of these may be kept: dates are shared strings (thirty records a day)
+    data = {"id": rid.group(1), "date": sys.intern(date.group(1)),
+            "end_date": end and sys.intern(end.group(1))}  # fmt: skip
     return None if in_window(data, window) else RawRecord(data, "", 0, outside=True)
 
 

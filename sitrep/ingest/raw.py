@@ -43,7 +43,7 @@ def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
     return True
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRecord:
     """A record as parsed from a file, before validation, with the lines of its fields."""
 
