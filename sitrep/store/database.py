@@ -74,7 +74,12 @@ def make_engine(url: str | sa.URL, password: str | None = None) -> Engine:
         raise StoreError(
             f"{parsed.drivername}: not a supported store (expected sqlite or postgresql)"
         )
-    return sa.create_engine(parsed)
+    if parsed.get_backend_name() == "sqlite":
+        return sa.create_engine(parsed)
+    # No server-side prepared statements: psycopg prepares a query met five times, and
+    # PostgreSQL may then keep one generic plan made when the table was empty (a sequential
+    # scan), which an import then runs for every batch as the table grows.
+    return sa.create_engine(parsed, connect_args={"prepare_threshold": None})
 
 
 def display_name(engine: Engine) -> str:
