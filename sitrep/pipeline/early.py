@@ -47,7 +47,7 @@ def _draw(report: Report) -> list[Chart]:
 
 class EarlyCharts:
     """One worker process that prepares to draw at once and draws a report's charts on
-    demand. Use as a context manager; :meth:`draw` falls back to this process if the
+    demand. Use as a context manager; :meth:`result` falls back to this process if the
     worker is gone."""
 
     def __init__(self) -> None:
