@@ -27,8 +27,16 @@ from ..errors import DeliveryError
 from ..ingest.readers import discover
 from ..model.edition import Edition
 from ..model.report import EditionNotes, Report
-from ..pipeline import EditionBuilder, Plan, make_plan, now_in, render_edition, report_for
-from ..render.formats import FORMATS
+from ..pipeline import (
+    EditionBuilder,
+    Plan,
+    make_plan,
+    now_in,
+    render_edition,
+    render_job,
+    report_for,
+)
+from ..render.formats import FORMATS, print_html
 from ..store.base import IncidentStore, LoadResult, VersionedStore
 from ..store.open import open_store
 from ..writers import write_all, write_atomic
@@ -190,15 +198,9 @@ class Draft:
 
     def html(self, notes: EditionNotes | None) -> str:
         """The first edition as the PDF will hold it (HTML for print, charts inlined)."""
-        from ..render.charts import draw_charts
-        from ..render.digest import charted
-        from ..render.documents import render_html
-
-        report = self.report(notes=notes)
-        limit = self.config.report.figures_table_limit
-        return render_html(report, draw_charts(charted(report, limit)),
-                           templates=self.config.user_templates, for_pdf=True,
-                           furniture=self.config.furniture, table_limit=limit)  # fmt: skip
+        edition = self.plan.editions[0]
+        report = self.report(edition, notes)
+        return print_html(render_job(self.plan, report, edition, [FORMATS["pdf"]]))
 
     def publish(
         self, *, user: str, notes: EditionNotes, correction: bool = False, reviewed: bool = True

@@ -27,7 +27,7 @@ from .plan import (
     previous_day,
     wording_for,
 )
-from .stages import Merged, build_report, load, merge, render_edition, report_for
+from .stages import Merged, build_report, load, merge, render_edition, render_job, report_for
 
 __all__ = [
     "EditionBuilder",
@@ -47,6 +47,7 @@ __all__ = [
     "previous_day",
     "render_edition",
     "render_in_worker",
+    "render_job",
     "report_for",
     "wording_for",
 ]

@@ -15,7 +15,7 @@ from ..ingest.raw import Window
 from ..model.edition import Edition
 from ..model.report import PossibleDuplicate, Report, ReportFilter
 from ..reconcile.merge import MergedIncident, merge_records, possible_duplicates
-from ..render.formats import FORMATS, Content, RenderJob
+from ..render.formats import FORMATS, Content, Format, RenderJob
 from ..store.base import IncidentStore, LoadResult, VersionedStore
 from ..store.open import open_store
 from ..summarise.baseline import IncidentSummary, baseline, summarise_incidents
@@ -162,9 +162,26 @@ def render_edition(
     early: EarlyCharts | None = None,
 ) -> dict[Path, Content]:
     """Chart (if a format needs it) and render every format in memory, keyed by the path
-    to write. With ``early``, the charts are drawn in its process while this one gets the
-    PDF engine ready."""
+    to write."""
     wanted = [FORMATS[name] for name in (plan.formats if formats is None else formats)]
+    job = render_job(plan, report, edition, wanted, pdf_renderer, early)
+    files: dict[Path, Content] = {}
+    for fmt in wanted:
+        files.update({plan.out_dir / name: data for name, data in fmt.render(job).items()})
+    return files
+
+
+def render_job(
+    plan: Plan,
+    report: Report,
+    edition: Edition,
+    wanted: Sequence[Format],
+    pdf_renderer: PdfRenderer | None = None,
+    early: EarlyCharts | None = None,
+) -> RenderJob:
+    """What the ``wanted`` formats of an edition render from: its charts (drawn if a format
+    needs them) and the run's settings. With ``early``, the charts are drawn in its process
+    while this one gets the PDF engine ready."""
     limit = plan.config.report.figures_table_limit
     charts = []
     if any(f.charts for f in wanted):
@@ -180,12 +197,8 @@ def render_edition(
             from ..render.charts import draw_charts  # matplotlib: only when a chart is drawn
 
             charts = draw_charts(drawn)
-    job = RenderJob(report, edition.stem(plan.period.start, plan.period.end), charts,
-                    plan.config.user_templates, pdf_renderer, plan.config.furniture, limit,
-                    plan.rules.figures)  # fmt: skip
-    files: dict[Path, Content] = {}
-    for fmt in wanted:
-        files.update({plan.out_dir / name: data for name, data in fmt.render(job).items()})
-    return files
+    return RenderJob(report, edition.stem(plan.period.start, plan.period.end), charts,
+                     plan.config.user_templates, pdf_renderer, plan.config.furniture, limit,
+                     plan.rules.figures)  # fmt: skip
 
 

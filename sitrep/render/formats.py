@@ -80,8 +80,7 @@ def _pdf(job: RenderJob) -> dict[str, Content]:
     """The tagged PDF/A-3b, with the report's JSON (the same bytes as the JSON format) and
     the full incident log as CSV (one row per incident and figure row, context included)
     embedded as its data; the CSV is also written beside it."""
-    from ..config import FIGURES_TABLE_LIMIT
-    from .documents import render_html, render_json
+    from .documents import render_json
     from .environment import shipped_templates
     from .export import export_text
     from .pdf import PdfAttachment, WeasyPrintRenderer
@@ -89,9 +88,7 @@ def _pdf(job: RenderJob) -> dict[str, Content]:
     renderer = job.pdf_renderer or WeasyPrintRenderer(
         [p for p in (job.templates, shipped_templates()) if p]
     )
-    limit = FIGURES_TABLE_LIMIT if job.table_limit is None else job.table_limit
-    html = render_html(job.report, job.charts, templates=job.templates, for_pdf=True,
-                       furniture=job.furniture, table_limit=limit)  # fmt: skip
+    html = print_html(job)
     data = PdfAttachment(
         name=f"{job.stem}.json",
         data=render_json(job.report).encode("utf-8"),
@@ -108,6 +105,16 @@ def _pdf(job: RenderJob) -> dict[str, Content]:
     )
     return {f"{job.stem}.pdf": renderer.render(html, [data, table]),
             f"{job.stem}.csv": log}  # fmt: skip
+
+
+def print_html(job: RenderJob) -> str:
+    """The HTML the PDF is made from (also the desk's preview of the PDF)."""
+    from ..config import FIGURES_TABLE_LIMIT
+    from .documents import render_html
+
+    limit = FIGURES_TABLE_LIMIT if job.table_limit is None else job.table_limit
+    return render_html(job.report, job.charts, templates=job.templates, for_pdf=True,
+                       furniture=job.furniture, table_limit=limit)  # fmt: skip
 
 
 def _json(job: RenderJob) -> dict[str, Content]:
