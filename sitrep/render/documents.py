@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +16,7 @@ from ..model.report import Report
 from ..wording import Words, words_for
 from .context import report_context
 from .environment import MdSafe, _render, load_css, report_environment
-from .safe import json_safe
+from .safe import json_text
 from .style import Chart
 from .worded import json_data, json_schema
 
@@ -81,7 +80,7 @@ def render_json(report: Report, words: Words | None = None) -> str:
     data = json_data(report, words or words_for(report.language))
     for key in ("countries", "admin1"):
         data["filter"][key] = sorted(data["filter"][key])
-    return json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+    return json_text(data) + "\n"
 
 
 def report_json_schema() -> dict[str, Any]:

@@ -15,7 +15,11 @@ and, in e-mail headers, by :func:`one_line`; :func:`json_safe` escapes them in J
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
+
+import orjson
 
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 """The bidirectional embedding, override and isolate characters."""
@@ -23,6 +27,9 @@ BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _DROPPED = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 _CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}]+")
 _IN_JSON = re.compile(f"[\x7f-\x9f{BIDI_CONTROLS}\u2028\u2029]")
+# orjson and json write floats under 1e-4 differently (0.00001 or 1e-7 against 1e-05 and
+# 1e-07). "e-" first: the regex engine then finds it as fast as str.find.
+_NEGATIVE_EXPONENT = re.compile(r"e-(?<=\de-)")
 
 
 def plain(text: str) -> str:
@@ -52,3 +59,18 @@ def json_safe(text: str) -> str:
     (DEL, C1, bidi controls, line separators) written as ``\\uXXXX`` escapes: the data
     is unchanged for a JSON reader, and nothing invisible is left in the file."""
     return _IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def json_text(data: Any) -> str:
+    """``data`` as JSON indented by two spaces, exactly as ``json.dumps(data, indent=2,
+    ensure_ascii=False)`` writes it, made safe by :func:`json_safe`.
+
+    Written by orjson, which is ten times faster than ``json`` once ``indent`` makes the
+    standard library fall back to its pure-Python encoder (a 30-day report of a busy desk
+    is tens of MB). The two differ only in how they write floats under 1e-4: when the
+    text may hold one (or a string that looks like one), ``json`` writes it.
+    """
+    text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
+    if "0.0000" in text or _NEGATIVE_EXPONENT.search(text):
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    return json_safe(text)

@@ -7,13 +7,14 @@ inserted where the JSON has always had them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any, get_args
 
 from pydantic import BaseModel
 
 from ..model.report import Report
-from ..wording import WORDED, Words, worded
+from ..wording import WORDED, WordedField, Words, worded
 
 
 class Worded:
@@ -67,16 +68,49 @@ def unwrapping(function: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+@cache
+def _inserted(cls: type[BaseModel]) -> dict[str, tuple[WordedField, ...]]:
+    """The worded fields of ``cls`` by the field they follow in the JSON."""
+    after: dict[str, tuple[WordedField, ...]] = {}
+    for field in WORDED.get(cls, ()):
+        after[field.after] = (*after.get(field.after, ()), field)
+    return after
+
+
+def _models(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The model classes named in a field's type (``list[Cell] | None`` names Cell)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in get_args(annotation):
+        yield from _models(arg)
+
+
+@cache
+def _worded_within(cls: type[BaseModel]) -> bool:
+    """True when ``cls`` or a model in its fields, at any depth, has worded fields."""
+    return bool(WORDED.get(cls)) or bool(_walked(cls))
+
+
+@cache
+def _walked(cls: type[BaseModel]) -> frozenset[str]:
+    """The fields of ``cls`` that may hold a model with worded fields: the only ones that
+    :func:`_with_words` needs to walk into (a report's long lists of figures need none)."""
+    return frozenset(
+        name
+        for name, info in cls.model_fields.items()
+        if any(m is not cls and _worded_within(m) for m in _models(info.annotation))
+    )
+
+
 def _with_words(obj: Any, data: Any, words: Words) -> Any:
     """``data`` (``obj`` dumped to JSON) with the worded fields of every model inserted."""
     if isinstance(obj, BaseModel) and isinstance(data, dict):
-        extra = WORDED.get(type(obj), ())
+        after, walked = _inserted(type(obj)), _walked(type(obj))
         out: dict[str, Any] = {}
         for key, value in data.items():
-            out[key] = _with_words(getattr(obj, key, None), value, words)
-            for field in extra:
-                if field.after == key:
-                    out[field.name] = field.write(obj, words)
+            out[key] = _with_words(getattr(obj, key), value, words) if key in walked else value
+            for field in after.get(key, ()):
+                out[field.name] = field.write(obj, words)
         return out
     if isinstance(obj, list) and isinstance(data, list):
         return [_with_words(o, d, words) for o, d in zip(obj, data, strict=True)]

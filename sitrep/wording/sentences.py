@@ -172,20 +172,31 @@ def incident_sentence(inc: Incident, rows: Sequence[FigureRow], novel: bool = Fa
 
 def developments(report: Report) -> list[str]:
     """The key developments of the report as sentences, in the order summarise chose."""
-    out = []
-    for fact in report.key_developments:
-        out.append(development(fact, report))
-    return out
+    about = about_incidents(report)
+    return [development(fact, report, about) for fact in report.key_developments]
 
 
-def development(fact: Development, report: Report) -> str:
-    """One key development in words."""
+About = dict[str, tuple[Incident, list[FigureRow]]]
+
+
+def about_incidents(report: Report) -> About:
+    """Each incident of the report with its rows of the table, by id: looked up once for
+    all the key developments (a long period has thousands)."""
+    about: About = {i.id: (i, []) for i in report.incidents}
+    for row in report.table:
+        if row.incident in about:
+            about[row.incident][1].append(row)
+    return about
+
+
+def development(fact: Development, report: Report, about: About) -> str:
+    """One key development in words (``about``: :func:`about_incidents` of the report)."""
     if fact.kind == "quiet":
         return f"No incidents were reported for {figures.period_label(report.period)}."
     key = report.key_figures
-    current = [i for i in report.incidents if i.status in ("new", "update", "restatement")]
     if fact.kind == "overview":
-        places = sorted({country(i.country) for i in current if i.status == "new"})
+        current = [i for i in report.incidents if i.status == "new"]
+        places = sorted({country(i.country) for i in current})
         where = f" in {', '.join(places)}" if places else ""
         n = key.incidents
         text = (f"{n} incident{'s' if n != 1 else ''} in the period{where}: "
@@ -197,8 +208,7 @@ def development(fact: Development, report: Report) -> str:
             r = key.restatements
             text += f"; {r} earlier incident{'s' if r != 1 else ''} restated, not news"
         return text + " (never added together)."
-    inc = report.incident(fact.incident or "")
-    if inc is None:
+    if fact.incident not in about:
         raise ValueError(f"key development about {fact.incident!r}, not in the report")
-    rows = [r for r in report.table if r.incident == inc.id]
+    inc, rows = about[fact.incident]
     return incident_sentence(inc, rows, fact.novel)

@@ -10,7 +10,7 @@ from ...model.records import EventType, Group, Outcome, SubEventType
 from ...model.report import Cell, Development, FigureRow, Incident, Report, Statement
 from ..headline import silent_party
 from ..numbers import fmt_datetime
-from ..sentences import figure_clauses
+from ..sentences import About, about_incidents, figure_clauses
 from . import figures, grammar
 from .labels import country, day_month
 
@@ -165,8 +165,8 @@ def _n(n: int, one: str, many: str) -> str:
     return f"{n} {one if n <= 1 else many}"
 
 
-def development(fact: Development, report: Report) -> str:
-    """One key development in French."""
+def development(fact: Development, report: Report, about: About) -> str:
+    """One key development in French (``about``: :func:`about_incidents` of the report)."""
     if fact.kind == "quiet":
         period = figures.period_label(report.period)
         return f"Aucun incident n’a été signalé pour la période du {period}."
@@ -185,15 +185,16 @@ def development(fact: Development, report: Report) -> str:
             text += (f"; {_n(r, 'incident antérieur repris', 'incidents antérieurs repris')}, "
                      "pas une nouvelle")  # fmt: skip
         return grammar.typo(text + " (jamais additionnés).")
-    inc = report.incident(fact.incident or "")
-    if inc is None:
+    if fact.incident not in about:
         raise ValueError(f"key development about {fact.incident!r}, not in the report")
-    return incident_sentence(inc, [r for r in report.table if r.incident == inc.id], fact.novel)
+    inc, rows = about[fact.incident]
+    return incident_sentence(inc, rows, fact.novel)
 
 
 def developments(report: Report) -> list[str]:
     """The key developments of the report in French, in the order summarise chose."""
-    return [development(fact, report) for fact in report.key_developments]
+    about = about_incidents(report)
+    return [development(fact, report, about) for fact in report.key_developments]
 
 
 def as_of_note(report: Report) -> str | None:
