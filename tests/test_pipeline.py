@@ -8,6 +8,7 @@ import os
 import stat
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,3 +135,33 @@ def test_the_config_template_lists_the_registry(tmp_path: Path) -> None:
     config = load_config(init_project(tmp_path / "p", example=False)[0])
     assert config.report.formats == list(FORMATS)
     assert config.report.language == "en"
+
+
+def test_stages_pause_the_garbage_collector(tmp_path: Path) -> None:
+    """Merge and summarise run with the cyclic collector paused (collector.py), which is
+    on again afterwards, and left off when the caller had paused it."""
+    import gc
+
+    from sitrep.collector import collector_paused
+    from sitrep.pipeline import stages
+
+    seen: list[bool] = []
+    real = stages.summarise
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    stages.summarise = spy  # type: ignore[assignment]
+    try:
+        assert gc.isenabled()
+        generate(config_for(tmp_path / "output"), start=DAY, formats=["json"])
+        assert seen == [False] and gc.isenabled()
+        gc.disable()
+        try:
+            collector_paused(lambda: None)()
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    finally:
+        stages.summarise = real  # type: ignore[assignment]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..collector import collector_paused
 from ..config import Config
 from ..errors import DataError
 from ..ingest.raw import Window
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 # --- the stages -------------------------------------------------------------------------
 
 
+@collector_paused
 def load(
     config: Config,
     store: IncidentStore | None = None,
@@ -79,6 +81,7 @@ class Merged:
     """The incidents of the trends' earlier periods, summarised."""
 
 
+@collector_paused
 def merge(plan: Plan, loaded: LoadResult, store: IncidentStore | None = None) -> Merged:
     """Merge the records the plan's period reads into incidents, and summarise the earlier
     incidents of its trends: from those records for a daily report, else from the trend
@@ -97,6 +100,7 @@ def merge(plan: Plan, loaded: LoadResult, store: IncidentStore | None = None) ->
     return Merged(loaded, incidents, possible_duplicates(incidents, plan.rules.merge), earlier)
 
 
+@collector_paused
 def report_for(plan: Plan, merged: Merged, edition: Edition | None = None) -> Report:
     """Summarise the merged incidents into the report of one edition."""
     edition = edition or plan.editions[0]

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from ..collector import collector_paused
 from ..config import FIGURES_TABLE_LIMIT, FurnitureConfig
 from ..errors import RenderError
 from ..model.report import Report
@@ -74,6 +75,7 @@ def render_html(
     return _render(env, "report.html.j2", context)
 
 
+@collector_paused
 def render_json(report: Report, words: Words | None = None) -> str:
     """The report as JSON: :class:`Report` serialised with its words in the report's
     language (docs/report-json.md), sets sorted (stable)."""
