@@ -802,3 +802,26 @@ def test_two_records_of_one_dataset_are_never_one_event(make_record: MakeRecord)
     c = make_record(id="mli-gao-1", location="Gao")
     d = make_record(id="mli-gao-2", location="Gao")
     assert len(merge_records(recs(c, d))) == 1
+
+
+
+LATITUDES = st.floats(min_value=-89.0, max_value=89.0)
+LONGITUDES = st.floats(min_value=-180.0, max_value=180.0)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(LATITUDES, LONGITUDES, st.floats(min_value=-2.0, max_value=2.0), LONGITUDES,
+       st.sampled_from([10.0, 50.0, 0.5, 300.0]))  # fmt: skip
+@example(16.77, -3.01, 0.4497, 40.0, 50.0)  # just over 50 km north, far east
+@example(16.77, -3.01, 0.4496, -3.01, 50.0)  # just under 50 km north
+def test_the_merge_skips_only_pairs_beyond_the_distance(
+    lat1: float, lon1: float, north: float, lon2: float, km: float
+) -> None:
+    """The merge skips a pair whose latitudes alone put it further apart than any match
+    allows: sound only if the distance itself is then over that limit too."""
+    from sitrep.reconcile.merge import _KM_PER_DEGREE
+    from sitrep.reconcile.names import distance_km
+
+    lat2 = max(-89.9, min(89.9, lat1 + north))
+    if abs(lat1 - lat2) * _KM_PER_DEGREE > km:
+        assert distance_km(lat1, lon1, lat2, lon2) > km

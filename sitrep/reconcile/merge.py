@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -32,6 +33,9 @@ class MergeRules:
 
 # Records with the same place name this far apart are different places of that name.
 NAME_CONFLICT_KM = 50.0
+# No two points are nearer than their latitudes' distance along a meridian (a little
+# under its 111.19 km a degree, for rounding): a bound that needs no trigonometry.
+_KM_PER_DEGREE = 6371.0 * math.pi / 180 * 0.9999
 
 
 @dataclass(frozen=True)
@@ -141,8 +145,11 @@ def _match(
         return None, None
     if ka.dataset is not None and ka.dataset == kb.dataset:
         return None, None  # the dataset already decided they are two events
-    if not _actors_compatible(a, b):
-        return None, None
+    if (
+        a.latitude is not None and b.latitude is not None
+        and abs(a.latitude - b.latitude) * _KM_PER_DEGREE > max(NAME_CONFLICT_KM, rules.radius_km)
+    ):  # fmt: skip
+        return None, None  # apart, and not near: what the distance below would decide
     km = None
     if a.latitude is not None and b.latitude is not None:
         assert a.longitude is not None and b.longitude is not None
@@ -161,7 +168,8 @@ def _match(
         # event (two towns 11 km apart can each be attacked on the same day).
         link = _link(a, b, "distance", km=km, radius_km=rules.radius_km)
         near = False  # the distance is the match: it cannot also corroborate it
-    if link is None:
+    # the place decides most pairs, and costs less to compare than the actors
+    if link is None or not _actors_compatible(a, b):
         return None, None
     if a.event_type is not b.event_type:
         return None, "event_type"
@@ -386,14 +394,15 @@ def possible_duplicates(
     keys = sorted((MergeKeys.of(r) for inc in incidents for r in inc.records),
                   key=lambda k: (k.record.country, k.first, k.record.id))  # fmt: skip
     out = []
-    for i, ka in enumerate(keys):
-        for kb in keys[i + 1 :]:
-            if kb.record.country != ka.record.country or kb.first > ka.last:
+    for i, ki in enumerate(keys):
+        for kj in keys[i + 1 :]:
+            if kj.record.country != ki.record.country or kj.first > ki.last:
                 break
-            a, b = sorted((ka.record, kb.record), key=lambda r: r.id)
+            ka, kb = (ki, kj) if ki.record.id < kj.record.id else (kj, ki)  # in id order
+            a, b = ka.record, kb.record
             if owner[a.id] == owner[b.id] or b.id in a.not_same_as or a.id in b.not_same_as:
                 continue
-            _, partial = _match(*((ka, kb) if a is ka.record else (kb, ka)), rules)
+            _, partial = _match(ka, kb, rules)
             if partial:
                 out.append(PossibleDuplicate(
                     a=a.id, b=b.id, place_a=a.location, place_b=b.location, day_a=a.day,
