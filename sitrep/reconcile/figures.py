@@ -65,6 +65,9 @@ def _cell(
     stance: Stance, raws: list[RawStatement], numbers: SourceNumbers, tolerance: float = 0.0
 ) -> tuple[Cell, list[tuple[str, Count, bool]]]:
     """What one side said, and the current figures (speaker, count, party) it gives."""
+    if not raws:  # most rows have a side that said nothing
+        return Cell.model_construct(stance=stance, status="silent", statements=[],
+                                    superseded=[], contradiction=False), []  # fmt: skip
     by_speaker: dict[str, list[list[RawStatement]]] = defaultdict(list)
     for same in _statements(withdraws_nothing(raws)):
         same.sort(key=lambda r: (_date_key(r.reported), _time(r) or dt.time.max, r.record))
@@ -184,11 +187,11 @@ def figure_rows(
         cells: dict[Stance, Cell] = {}
         current: list[Stated] = []
         subset = {(r.claim.by, r.claim.count) for r in raws if r.claim.subset}
+        sides: dict[Stance, list[RawStatement]] = {stance: [] for stance in Stance}
+        for r in raws:
+            sides[r.claim.stance].append(r)
         for stance in Stance:
-            cells[stance], figures = _cell(
-                stance, [r for r in raws if r.claim.stance is stance], numbers,
-                rules.about_tolerance,
-            )
+            cells[stance], figures = _cell(stance, sides[stance], numbers, rules.about_tolerance)
             current += [Stated(stance, by, c, party, (by, c) in subset)
                         for by, c, party in figures]  # fmt: skip
         b = bounds(current, rules)
