@@ -161,13 +161,15 @@ def test_changed_rules_check_every_record_again(store: SqlStore) -> None:
 
 def test_the_check_since_finds_what_a_whole_check_finds(store: SqlStore) -> None:
     joint = {**record("x")["claims"][0], "covers": ["d", "e"]}
+    y = "y" * 100  # longer than the ids messages show (80 characters)
     steps = [
         lambda: store.write(raws(record("x", claims=[joint])), author="t", reason="1"),
         lambda: store.delete(["d"], author="t", reason="2"),
-        lambda: unchecked(store, record("y", same_as="e", country="Atlantis")),
+        lambda: unchecked(store, record(y, same_as="e", country="Atlantis")),
         lambda: store.delete(["e", "b"], author="t", reason="4"),
-        lambda: store.write(raws(record("d"), record("y")), author="t", reason="5"),
+        lambda: store.write(raws(record("d")), author="t", reason="5"),
         lambda: store.write(raws(record("e"), record("b")), author="t", reason="6"),
+        lambda: store.write(raws(record(y)), author="t", reason="7"),
     ]
     check_store(store)
     for step in steps:

@@ -207,17 +207,17 @@ def _check_since(
         progress.update(checked, checked)
         progress.finish()
         older = _older(store.name, conn, set(wanted))
-        for key, problem in older:
+        for key, _, problem in older:
             sorter.add(key, problem)
         stored = _count(conn)
-        troubled = {*found.errors, *(p.record or "" for _, p in older)}
-        names = _names(conn, troubled) if name is not None else set()
+        before = {rid for _, rid, _ in older}  # records with errors found before
+        names = _names(conn, {*found.errors, *before}) if name is not None else set()
     coverage = Coverage(
         0, stored, mark.revision, mark.at, written=len(alive), referring=checked - len(alive),
         deleted=len(touched) - len(alive), older=len(older),
     )  # fmt: skip
-    done = Checked(sorter.done(), checked, stored - bad - len({p.record for _, p in older}),
-                   names=names, coverage=coverage)  # fmt: skip
+    done = Checked(sorter.done(), checked, stored - bad - len(before), names=names,
+                   coverage=coverage)  # fmt: skip
     return done, found, wanted
 
 
@@ -270,9 +270,12 @@ def _existing(conn: Connection, ids: Iterable[str]) -> set[str]:
     return found
 
 
-def _older(file: str, conn: Connection, checked: set[str]) -> list[tuple[tuple[int, int], Problem]]:
+def _older(
+    file: str, conn: Connection, checked: set[str]
+) -> list[tuple[tuple[int, int], str, Problem]]:
     """The errors kept by earlier checks on current records not checked now, with the
-    order a whole check reports them in (the record's creation, then its own order)."""
+    order a whole check reports them in (the record's creation, then its own order) and
+    the record's id."""
     e = validation_errors.c
     query = (
         sa.select(records.c.created, e.record_id, e.seq, e.field, e.message)
@@ -280,7 +283,7 @@ def _older(file: str, conn: Connection, checked: set[str]) -> list[tuple[tuple[i
         .order_by(records.c.created, e.seq)
     )
     return [
-        ((created, seq), clean(Problem(file, 0, rid, where, message)))
+        ((created, seq), rid, clean(Problem(file, 0, rid, where, message)))
         for created, rid, seq, where, message in conn.execute(query)
         if rid not in checked
     ]
