@@ -15,8 +15,9 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from pg import PASSWORD, Cluster, pg_cluster
-from test_store import raws, record
+from pg import pg_cluster
+from test_store import raws, record, store_url
+from test_store_cli import project
 
 from sitrep.cli import main
 from sitrep.config import load_config
@@ -31,16 +32,7 @@ from sitrep.store.revising import new_revision, write_versions
 from sitrep.store.schema import metadata, validations
 from sitrep.store.sql import SqlStore
 
-__all__ = ["pg_cluster"]  # the session fixture, imported for pytest
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.db)])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str | None]:
-    """The URL (and password) of a new, empty database of each kind."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'incidents.sqlite'}", None
-    cluster: Cluster = request.getfixturevalue("pg_cluster")
-    return cluster.new_database(), PASSWORD
+__all__ = ["pg_cluster", "project", "store_url"]  # fixtures, imported for pytest
 
 
 @pytest.fixture
@@ -218,21 +210,6 @@ def test_an_old_store_upgrades_and_its_first_check_is_whole(
     store.delete(["a"], author="ana", reason="gone")
     assert listed(check_store(store)) == [("b", "same_as", "error")]
     engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.db)])
-def project(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    """A project folder whose sitrep.toml names a new database store of each kind."""
-    if request.param == "sqlite":
-        kind = 'kind = "sqlite"\n'
-    else:
-        cluster: Cluster = request.getfixturevalue("pg_cluster")
-        kind = f'kind = "postgresql"\nurl = "{cluster.new_database()}"\n'
-        monkeypatch.setenv("SITREP_STORE_PASSWORD", PASSWORD)
-    (tmp_path / "sitrep.toml").write_text(f"[store]\n{kind}", encoding="utf-8")
-    return tmp_path
 
 
 def test_validate_says_what_it_checked(
