@@ -142,6 +142,26 @@ def test_a_check_that_stops_half_way_leaves_the_last_mark(
     assert check_store(store).records == 2
 
 
+def test_of_two_checks_at_once_the_first_to_end_leaves_the_mark(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    check_store(store)
+    store.write(raws(record("f")), author="ana", reason="more")
+    documents = incremental._documents
+
+    def meanwhile(*args: Any) -> Any:  # another check runs to the end during this one
+        monkeypatch.setattr(incremental, "_documents", documents)
+        assert check_store(store).records == 1
+        return documents(*args)
+
+    monkeypatch.setattr(incremental, "_documents", meanwhile)
+    assert check_store(store).records == 1  # its findings are still reported
+    assert "another check of" in caplog.text
+    with store.engine.connect() as conn:
+        assert [n for (n,) in conn.execute(sa.select(validations.c.number))] == [1, 2]
+    assert check_store(store).records == 0
+
+
 def test_changed_rules_check_every_record_again(store: SqlStore) -> None:
     check_store(store)
     with store.engine.begin() as conn:  # as left by a sitrep with other record rules
