@@ -262,7 +262,7 @@ def test_validate_checks_a_database_store_again(
     config = ["--config", str(tmp_path)]
     assert main(["import", "records", str(tmp_path / "in"), *config]) == 0
     assert main(["validate", *config]) == 0
-    assert "ok: 2 record(s) in 0 file(s)" in capsys.readouterr().err
+    assert "ok: 2 valid record(s); checked all 2 record(s) of" in capsys.readouterr().err
     # A write could not have caught this: the record b names is deleted since.
     open_database(load_config(tmp_path)).delete(["a"], author="ana", reason="duplicate")
     assert main(["validate", *config]) == 1

@@ -11,6 +11,7 @@ record), never with the validated records or the problems.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -20,11 +21,11 @@ from pathlib import Path
 from ..errors import Problem
 from ..ingest.raw import RawRecord, Window, _within
 from ..model.records import Record
-from ..model.values import clean, cut, shown
+from ..model.values import clean, cut
 from ..progress import EVERY, SILENT, Progress
 from .base import LoadResult
 from .spill import ProblemSorter
-from .validate import _DANGLING, MAX_PROBLEMS, _at_most, _listed, references, validate_raw
+from .validate import _listed, references, validate_raw, with_dangling
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,31 @@ _DUPLICATE = "duplicate id, used at {} (expected ids unique across the dataset)"
 Key = tuple[str, int, int, int, int]
 """How problems are ordered: file, line, phase (-1 reading, 0 duplicate ids, 1 a
 record's own problems), then the order they came in."""
+
+
+@dataclass
+class Coverage:
+    """What a check of a database store covered: every record, or those changed since the
+    last check (``since``)."""
+
+    revision: int
+    """The store revision checked up to (the next check starts from it)."""
+    stored: int
+    """Records in the store."""
+    since: int | None = None
+    """The revision the last check went up to (None: every record was checked)."""
+    since_at: dt.datetime | None = None
+    """When that check ran (UTC)."""
+    why: str = ""
+    """Why every record was checked: "first", "all" (asked for) or "rules" (changed)."""
+    written: int = 0
+    """Records checked because they were written (added or changed) since."""
+    referring: int = 0
+    """Records checked because they name a record deleted (or written again) since."""
+    deleted: int = 0
+    """Records deleted since."""
+    older: int = 0
+    """Errors found by earlier checks on records not changed since, reported again."""
 
 
 @dataclass
@@ -57,6 +83,8 @@ class Checked:
     """Ids (or file:line) of the records skipped (kept when asked for)."""
     kept: list[Record] = field(default_factory=list)
     """The valid records themselves (kept when asked for), in the order read."""
+    coverage: Coverage | None = None
+    """A database store's: what was checked (None: a folder, always checked whole)."""
 
 
 @dataclass
@@ -90,7 +118,9 @@ class Checker:
     """Validates records one at a time (:meth:`add`) and the references between them;
     :meth:`finish` settles duplicate ids and forward references and returns the problems,
     in order. ``keep`` keeps the valid records (a load), ``keep_invalid`` the ids of the
-    invalid ones; ``name`` names each valid record (its admin1) for :attr:`Checked.names`."""
+    invalid ones; ``name`` names each valid record (its admin1) for :attr:`Checked.names`;
+    ``on_record`` is told each record's own problems (id, problems not yet escaped), once
+    its references are settled."""
 
     def __init__(
         self,
@@ -98,11 +128,12 @@ class Checker:
         keep: bool = False,
         keep_invalid: bool = False,
         name: Callable[[Record], str | None] | None = None,
+        on_record: Callable[[str | None, list[Problem]], None] | None = None,
     ) -> None:
         self.count = 0
         """Records checked so far (not counting those outside)."""
         self._index = 0
-        self._keep, self._name = keep, name
+        self._keep, self._name, self._on_record = keep, name, on_record
         self._ids: dict[str, int] = {}  # id -> its first record, packed
         self._files: dict[str, int] = {}
         self._file_names: list[str] = []
@@ -208,14 +239,10 @@ class Checker:
         line_of: Callable[[str], int] | None = None,
     ) -> int:
         """Record the problems of a record whose references are known; its state."""
-        found = found + [
-            Problem(
-                file, line_of(path) if line_of else line, rid, path, _DANGLING.format(shown(ref))
-            )
-            for path, ref in dangling[: MAX_PROBLEMS + 1]
-        ]
-        total = len(found) + len(dangling[MAX_PROBLEMS + 1 :])
-        for k, problem in enumerate(_at_most(found, total)):
+        found = with_dangling(found, dangling, file, rid, line_of or (lambda _: line))
+        if self._on_record is not None:
+            self._on_record(rid, found)
+        for k, problem in enumerate(found):
             self._add_problem(problem, 1, index, k)
         if not valid or dangling:
             if self._invalid is not None:
@@ -304,11 +331,7 @@ def validate_records(
             invalid.add(raw.id or f"{raw.file}:{raw.line}")
         elif record.id not in invalid:
             records.append(record)
-        found += [
-            Problem(raw.file, raw.line_of(path), raw.id, path, _DANGLING.format(shown(ref)))
-            for path, ref in dangling[: MAX_PROBLEMS + 1]
-        ]
-        problems.extend(_at_most(found, len(found) + len(dangling[MAX_PROBLEMS + 1 :])))
+        problems.extend(with_dangling(found, dangling, raw.file, raw.id, raw.line_of))
     problems = sorted(map(clean, problems), key=lambda p: (p.file, p.line or 0))
     return LoadResult(records, problems, files, sorted({cut(i, 80) for i in invalid}))
 

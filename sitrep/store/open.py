@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Config
-from ..ingest.raw import RawRecord
 from ..model.records import Record
 from ..progress import SILENT, Progress
 from .base import IncidentStore
-from .checking import Checked, Checker, check_all
+from .checking import Checked
 from .directory import DirectoryStore
 from .memory import MemoryStore
 
@@ -63,33 +62,29 @@ def check_store(
     store: IncidentStore,
     progress: Progress = SILENT,
     name: Callable[[Record], str | None] | None = None,
+    *,
+    full: bool = False,
 ) -> Checked:
-    """Check every record of a store (``sitrep validate``), one at a time, in memory that
-    does not grow with the store: a folder a file and a JSON line at a time, a database
-    store its current records in batches. A database store validates each record as it is
-    written (``sitrep import``); this checks them all again, against the rules of this
-    version of sitrep and against each other (a reference to a record deleted since).
-    ``name`` names each valid record (its admin1) for :attr:`Checked.names`."""
+    """Check the records of a store (``sitrep validate``), one at a time, in memory that
+    does not grow with the store. A folder is read whole, a file and a JSON line at a time.
+    A database store validates each record as it is written (``sitrep import``); this
+    checks, against the rules of this version of sitrep and against each other (a
+    reference to a record deleted since), the records written since the last check and
+    those naming a record deleted since, and reports again the errors earlier checks
+    left standing (:mod:`.incremental`); every record with ``full``, on the first check,
+    and when the rules changed. ``name`` names each valid record (its admin1) for
+    :attr:`Checked.names`."""
     if isinstance(store, (DirectoryStore, MemoryStore)):
         return store.check(progress, name)
     from .sql import SqlStore  # not before: SQLAlchemy takes a while to import
 
     if isinstance(store, SqlStore):
-        raws = (RawRecord(doc, store.name, 0) for doc in store.documents())
-        return check_all(raws, Checker(name=name), progress, _current(store))
+        from .incremental import check_database
+
+        return check_database(store, progress, name, full=full)
     loaded = store.load()  # any other store (a test double): its whole load
     names = {label for r in loaded.records if name and (label := name(r))}
     valid = len(loaded.records)
     return Checked(
         loaded.problems, valid + len(loaded.invalid), valid, loaded.files, loaded.notes, names
     )
-
-
-def _current(store: SqlStore) -> int:
-    """How many records a database store holds now."""
-    import sqlalchemy as sa
-
-    from .schema import records
-
-    with store.engine.connect() as conn:
-        return int(conn.execute(sa.select(sa.func.count()).select_from(records)).scalar_one())

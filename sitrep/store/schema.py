@@ -8,10 +8,18 @@
   (records load in that order, the order they were written in).
 - ``records``: the current version of each record that is not deleted.
 - ``daily_counts``: current records per start day and country (kept up to date by writes).
+- ``validations``: one row per ``sitrep validate`` that ran to the end: the store revision it
+  checked up to (the next one checks only what changed since), when, the fingerprint of the
+  record rules it used, whether it checked every record, how many it checked and found wrong.
+- ``validation_errors``: the errors that check left standing, per record (reported again by
+  every check until the record is fixed or deleted).
+- ``validation_references``: the ids each checked record refers to (``covers``, ``same_as``,
+  ``not_same_as``), so that a check finds the records that name one added or deleted since.
 
 Documents are the records as written (validated), as JSON text; ``date``, ``end_date``
 (the last day, ``date`` when there is none), ``span`` (days between them), ``country`` and
-``admin1`` are copied out of them and indexed so that a load reads only its window.
+``admin1`` are copied out of them and indexed so that a load reads only its window (and
+``validate`` finds the admin1 names without reading the documents).
 The migrations in ``migrations/versions`` create exactly these tables.
 """
 
@@ -62,6 +70,7 @@ records = sa.Table(
     sa.Column("admin1", sa.String(200)),
     sa.Index("ix_records_date", "date"),
     sa.Index("ix_records_country_date", "country", "date"),
+    sa.Index("ix_records_admin1", "admin1"),
 )
 
 daily_counts = sa.Table(
@@ -70,4 +79,34 @@ daily_counts = sa.Table(
     sa.Column("day", sa.Date, primary_key=True),
     sa.Column("country", sa.String(3), primary_key=True),
     sa.Column("records", sa.Integer, nullable=False),
+)
+
+validations = sa.Table(
+    "validations",
+    metadata,
+    sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("rules", sa.String(64), nullable=False),
+    sa.Column("full", sa.Boolean, nullable=False),
+    sa.Column("checked", sa.Integer, nullable=False),
+    sa.Column("errors", sa.Integer, nullable=False),
+)
+
+validation_errors = sa.Table(
+    "validation_errors",
+    metadata,
+    sa.Column("record_id", sa.String(128), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("field", sa.Text),
+    sa.Column("message", sa.Text, nullable=False),
+)
+
+validation_references = sa.Table(
+    "validation_references",
+    metadata,
+    sa.Column("record_id", sa.String(128), primary_key=True),
+    sa.Column("target", sa.String(128), primary_key=True),
+    sa.Index("ix_validation_references_target", "target"),
 )

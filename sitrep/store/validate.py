@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -85,6 +85,22 @@ def _at_most(found: list[Problem], total: int) -> list[Problem]:
     first = found[0]
     more = f"and {total - MAX_PROBLEMS:,} more problem(s) in this record (fix those listed first)"
     return [*found[:MAX_PROBLEMS], Problem(first.file, first.line, first.record, None, more)]
+
+
+def with_dangling(
+    found: list[Problem],
+    dangling: Sequence[tuple[str, str]],
+    file: str,
+    rid: str | None,
+    line_of: Callable[[str], int],
+) -> list[Problem]:
+    """A record's problems followed by one per reference (field path, id) to no record: at
+    most :data:`MAX_PROBLEMS` of them, and a line saying how many more."""
+    found = found + [
+        Problem(file, line_of(path), rid, path, _DANGLING.format(shown(ref)))
+        for path, ref in dangling[: MAX_PROBLEMS + 1]
+    ]
+    return _at_most(found, len(found) + len(dangling[MAX_PROBLEMS + 1 :]))
 
 
 def validate_raw(raw: RawRecord) -> tuple[Record | None, list[Problem]]:
