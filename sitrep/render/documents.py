@@ -17,7 +17,7 @@ from ..model.report import Report
 from ..wording import Words, words_for
 from .context import report_context
 from .environment import MdSafe, _render, load_css, report_environment
-from .safe import json_text
+from .safe import json_document
 from .style import Chart
 from .worded import json_data, json_schema
 
@@ -76,13 +76,18 @@ def render_html(
 
 
 @collector_paused
-def render_json(report: Report, words: Words | None = None) -> str:
-    """The report as JSON: :class:`Report` serialised with its words in the report's
-    language (docs/report-json.md), sets sorted (stable)."""
+def render_json_bytes(report: Report, words: Words | None = None) -> bytes:
+    """The report as JSON in UTF-8: :class:`Report` serialised with its words in the
+    report's language (docs/report-json.md), sets sorted (stable)."""
     data = json_data(report, words or words_for(report.language))
     for key in ("countries", "admin1"):
         data["filter"][key] = sorted(data["filter"][key])
-    return json_text(data) + "\n"
+    return json_document(data)
+
+
+def render_json(report: Report, words: Words | None = None) -> str:
+    """The report as JSON text (:func:`render_json_bytes`)."""
+    return render_json_bytes(report, words).decode()
 
 
 def report_json_schema() -> dict[str, Any]:

@@ -80,7 +80,7 @@ def _pdf(job: RenderJob) -> dict[str, Content]:
     """The tagged PDF/A-3b, with the report's JSON (the same bytes as the JSON format) and
     the full incident log as CSV (one row per incident and figure row, context included)
     embedded as its data; the CSV is also written beside it."""
-    from .documents import render_json
+    from .documents import render_json_bytes
     from .environment import shipped_templates
     from .export import export_text
     from .pdf import PdfAttachment, WeasyPrintRenderer
@@ -91,7 +91,7 @@ def _pdf(job: RenderJob) -> dict[str, Content]:
     html = print_html(job)
     data = PdfAttachment(
         name=f"{job.stem}.json",
-        data=render_json(job.report).encode("utf-8"),
+        data=render_json_bytes(job.report),
         description="The report's data (sitrep JSON, docs/report-json.md)",
         modified=job.report.generated_at,
     )
@@ -118,9 +118,9 @@ def print_html(job: RenderJob) -> str:
 
 
 def _json(job: RenderJob) -> dict[str, Content]:
-    from .documents import render_json
+    from .documents import render_json_bytes
 
-    return {f"{job.stem}.json": render_json(job.report)}
+    return {f"{job.stem}.json": render_json_bytes(job.report)}
 
 
 _ALL = (

@@ -29,7 +29,7 @@ _CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}]+")
 _IN_JSON = re.compile(f"[\x7f-\x9f{BIDI_CONTROLS}\u2028\u2029]")
 # orjson and json write floats under 1e-4 differently (0.00001 or 1e-7 against 1e-05 and
 # 1e-07). "e-" first: the regex engine then finds it as fast as str.find.
-_NEGATIVE_EXPONENT = re.compile(r"e-(?<=\de-)")
+_NEGATIVE_EXPONENT = re.compile(rb"e-(?<=\de-)")
 
 
 def plain(text: str) -> str:
@@ -61,16 +61,25 @@ def json_safe(text: str) -> str:
     return _IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
-def json_text(data: Any) -> str:
-    """``data`` as JSON indented by two spaces, exactly as ``json.dumps(data, indent=2,
-    ensure_ascii=False)`` writes it, made safe by :func:`json_safe`.
+# The characters json_safe escapes, as UTF-8 (where 0xC2 and 0xE2 only ever start one).
+_IN_JSON_UTF8 = re.compile(
+    b"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]"
+)
+
+
+def json_document(data: Any) -> bytes:
+    """``data`` as a JSON document in UTF-8: indented by two spaces and ending with a line
+    break, exactly ``json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\\n"``.
 
     Written by orjson, which is ten times faster than ``json`` once ``indent`` makes the
-    standard library fall back to its pure-Python encoder (a 30-day report of a busy desk
-    is tens of MB). The two differ only in how they write floats under 1e-4: when the
-    text may hold one (or a string that looks like one), ``json`` writes it.
+    standard library fall back to its pure-Python encoder, and kept in bytes: a 90-day
+    report of a busy desk is 40 MB of JSON, which as a ``str`` would be copied two or
+    four times over. The two encoders differ only in how they write floats under 1e-4:
+    when the text may hold one (or a string that looks like one), ``json`` writes it.
     """
-    text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
-    if "0.0000" in text or _NEGATIVE_EXPONENT.search(text):
-        text = json.dumps(data, indent=2, ensure_ascii=False)
-    return json_safe(text)
+    out = orjson.dumps(
+        data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+    )
+    if b"0.0000" in out or _NEGATIVE_EXPONENT.search(out):
+        out = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+    return _IN_JSON_UTF8.sub(lambda m: b"\\u%04x" % ord(m[0].decode()), out)

@@ -106,6 +106,10 @@ def _with_words(obj: Any, data: Any, words: Words) -> Any:
     """``data`` (``obj`` dumped to JSON) with the worded fields of every model inserted."""
     if isinstance(obj, BaseModel) and isinstance(data, dict):
         after, walked = _inserted(type(obj)), _walked(type(obj))
+        if not after:  # nothing to insert: the dumped dict is changed in place, not copied
+            for key in walked & data.keys():
+                data[key] = _with_words(getattr(obj, key), data[key], words)
+            return data
         out: dict[str, Any] = {}
         for key, value in data.items():
             out[key] = _with_words(getattr(obj, key), value, words) if key in walked else value
@@ -113,7 +117,8 @@ def _with_words(obj: Any, data: Any, words: Words) -> Any:
                 out[field.name] = field.write(obj, words)
         return out
     if isinstance(obj, list) and isinstance(data, list):
-        return [_with_words(o, d, words) for o, d in zip(obj, data, strict=True)]
+        for i, (o, d) in enumerate(zip(obj, data, strict=True)):
+            data[i] = _with_words(o, d, words)
     return data
 
 
