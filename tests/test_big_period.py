@@ -164,3 +164,26 @@ def test_quiet_day_is_compact() -> None:
     assert not re.search(r"(New in the period|Context|not news) \(0\)", text)  # empty headings
     assert "New information on earlier incidents" not in text
     assert "CHARTS" not in text and "MAP" in text  # the casualty chart repeats the table
+
+
+def _quiet_report() -> Report:
+    day = dt.date(2025, 6, 2)
+    return build_report(Config(), start=day, end=day, loaded=MemoryStore([QUIET]).load(),
+                        now=dt.datetime(2025, 6, 3, 6, tzinfo=dt.UTC))  # fmt: skip
+
+
+def test_the_legend_explains_only_the_marks_the_table_prints() -> None:
+    """The quiet day's table has silent sides, an open high (16+) and source numbers, but
+    no contradiction and no statement without a figure: its legend says what —, + and [n]
+    mean, and nothing about ⚠ or 'no toll given' (the example report's legend, which uses
+    every mark, is the golden HTML's)."""
+    report = _quiet_report()
+    html = render_html(report, [])
+    legend = html.split('<dl class="legend">')[1].split("</dl>")[0]
+    md = render_markdown(report, [], stem="q")
+    md_legend = next(x for x in md.splitlines() if "numbers in the source list" in x)
+    for text in (legend, md_legend):
+        assert "nobody on that side said anything" in text
+        assert "no upper bound" in text and "numbers in the source list" in text
+        assert "cannot all be true" not in text and "no toll given" not in text
+    assert "party claim" in legend and "claimed only" in legend  # the flags it uses

@@ -66,6 +66,32 @@ def used_flags(rows: Iterable[FigureRow]) -> list[Flag]:
     return [f for f in Flag if f in present]
 
 
+def used_marks(rows: Iterable[FigureRow]) -> set[str]:
+    """The marks the figures table prints, for a legend that explains only those:
+    ``contradiction`` (⚠), ``no_figure`` ('no toll given'), ``silent`` (—: a side said
+    nothing, or no low, best or high), ``open`` (+: no upper bound) and ``refs`` ([n])."""
+    used: set[str] = set()
+    for r in rows:
+        cells = (r.official, r.claimed, r.independent)
+        said = [s for c in cells for s in (*c.statements, *c.superseded)]
+        if any(c.contradiction for c in cells):
+            used.add("contradiction")
+        if any(s.figure is None for s in said):
+            used.add("no_figure")
+        if (
+            any(c.status == "silent" for c in cells)
+            or r.low is None
+            or (r.best is None and Flag.CLAIMED_ONLY not in r.flags)
+            or (r.high is None and not r.high_open)
+        ):
+            used.add("silent")
+        if r.high_open:
+            used.add("open")
+        if any(s.sources for s in said):
+            used.add("refs")
+    return used
+
+
 def statuses(report: Report, words: Words) -> list[tuple[str, str, list[Incident]]]:
     """The incident log's groups of full entries: (status, heading, incidents), every
     group but context listed (context incidents are one a line: :func:`one_liners`)."""
@@ -119,6 +145,7 @@ def report_context(
         "lookup": _Lookup(report, words),
         "flags": words.flags,
         "used_flags": used_flags(table),
+        "used_marks": used_marks(table),
         "table_rows": [(wrap(r, words), first) for r, first in table_groups(table)],
         "log_groups": log,
         "lines": one_liners(report, words, set(digest.shown) if digest else set(),
