@@ -12,7 +12,7 @@ from ..config import FurnitureConfig
 from ..model.report import FigureRow, Flag, Incident, Report
 from ..wording import Words
 from ..wording import furniture as furniture_words
-from .digest import DIGEST_LIST, chart_scope, make_digest, one_liners
+from .digest import DIGEST_LIST, chart_scope, make_digest, one_liners, quiet_day
 from .maps import unmapped_incidents
 from .style import Chart
 from .worded import Worded, unwrap, wrap
@@ -108,10 +108,6 @@ def chart_data_url(chart: Chart) -> str:
     return f"data:image/svg+xml;base64,{payload}"
 
 
-QUIET_DAY = 1
-"""A report with at most this many incidents (new and updated) is set compact: one page."""
-
-
 def report_context(
     report: Report,
     charts: Sequence[Chart],
@@ -131,7 +127,6 @@ def report_context(
     every format, the casualty chart of such a report shows the ``table_limit`` incidents
     that matter most, and ``chart_scope`` says so."""
     the_map = next((c for c in charts if c.name == "map"), None)
-    current = [i for i in report.incidents if i.status != "context"]
     furniture = furniture or FurnitureConfig()
     made = make_digest(report, words, table_limit) if for_pdf else None
     digest, table = made if made is not None else (None, report.table)
@@ -161,7 +156,7 @@ def report_context(
         "marking_meaning": furniture_words.marking_meaning(furniture.marking),
         "furniture_words": furniture_words,
         "source_urls": any(s.url for s in report.sources),
-        "compact": len(current) <= QUIET_DAY,
+        "compact": quiet_day(report),
         **extra,
     }
 
