@@ -11,13 +11,13 @@ import io
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
 import pytest
 from factories import sahel_report
 from pypdf import PdfReader
+from reading import structure_elements
 
 from sitrep.config import FIGURES_TABLE_LIMIT, Config
 from sitrep.model.report import Report
@@ -192,22 +192,11 @@ def test_quiet_day_is_compact(language: str) -> None:
     assert re.search(r"(MAP|Map|CARTE|Carte) ", text)
     with pikepdf.open(io.BytesIO(pdf)) as document:
         assert str(document.Root.Lang) == language
-        tagged = list(_elements(document.Root.StructTreeRoot))
+        tagged = list(structure_elements(document.Root.StructTreeRoot))
         alts = [str(e.get("/Alt", "")) for e in tagged if str(e.S) == "/Figure"]
         assert len(alts) == 1 and "Timbuktu" in alts[0]  # the map, described
         tables = [e for e in tagged if str(e.S) == "/Table"]
-        assert [len([h for h in _elements(t) if str(h.S) == "/TH"]) for t in tables] == [8]
-
-
-def _elements(node: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
-    """Every structure element under ``node``, depth first."""
-    kids = node.get("/K")
-    if kids is None:
-        return
-    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-            yield kid
-            yield from _elements(kid)
+        assert [len([h for h in structure_elements(t) if str(h.S) == "/TH"]) for t in tables] == [8]
 
 
 def _quiet_report() -> Report:
