@@ -39,7 +39,7 @@ POINT_LABELS = 30
 
 QUIET_WIDTH_IN = 2.13
 """A quiet day's map is drawn this wide: the column it gets beside the text on the PDF's one
-page (``.pdf.compact #map`` in report.css), so that its words keep their size."""
+page (54 mm, ``.pdf.compact #map.aside`` in report.css), so that its words keep their size."""
 
 _LABEL_BOX = {"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none",
               "alpha": 0.75}  # fmt: skip
