@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
+
+import pikepdf
 
 from sitrep.model.records import Record
 from sitrep.model.report import Place
@@ -30,3 +33,15 @@ def short_label(record: Record) -> str:
     place = Place(location=record.location, date=record.day,
                   date_precision=record.date_precision, end_date=record.end_date)  # fmt: skip
     return place_label(place)
+
+
+def structure_elements(node: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
+    """Every structure element of a tagged PDF under ``node`` (``Root.StructTreeRoot``),
+    depth first: in reading order, as a screen reader meets them."""
+    kids = node.get("/K")
+    if kids is None:
+        return
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from structure_elements(kid)

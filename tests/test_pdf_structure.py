@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from reading import structure_elements as elements
 
 from sitrep.config import load_config
 from sitrep.pipeline import Generated, generate
@@ -43,17 +44,6 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
 def pdf(generated: Generated) -> Iterator[pikepdf.Pdf]:
     with pikepdf.open(generated.files["pdf"]) as document:
         yield document
-
-
-def elements(node: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
-    """Every structure element under ``node``, depth first (reading order)."""
-    kids = node.get("/K")
-    if kids is None:
-        return
-    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-            yield kid
-            yield from elements(kid)
 
 
 def tags(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:

@@ -12,7 +12,7 @@ from ..config import FurnitureConfig
 from ..model.report import FigureRow, Flag, Incident, Report
 from ..wording import Words
 from ..wording import furniture as furniture_words
-from .digest import DIGEST_LIST, chart_scope, make_digest, one_liners
+from .digest import DIGEST_LIST, chart_scope, make_digest, one_liners, quiet_day
 from .maps import unmapped_incidents
 from .style import Chart
 from .worded import Worded, unwrap, wrap
@@ -66,6 +66,32 @@ def used_flags(rows: Iterable[FigureRow]) -> list[Flag]:
     return [f for f in Flag if f in present]
 
 
+def used_marks(rows: Iterable[FigureRow]) -> set[str]:
+    """The marks the figures table prints, for a legend that explains only those:
+    ``contradiction`` (⚠), ``no_figure`` ('no toll given'), ``silent`` (—: a side said
+    nothing, or no low, best or high), ``open`` (+: no upper bound) and ``refs`` ([n])."""
+    used: set[str] = set()
+    for r in rows:
+        cells = (r.official, r.claimed, r.independent)
+        said = [s for c in cells for s in (*c.statements, *c.superseded)]
+        if any(c.contradiction for c in cells):
+            used.add("contradiction")
+        if any(s.figure is None for s in said):
+            used.add("no_figure")
+        if (
+            any(c.status == "silent" for c in cells)
+            or r.low is None
+            or (r.best is None and Flag.CLAIMED_ONLY not in r.flags)
+            or (r.high is None and not r.high_open)
+        ):
+            used.add("silent")
+        if r.high_open:
+            used.add("open")
+        if any(s.sources for s in said):
+            used.add("refs")
+    return used
+
+
 def statuses(report: Report, words: Words) -> list[tuple[str, str, list[Incident]]]:
     """The incident log's groups of full entries: (status, heading, incidents), every
     group but context listed (context incidents are one a line: :func:`one_liners`)."""
@@ -80,10 +106,6 @@ def chart_data_url(chart: Chart) -> str:
     """A chart's SVG as a base64 ``data:`` URL for an ``<img>``."""
     payload = base64.b64encode(chart.svg.encode("utf-8")).decode("ascii")
     return f"data:image/svg+xml;base64,{payload}"
-
-
-QUIET_DAY = 1
-"""A report with at most this many incidents (new and updated) is set compact: one page."""
 
 
 def report_context(
@@ -105,7 +127,6 @@ def report_context(
     every format, the casualty chart of such a report shows the ``table_limit`` incidents
     that matter most, and ``chart_scope`` says so."""
     the_map = next((c for c in charts if c.name == "map"), None)
-    current = [i for i in report.incidents if i.status != "context"]
     furniture = furniture or FurnitureConfig()
     made = make_digest(report, words, table_limit) if for_pdf else None
     digest, table = made if made is not None else (None, report.table)
@@ -119,6 +140,7 @@ def report_context(
         "lookup": _Lookup(report, words),
         "flags": words.flags,
         "used_flags": used_flags(table),
+        "used_marks": used_marks(table),
         "table_rows": [(wrap(r, words), first) for r, first in table_groups(table)],
         "log_groups": log,
         "lines": one_liners(report, words, set(digest.shown) if digest else set(),
@@ -134,7 +156,7 @@ def report_context(
         "marking_meaning": furniture_words.marking_meaning(furniture.marking),
         "furniture_words": furniture_words,
         "source_urls": any(s.url for s in report.sources),
-        "compact": len(current) <= QUIET_DAY,
+        "compact": quiet_day(report),
         **extra,
     }
 

@@ -1,4 +1,5 @@
-"""How much of a report each page shows: the one-line entries, and a big period's PDF.
+"""How much of a report each page shows: the one-line entries, a big period's PDF, and a
+quiet day's one page.
 
 Every edition lists context incidents (earlier ones, with no news in the period) one a
 line. A PDF whose period holds more incidents with news than ``report.figures_table_limit``
@@ -25,6 +26,15 @@ from .worded import wrap
 DIGEST_LIST = 5
 """A digest's long lists (claims not confirmed, merges, possible duplicates, problems)
 show this many items, then say how many more there are and where."""
+
+QUIET_DAY = 1
+"""A report with at most this many incidents with news (new, updated or restated) is a
+quiet day: set compact (its PDF one page) and its map drawn for the column it gets."""
+
+
+def quiet_day(report: Report) -> bool:
+    """Whether the report is a quiet day (:data:`QUIET_DAY`)."""
+    return sum(1 for i in report.incidents if i.status != "context") <= QUIET_DAY
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from ..model.report import Incident, Report
 from ..wording.languages import map_words
 from ..wording.maps import MapPoint, MapWords
 from . import mapbase as base
+from .digest import quiet_day
 from .mapdata import MARGINS, CountryShape, boundaries, contains, extent, fit, label_spots
 from .mapsymbols import legend_values, map_content, marker_diameter
 from .placement import Box, Placer, text_size
@@ -35,6 +36,10 @@ logger = logging.getLogger(__name__)
 
 POINT_LABELS = 30
 """The most incident places a map names."""
+
+QUIET_WIDTH_IN = 2.13
+"""A quiet day's map is drawn this wide: the column it gets beside the text on the PDF's one
+page (54 mm, ``.pdf.compact #map.aside`` in report.css), so that its words keep their size."""
 
 _LABEL_BOX = {"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none",
               "alpha": 0.75}  # fmt: skip
@@ -65,20 +70,21 @@ def render_map(report: Report) -> tuple[Chart, MapLayout] | None:
     if not content.points and not content.regions:
         return None
     words = map_words(report.language)
+    width = QUIET_WIDTH_IN if quiet_day(report) else WIDTH_IN
     with svg_style():
-        return _draw(report, content.points, content.regions, content.missing, words)
+        return _draw(report, content.points, content.regions, content.missing, words, width)
 
 
 def _draw(
     report: Report, points: list[MapPoint], shaded: list[tuple[MapPoint, Region]],
-    missing: list[Incident], words: MapWords,
+    missing: list[Incident], words: MapWords, width: float,
 ) -> tuple[Chart, MapLayout]:  # fmt: skip
     regions = [r for _, r in shaded]
     shapes = boundaries()
     xy = [(float(p.incident.longitude or 0), float(p.incident.latitude or 0)) for p in points]
-    window, height, k = fit(extent(xy, [r.bbox for r in regions]), WIDTH_IN)
+    window, height, k = fit(extent(xy, [r.bbox for r in regions]), width)
     x0, x1, y0, y1 = window
-    fig = new_figure(WIDTH_IN, height, MARGINS)
+    fig = new_figure(width, height, MARGINS)
     ax = fig.add_subplot()
     ax.set_facecolor(base.WATER)
     focus = {p.incident.country for p in points} | {r.country for r in regions}
@@ -93,7 +99,7 @@ def _draw(
     for spine in ax.spines.values():
         spine.set_color(base.BORDER)
         spine.set_linewidth(0.6)
-    pt_x = (WIDTH_IN - MARGINS[0] - MARGINS[1]) * 72 / (x1 - x0)  # points per degree lon
+    pt_x = (width - MARGINS[0] - MARGINS[1]) * 72 / (x1 - x0)  # points per degree lon
     placer = Placer(window, pt_x, pt_x / k)
     layout = MapLayout(window)
     placer.taken.append(base.scale_bar(ax, window, k, placer, words))
