@@ -110,3 +110,19 @@ def test_email_subject_starts_with_the_marking(tmp_path: Path) -> None:
     assert subject.startswith("[TLP:AMBER+STRICT] Sahel situation report - 1 June 2025")
     plain, *_ = Composer(Config(root=tmp_path)).render(sahel_report(), subscriber, [])
     assert plain.startswith("Sahel situation report - ")
+
+
+def test_the_marking_is_explained_in_the_edition_language() -> None:
+    """A TLP label's meaning is in the report's language: every label in English and in
+    French, none left in English in a French edition."""
+    from sitrep.config import TLP_MARKINGS
+    from sitrep.wording.languages import words_for
+
+    for language in ("en", "fr"):
+        meanings = [words_for(language).marking_meaning(m) for m in TLP_MARKINGS]
+        assert all(meanings) and len(set(meanings)) == len(TLP_MARKINGS)
+    assert words_for("fr").marking_meaning("For NGO use only") == ""
+    report = sahel_report().model_copy(update={"language": "fr"})
+    md = render.render_markdown(report, [], stem="s", furniture=FURNITURE)
+    assert md.startswith("**TLP:AMBER+STRICT** Diffusion limitée : les destinataires")
+    assert "Limited disclosure" not in md

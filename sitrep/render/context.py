@@ -11,7 +11,6 @@ from typing import Any, Literal
 from ..config import FurnitureConfig
 from ..model.report import FigureRow, Flag, Incident, Report
 from ..wording import Words
-from ..wording import furniture as furniture_words
 from .digest import DIGEST_LIST, chart_scope, make_digest, one_liners, quiet_day
 from .maps import unmapped_incidents
 from .style import Chart
@@ -153,8 +152,7 @@ def report_context(
         "no_figure": words.no_figure,
         "silent": words.silent,
         "furniture": furniture,
-        "marking_meaning": furniture_words.marking_meaning(furniture.marking),
-        "furniture_words": furniture_words,
+        "marking_meaning": words.marking_meaning(furniture.marking),
         "source_urls": any(s.url for s in report.sources),
         "compact": quiet_day(report),
         **extra,

@@ -95,6 +95,10 @@ class Words:
         """'major'; 'not yet known' when nobody has given a figure yet."""
         return furniture.severity_text(incident)
 
+    def marking_meaning(self, marking: str | None) -> str:
+        """What a TLP label asks of the reader; empty for a free-text marking."""
+        return furniture.marking_meaning(marking)
+
     def describe_filter(self, flt: ReportFilter) -> str:
         """'Mali, Niger; Ménaka; major incidents and worse' ('' for no filter)."""
         parts: list[str] = []

@@ -95,6 +95,18 @@ STATUS_HEADINGS: dict[str, str] = {
 NO_FIGURE = "aucun bilan donné"
 SEVERITY_UNKNOWN = "pas encore connue"
 
+TLP_MEANINGS = {
+    "TLP:CLEAR": "La diffusion n’est pas limitée.",
+    "TLP:GREEN": "Diffusion limitée : les destinataires peuvent le partager au sein de leur "
+    "communauté.",
+    "TLP:AMBER": "Diffusion limitée : les destinataires peuvent le partager, selon le besoin "
+    "d’en connaître, au sein de leur organisation et avec ses clients.",
+    "TLP:AMBER+STRICT": "Diffusion limitée : les destinataires peuvent le partager, selon le "
+    "besoin d’en connaître, au sein de leur organisation seulement.",
+    "TLP:RED": "Pour les seuls destinataires nommés : aucune autre diffusion.",
+}
+"""Ce que chaque étiquette TLP 2.0 demande au lecteur (définitions TLP 2.0 du FIRST, abrégées)."""
+
 
 def label(value: object) -> str:
     """A code in French words: 'state_forces' -> 'Soldats', 'battles' -> 'Combats'."""

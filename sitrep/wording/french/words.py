@@ -77,6 +77,10 @@ class FrenchWords(Words):
             return labels.SEVERITY_UNKNOWN
         return self.term(incident.severity)
 
+    def marking_meaning(self, marking: str | None) -> str:
+        """Ce qu'une étiquette TLP demande au lecteur ; vide pour un marquage libre."""
+        return labels.TLP_MEANINGS.get(marking or "", "")
+
     def describe_filter(self, flt: ReportFilter) -> str:
         """'Mali, Niger ; Ménaka ; incidents majeurs et plus graves'."""
         parts: list[str] = []
