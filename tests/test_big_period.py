@@ -199,6 +199,30 @@ def test_quiet_day_is_compact(language: str) -> None:
         assert [len([h for h in structure_elements(t) if str(h.S) == "/TH"]) for t in tables] == [8]
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_quiet_day_with_all_its_furniture_is_one_page(language: str) -> None:
+    """Marking, contacts, next edition, licence and data link set: still one page, the
+    marking's meaning once at the top (the running footer carries the label below)."""
+    from sitrep.config import FurnitureConfig
+    from sitrep.render.charts import draw_charts
+
+    furniture = FurnitureConfig(
+        marking="tlp:amber", contacts=["Sahel desk: desk@example.org"],
+        next_edition="3 June 2025, 06:00 UTC", licence="CC BY 4.0",
+        data_url="https://example.org/sitrep/2025-06-02.json",
+    )  # fmt: skip
+    report = _quiet_report().model_copy(update={"language": language})
+    job = RenderJob(report, "quiet", draw_charts(report), furniture=furniture)
+    pdf = FORMATS["pdf"].render(job)["quiet.pdf"]
+    assert isinstance(pdf, bytes)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    text = _text(pdf)
+    for said in ("desk@example.org", "CC BY 4.0", "2025-06-02.json", "3 June 2025, 06:00 UTC"):
+        assert said in text, said
+    meaning = words_for(language).marking_meaning("TLP:AMBER")
+    assert text.count("TLP:AMBER") >= 2 and text.count(meaning[:25]) == 1
+
+
 def _quiet_report() -> Report:
     day = dt.date(2025, 6, 2)
     return build_report(Config(), start=day, end=day, loaded=MemoryStore([QUIET]).load(),
