@@ -78,7 +78,13 @@ def _import(url: str, path: Path, marker: Path, password: str | None = None) -> 
         yield batch
 
     if marker.exists():
-        print(f"{url}: imported before: {marker.read_text().strip()}")
+        from sitrep.store.database import make_engine, upgrade
+
+        engine = make_engine(url, password)
+        before, after = upgrade(engine)  # a store imported by an earlier sitrep
+        engine.dispose()
+        moved = f" (schema {before} -> {after})" if before != after else ""
+        print(f"{url}: imported before{moved}: {marker.read_text().strip()}")
         return
     store = SqlStore.open(url, password)
     with Section("import") as s:
