@@ -126,3 +126,4 @@ def test_the_marking_is_explained_in_the_edition_language() -> None:
     md = render.render_markdown(report, [], stem="s", furniture=FURNITURE)
     assert md.startswith("**TLP:AMBER+STRICT** Diffusion limitée : les destinataires")
     assert "Limited disclosure" not in md
+    assert "**Prochaine édition\u202f:** 3 June 2025" in md  # French typography: " :"
