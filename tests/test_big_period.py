@@ -223,6 +223,27 @@ def test_quiet_day_with_all_its_furniture_is_one_page(language: str) -> None:
     assert text.count("TLP:AMBER") >= 2 and text.count(meaning[:25]) == 1
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_example_timbuktu_record_alone_is_one_page(language: str, tmp_path: Path) -> None:
+    """A heavier one-event day, from the example's own data: the Timbuktu record (a long
+    summary, four sources, conflicting official figures, a party claim) is one page too."""
+    from sitrep.config import load_config
+    from sitrep.pipeline import generate
+
+    data = tmp_path / "data"
+    data.mkdir()
+    example = Path(__file__).resolve().parent.parent / "examples" / "sahel-2025-06"
+    (data / "timbuktu.yaml").write_bytes((example / "mali" / "timbuktu.yaml").read_bytes())
+    config = load_config(tmp_path).with_overrides(data=data, output=tmp_path / "out")
+    done = generate(config, start=dt.date(2025, 6, 2), formats=["pdf"], language=language,
+                    now=dt.datetime(2025, 6, 3, 6, tzinfo=dt.UTC))  # fmt: skip
+    pdf = done.files["pdf"].read_bytes()
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    text = _text(pdf)
+    for said in ("mli-timbuktu-2025-06-02", "[4] JNIM statement", "14 (FAMa;", "13 (FAMa;"):
+        assert said in text, said
+
+
 def _quiet_report() -> Report:
     day = dt.date(2025, 6, 2)
     return build_report(Config(), start=day, end=day, loaded=MemoryStore([QUIET]).load(),

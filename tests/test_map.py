@@ -331,3 +331,17 @@ def test_a_crowded_map_names_each_place_once_and_the_largest_places_only(report:
     assert places and len(places) + texts.count("Timbuktu") <= maps.POINT_LABELS
     for (a, box_a), (b, box_b) in itertools.combinations(layout.labels, 2):
         assert not overlaps(box_a, box_b), (a, b)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_quiet_day_map_wraps_its_legend_rather_than_cutting_it(language: str) -> None:
+    """A quiet day's map is drawn narrow (2.13 in, for its column beside the text): a
+    legend label longer than the map is wide goes on two lines instead of running off."""
+    report = sahel_report().model_copy(update={"language": language})
+    timbuktu = next(i for i in report.incidents if i.id == TIMBUKTU)
+    chart, _ = maps.render_map(report.model_copy(update={"incidents": [timbuktu]})) or (
+        pytest.fail("no map")
+    )
+    label = maps.map_words(language).legend_claims
+    lines = [t for t in _texts(chart.svg) if t and t in label]
+    assert len(lines) == 2 and " ".join(lines) == label

@@ -4,6 +4,7 @@ and legend (the incident symbols and labels are drawn by ``maps.py``)."""
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -155,10 +156,17 @@ def legend(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    biggest = max([marker_diameter(v) for v in sizes] + [7.0]) / 6.6  # in font sizes
+    handle = max(2.4, biggest + 0.4)
+    # a label wider than a narrow map (a quiet day's, 2.13 in) wraps rather than being cut
+    room = fig.get_figwidth() * 72 - (handle + 0.4) * 6.6 - 6
+    columns = max(12, int(room / (0.56 * 6.6)))
+
     def sym(label: str, shape: str = "o", face: str = MARKER, edge: str = MARKER,
             size: float = 7, width: float = 0.6) -> Line2D:  # fmt: skip
-        return Line2D([], [], marker=shape, linestyle="none", markersize=size, label=label,
-                      markerfacecolor=face, markeredgecolor=edge, markeredgewidth=width,
+        return Line2D([], [], marker=shape, linestyle="none", markersize=size,
+                      label=textwrap.fill(label, columns), markerfacecolor=face,
+                      markeredgecolor=edge, markeredgewidth=width,
                       alpha=0.85 if face == MARKER else 1.0)  # fmt: skip
 
     handles: list[object] = [sym(words.legend_new)]
@@ -167,8 +175,9 @@ def legend(
     if claims:
         handles.append(sym(words.legend_claims, face="none", edge=CLAIMED, width=1.3))
     if regions:
+        region = textwrap.fill(words.legend_region, columns)
         handles.append(Patch(facecolor=REGION_FILL, edgecolor=REGION_EDGE, hatch="////",
-                             linewidth=0.8, label=words.legend_region))  # fmt: skip
+                             linewidth=0.8, label=region))  # fmt: skip
     if capitals:
         handles.append(sym(words.legend_capital, "*", INK, INK, size=6.5, width=0.3))
     if unsized:
@@ -176,12 +185,11 @@ def legend(
     handles += [
         sym(words.killed(v), face="none", edge=MUTED, size=marker_diameter(v)) for v in sizes
     ]
-    biggest = max([marker_diameter(v) for v in sizes] + [7.0]) / 6.6  # in font sizes
     drawn = fig.legend(
         handles=handles, loc="lower center", ncol=legend_columns(handles, fig, biggest + 0.4),
         fontsize=6.6,
         frameon=False, bbox_to_anchor=(0.5, 0.02 / fig.get_figheight()), handletextpad=0.4,
-        columnspacing=1.2, handleheight=max(2.0, biggest), handlelength=max(2.4, biggest + 0.4),
+        columnspacing=1.2, handleheight=max(2.0, biggest), handlelength=handle,
         borderaxespad=0,
     )  # fmt: skip
     _make_room(fig, drawn)
