@@ -170,21 +170,32 @@ def incident_sentence(inc: Incident, rows: Sequence[FigureRow], novel: bool = Fa
     return text[0].upper() + text[1:] + "."
 
 
+Subjects = tuple[dict[str, Incident], dict[str, list[FigureRow]]]
+"""The report's incidents by id and its table rows by incident id (:func:`subjects`)."""
+
+
+def subjects(report: Report) -> Subjects:
+    """The incidents and table rows the key developments speak of, looked up once for all
+    of them (a 30-day period has 800 developments, 1,000 incidents and 2,000 rows)."""
+    rows: dict[str, list[FigureRow]] = {}
+    for r in report.table:
+        rows.setdefault(r.incident, []).append(r)
+    return {i.id: i for i in report.incidents}, rows
+
+
 def developments(report: Report) -> list[str]:
     """The key developments of the report as sentences, in the order summarise chose."""
-    out = []
-    for fact in report.key_developments:
-        out.append(development(fact, report))
-    return out
+    found = subjects(report)
+    return [development(fact, report, found) for fact in report.key_developments]
 
 
-def development(fact: Development, report: Report) -> str:
-    """One key development in words."""
+def development(fact: Development, report: Report, found: Subjects | None = None) -> str:
+    """One key development in words (``found``: :func:`subjects`, when there are many)."""
     if fact.kind == "quiet":
         return f"No incidents were reported for {figures.period_label(report.period)}."
     key = report.key_figures
-    current = [i for i in report.incidents if i.status in ("new", "update", "restatement")]
     if fact.kind == "overview":
+        current = [i for i in report.incidents if i.status in ("new", "update", "restatement")]
         places = sorted({country(i.country) for i in current if i.status == "new"})
         where = f" in {', '.join(places)}" if places else ""
         n = key.incidents
@@ -197,8 +208,8 @@ def development(fact: Development, report: Report) -> str:
             r = key.restatements
             text += f"; {r} earlier incident{'s' if r != 1 else ''} restated, not news"
         return text + " (never added together)."
-    inc = report.incident(fact.incident or "")
+    incidents, rows = found or subjects(report)
+    inc = incidents.get(fact.incident or "")
     if inc is None:
         raise ValueError(f"key development about {fact.incident!r}, not in the report")
-    rows = [r for r in report.table if r.incident == inc.id]
-    return incident_sentence(inc, rows, fact.novel)
+    return incident_sentence(inc, rows.get(inc.id, []), fact.novel)

@@ -10,7 +10,7 @@ from ...model.records import EventType, Group, Outcome, SubEventType
 from ...model.report import Cell, Development, FigureRow, Incident, Report, Statement
 from ..headline import silent_party
 from ..numbers import fmt_datetime
-from ..sentences import figure_clauses
+from ..sentences import Subjects, figure_clauses, subjects
 from . import figures, grammar
 from .labels import country, day_month
 
@@ -165,8 +165,8 @@ def _n(n: int, one: str, many: str) -> str:
     return f"{n} {one if n <= 1 else many}"
 
 
-def development(fact: Development, report: Report) -> str:
-    """One key development in French."""
+def development(fact: Development, report: Report, found: Subjects | None = None) -> str:
+    """One key development in French (``found``: :func:`subjects`, when there are many)."""
     if fact.kind == "quiet":
         period = figures.period_label(report.period)
         return f"Aucun incident n’a été signalé pour la période du {period}."
@@ -185,15 +185,17 @@ def development(fact: Development, report: Report) -> str:
             text += (f"; {_n(r, 'incident antérieur repris', 'incidents antérieurs repris')}, "
                      "pas une nouvelle")  # fmt: skip
         return grammar.typo(text + " (jamais additionnés).")
-    inc = report.incident(fact.incident or "")
+    incidents, rows = found or subjects(report)
+    inc = incidents.get(fact.incident or "")
     if inc is None:
         raise ValueError(f"key development about {fact.incident!r}, not in the report")
-    return incident_sentence(inc, [r for r in report.table if r.incident == inc.id], fact.novel)
+    return incident_sentence(inc, rows.get(inc.id, []), fact.novel)
 
 
 def developments(report: Report) -> list[str]:
     """The key developments of the report in French, in the order summarise chose."""
-    return [development(fact, report) for fact in report.key_developments]
+    found = subjects(report)
+    return [development(fact, report, found) for fact in report.key_developments]
 
 
 def as_of_note(report: Report) -> str | None:
