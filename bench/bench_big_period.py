@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             loaded = load(config, window=data_window(config, start, end))
             report = build_report(config, start=start, end=end, loaded=loaded,
                                   now=dt.datetime(2025, 7, 1, 6, tzinfo=dt.UTC))  # fmt: skip
+            # the edition's language, as the pipeline sets it (report.language alone does not)
+            report = report.model_copy(update={"language": args.language})
     statuses = Counter(i.status for i in report.incidents)
     print(f"{args.records:,} records, {start} to {end}: {len(report.incidents):,} incidents "
           f"({', '.join(f'{n} {s}' for s, n in statuses.items())}), {len(report.table):,} "

@@ -11,6 +11,7 @@ import io
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
@@ -23,6 +24,7 @@ from sitrep.config import FIGURES_TABLE_LIMIT, Config
 from sitrep.model.report import Report
 from sitrep.pipeline import build_report
 from sitrep.render import render_html, render_markdown
+from sitrep.render.digest import one_liners
 from sitrep.render.export import COLUMNS
 from sitrep.render.formats import FORMATS, RenderJob
 from sitrep.store import MemoryStore
@@ -53,6 +55,12 @@ def _pdf(report: Report, language: str = "en") -> dict[str, bytes | str]:
     return FORMATS["pdf"].render(RenderJob(report, "big", [], table_limit=FIGURES_TABLE_LIMIT))
 
 
+@pytest.fixture(scope="module")
+def big_pdf(big: Report) -> dict[str, bytes | str]:
+    """The big period's PDF (and the CSV beside it), rendered once for the module."""
+    return _pdf(big)
+
+
 def test_ranking_puts_news_and_the_gravest_first(big: Report) -> None:
     order = ranked(big.incidents)
     assert len(order) == sum(1 for i in big.incidents if i.status != "context")
@@ -64,11 +72,13 @@ def test_ranking_puts_news_and_the_gravest_first(big: Report) -> None:
     assert all(s == "restatement" for s in statuses[statuses.index("restatement") :])
 
 
-def test_big_period_pdf_is_a_digest_with_the_full_log_attached(big: Report) -> None:
+def test_big_period_pdf_is_a_digest_with_the_full_log_attached(
+    big: Report, big_pdf: dict[str, bytes | str]
+) -> None:
     ranked_n = len(ranked(big.incidents))
     context = sum(1 for i in big.incidents if i.status == "context")
     assert len(big.incidents) > 1000 and context > 100  # a big period, with a long look-back
-    files = _pdf(big)
+    files = big_pdf
     pdf = files["big.pdf"]
     assert isinstance(pdf, bytes)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
@@ -79,7 +89,7 @@ def test_big_period_pdf_is_a_digest_with_the_full_log_attached(big: Report) -> N
     assert "the full log is in the HTML and JSON editions and the attached CSV" in left_out
     # every incident is in the PDF: in the table or on its line (its place and sources)
     html = render_html(big, [], for_pdf=True)
-    shown = set(re.findall(r'<tr id="inc-([^"]+)"', html))
+    shown = set(re.findall(r'<li id="inc-([^"]+)"', html))
     top = {i.id for i in ranked(big.incidents)[:FIGURES_TABLE_LIMIT]}
     assert shown | top == {i.id for i in big.incidents}
     assert not shown & top
@@ -95,6 +105,44 @@ def test_big_period_pdf_is_a_digest_with_the_full_log_attached(big: Report) -> N
     assert len(rows) == sum(max(1, len(i.figures)) for i in big.incidents)
 
 
+def _kids(node: pikepdf.Object) -> list[pikepdf.Dictionary]:
+    kids = node.get("/K")
+    kids = [] if kids is None else kids if isinstance(kids, pikepdf.Array) else [kids]
+    return [k for k in kids if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+
+
+def _elements(node: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
+    for kid in _kids(node):
+        yield kid
+        yield from _elements(kid)
+
+
+def test_one_liners_are_tagged_lists_under_day_headings(
+    big: Report, big_pdf: dict[str, bytes | str]
+) -> None:
+    """In the tagged PDF every one-line entry is a list item (L > LI > LBody) under its
+    day's heading (H4), so a screen reader announces the lists and moves by day; table
+    rows or bare paragraphs fail this."""
+    top = {i.id for i in ranked(big.incidents)[:FIGURES_TABLE_LIMIT]}
+    groups = one_liners(big, words_for("en"), top, only_context=False)
+    lines = sum(count for _, _, count, _ in groups)
+    days = sum(len(by_day) for *_, by_day in groups)
+    assert lines == len(big.incidents) - len(top)
+    pdf = big_pdf["big.pdf"]
+    assert isinstance(pdf, bytes)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        tree = list(_elements(document.Root.StructTreeRoot))
+        parents = [e for e in tree if any(str(k.S) == "/H4" for k in _kids(e))]
+        headings = [k for e in parents for k in _kids(e) if str(k.S) == "/H4"]
+        lists = [k for e in parents for k in _kids(e) if str(k.S) == "/L"]
+        items = [k for lst in lists for k in _kids(lst)]
+        assert {str(i.S) for i in items} == {"/LI"}
+        assert all([str(k.S) for k in _kids(i)] == ["/LBody"] for i in items)
+        assert len(items) == lines
+    assert len(headings) == days
+    assert len(lists) >= days  # a day's list split by a column or page break is two
+
+
 def test_the_html_edition_holds_the_whole_log(big: Report) -> None:
     html = render_html(big, [])
     current = [i for i in big.incidents if i.status != "context"]
@@ -106,9 +154,9 @@ def test_french_digest_has_no_english(big: Report) -> None:
     html = render_html(big.model_copy(update={"language": "fr"}), [], for_pdf=True)
     body = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
     assert "le journal complet figure dans les éditions HTML et JSON" in body
-    assert "<th>Lieu</th>" in body and ">revendiqué<" in body
+    assert "Chaque ligne : lieu, pays" in body and ">revendiqué<" in body
     for english in ("listed one a line", "matter most", "claimed only", "civilians<",
-                    "<th>Place</th>", " killed<", "more in the HTML"):  # fmt: skip
+                    "Each line", " killed<", "more in the HTML"):  # fmt: skip
         assert english not in body, english
 
 
@@ -120,7 +168,7 @@ def test_context_incidents_are_one_line_in_every_format() -> None:
     md = render_markdown(report, [], stem="s")
     for inc in context:
         assert f'<article class="incident status-context" id="inc-{inc.id}">' not in html
-        assert f'<tr id="inc-{inc.id}">' in html
+        assert f'<li id="inc-{inc.id}">' in html
         assert f"#### {inc.location}" not in md
         line = next(x for x in md.splitlines() if x.startswith("- ") and inc.location in x)
         assert line.count(" · ") >= 3  # date · place · type · figure

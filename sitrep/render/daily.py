@@ -109,20 +109,42 @@ def _stack(
     width = 0.75 / len(drawn) if outline and drawn else 0.75
     for k, (country, values) in enumerate(drawn):
         colour, hatch = fills[country]
-        style: dict[str, Any] = (
-            {"color": "white", "edgecolor": STANCE_COLOURS[Stance.CLAIMED], "linewidth": 0.8}
-            if outline
-            else {"color": colour, "edgecolor": INK, "linewidth": 0.4, "bottom": bottom}
-        )
         offset = (k - (len(drawn) - 1) / 2) * width if outline else 0.0
-        ax.bar([i + offset for i in range(len(values))], values, width=width,
-               hatch=hatch or None, zorder=2, **style)  # fmt: skip
-        if not outline:
+        xs = [i + offset for i in range(len(values))]
+        if outline:
+            _bars(ax, xs, values, [0] * len(values), width, hatch,
+                  face="white", edge=STANCE_COLOURS[Stance.CLAIMED], linewidth=0.8)  # fmt: skip
+        else:
+            _bars(ax, xs, values, bottom, width, hatch, face=colour, edge=INK, linewidth=0.4)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     if not drawn:
         ax.set_ylim(0, 1)
         ax.text(0.5, 0.5, none, transform=ax.transAxes, ha="center",
                 va="center", fontsize=8, color=MUTED)  # fmt: skip
+
+
+def _bars(
+    ax: Axes, xs: list[float], heights: list[int], bottoms: list[int], width: float,
+    hatch: str, *, face: str, edge: str, linewidth: float,
+) -> None:  # fmt: skip
+    """One country's bars as one compound path (none for a day without a figure): the SVG
+    then has one hatch pattern to draw for the country, not one per bar (WeasyPrint draws a
+    pattern again for every shape that uses it: 120 in a busy month)."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.path import Path as MplPath
+
+    half = width / 2
+    rects = [
+        MplPath([(x - half, b), (x + half, b), (x + half, b + h), (x - half, b + h), (x - half, b)],
+                closed=True)
+        for x, h, b in zip(xs, heights, bottoms, strict=True) if h
+    ]  # fmt: skip
+    if not rects:
+        return
+    bars = PathCollection([MplPath.make_compound_path(*rects)], facecolors=face, edgecolors=edge,
+                          linewidths=linewidth, hatch=hatch or None, zorder=2)  # fmt: skip
+    bars.sticky_edges.y.append(0)  # the axis starts at 0, as with ax.bar
+    ax.add_collection(bars)
 
 
 def _legend(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,14 @@ class RenderJob:
     """``report.figures_table_limit`` (None: its default)."""
     rules: FigureRules | None = None
     """The run's figure rules (``[report]``), for the figures of the attached CSV log."""
+
+    @cached_property
+    def json_bytes(self) -> bytes:
+        """The report's JSON, made once for the JSON file and the PDF's attachment (the
+        same bytes)."""
+        from .documents import render_json_bytes
+
+        return render_json_bytes(self.report)
 
 
 @dataclass(frozen=True)
@@ -80,7 +89,6 @@ def _pdf(job: RenderJob) -> dict[str, Content]:
     """The tagged PDF/A-3b, with the report's JSON (the same bytes as the JSON format) and
     the full incident log as CSV (one row per incident and figure row, context included)
     embedded as its data; the CSV is also written beside it."""
-    from .documents import render_json_bytes
     from .environment import shipped_templates
     from .export import export_text
     from .pdf import PdfAttachment, WeasyPrintRenderer
@@ -91,7 +99,7 @@ def _pdf(job: RenderJob) -> dict[str, Content]:
     html = print_html(job)
     data = PdfAttachment(
         name=f"{job.stem}.json",
-        data=render_json_bytes(job.report),
+        data=job.json_bytes,
         description="The report's data (sitrep JSON, docs/report-json.md)",
         modified=job.report.generated_at,
     )
@@ -118,9 +126,7 @@ def print_html(job: RenderJob) -> str:
 
 
 def _json(job: RenderJob) -> dict[str, Content]:
-    from .documents import render_json_bytes
-
-    return {f"{job.stem}.json": render_json_bytes(job.report)}
+    return {f"{job.stem}.json": job.json_bytes}
 
 
 _ALL = (

@@ -146,18 +146,7 @@ def _symbols(ax: Axes, points: list[MapPoint], placer: Placer) -> None:
         r = d / 2 + 3  # keep labels clear of other symbols
         placer.taken.append((px - r, py - r, px + r, py + r))
         placer.markers.append((px, py, d / 2))
-    for p in sorted(points, key=lambda p: (-p.floor, p.incident.location)):
-        d = marker_diameter(0 if p.claims_only else p.floor)
-        shape = base.SHAPES["new" if p.incident.status == "new" else "update"]
-        size = d if shape == "o" else d * math.sqrt(math.pi) / 2  # squares: the same area
-        ax.plot(
-            [float(p.incident.longitude or 0)], [float(p.incident.latitude or 0)],
-            marker=shape, markersize=size, linestyle="none", zorder=5,
-            markerfacecolor="none" if p.claims_only else base.MARKER,
-            markeredgecolor=base.CLAIMED if p.claims_only else "white",
-            markeredgewidth=1.3 if p.claims_only else 0.6,
-            alpha=1.0 if p.claims_only else 0.85,
-        )  # fmt: skip
+    base.draw_symbols(ax, sorted(points, key=lambda p: (-p.floor, p.incident.location)))
 
 
 def _point_labels(
