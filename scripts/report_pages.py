@@ -1,5 +1,7 @@
 """Render the example report's PDF pages, in English and in French, as the PNG images of
-the documentation (``docs/img/report-page{N}.png``, ``report-page{N}.fr.png``, 100 dpi).
+the documentation (``docs/img/report-page{N}.png``, ``report-page{N}.fr.png``, 100 dpi),
+and the one page of a quiet day: the example's Timbuktu record alone
+(``docs/img/quiet-day.png``, ``quiet-day.fr.png``).
 
     .venv/bin/python scripts/report_pages.py
 
@@ -23,12 +25,13 @@ GENERATED = "1748930400"
 when the report does."""
 
 
-def pages(language: str, work: Path) -> list[Path]:
-    """The PDF of the example day in ``language``, as PNG pages at 100 dpi."""
-    out = work / language
+def pages(language: str, work: Path, data: Path = ROOT / "examples" / "sahel-2025-06"
+          ) -> list[Path]:  # fmt: skip
+    """The PDF of the example day in ``language`` (out of ``data``), as PNG pages at 100 dpi."""
+    out = work / f"{language}-{data.name}"
     subprocess.run(
         [sys.executable, "-m", "sitrep", "-q", "generate", "--data",
-         str(ROOT / "examples" / "sahel-2025-06"), "--date", DAY, "--format", "pdf",
+         str(data), "--date", DAY, "--format", "pdf",
          "--language", language, "--out", str(out)],
         check=True, capture_output=True, env={**os.environ, "SOURCE_DATE_EPOCH": GENERATED},
     )  # fmt: skip
@@ -48,6 +51,16 @@ def main() -> int:
                 target = IMG / f"report-page{n}{suffix}.png"
                 target.write_bytes(png.read_bytes())
                 print(target.relative_to(ROOT))
+        quiet = Path(tmp) / "quiet"
+        quiet.mkdir()
+        (quiet / "timbuktu.yaml").write_bytes(
+            (ROOT / "examples" / "sahel-2025-06" / "mali" / "timbuktu.yaml").read_bytes()
+        )
+        for language, suffix in (("en", ""), ("fr", ".fr")):
+            (page,) = pages(language, Path(tmp), quiet)  # one event: one page
+            target = IMG / f"quiet-day{suffix}.png"
+            target.write_bytes(page.read_bytes())
+            print(target.relative_to(ROOT))
     return 0
 
 
