@@ -825,3 +825,24 @@ def test_the_merge_skips_only_pairs_beyond_the_distance(
     lat2 = max(-89.9, min(89.9, lat1 + north))
     if abs(lat1 - lat2) * _KM_PER_DEGREE > km:
         assert distance_km(lat1, lon1, lat2, lon2) > km
+
+
+@PROPERTY
+@example(NOT_IDEMPOTENT)
+@given(record_sets())
+def test_property_later_rounds_compare_only_what_grew(data: list[dict[str, Any]]) -> None:
+    """After the first round, merging compares only pairs with an incident the last round
+    grew: the same incidents, reasons and apart lists as comparing every pair each round."""
+    from sitrep.reconcile.merge import MergedIncident, MergeRules, _merge_pass
+
+    units = [MergedIncident([r]) for r in recs(*data)]
+    while True:  # every pair, every round
+        merged, _ = _merge_pass(units, MergeRules())
+        if len(merged) == len(units):
+            break
+        units = merged
+    merged.sort(key=lambda g: (g.primary.day, g.id))
+    fast = merge_records(recs(*data))
+    assert [(g.id, [r.id for r in g.records], g.reasons, g.apart) for g in fast] == [
+        (g.id, [r.id for r in g.records], g.reasons, g.apart) for g in merged
+    ]

@@ -301,16 +301,21 @@ def merge_records(
     """
     rules = rules or MergeRules()
     units = [MergedIncident([r]) for r in records]
+    grown: set[str] | None = None
     while True:
-        merged = _merge_pass(units, rules)
+        merged, grown = _merge_pass(units, rules, grown)
         if len(merged) == len(units):
             merged.sort(key=lambda g: (g.primary.day, g.id))
             return merged
         units = merged
 
 
-def _merge_pass(units: Sequence[MergedIncident], rules: MergeRules) -> list[MergedIncident]:
-    """One round of pairwise merging of incidents, by their merged records."""
+def _merge_pass(
+    units: Sequence[MergedIncident], rules: MergeRules, grown: set[str] | None = None
+) -> tuple[list[MergedIncident], set[str]]:
+    """One round of pairwise merging of incidents, by their merged records, and the ids of
+    the incidents it grew. With ``grown`` (the last round's), only pairs with one of those
+    are compared: two incidents unchanged since they were last compared compare the same."""
     units = sorted(units, key=lambda u: u.id)
     ordered = [u.record for u in units]
     keys = [MergeKeys.of(r) for r in ordered]
@@ -353,6 +358,7 @@ def _merge_pass(units: Sequence[MergedIncident], rules: MergeRules) -> list[Merg
     by_country: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(ordered):
         by_country[r.country].append(i)
+    fresh = [grown is None or u.id in grown for u in units]
     for ids in by_country.values():
         ids.sort(key=lambda i: (keys[i].first, ordered[i].id))
         for pos, i in enumerate(ids):
@@ -360,6 +366,8 @@ def _merge_pass(units: Sequence[MergedIncident], rules: MergeRules) -> list[Merg
             for j in ids[pos + 1 :]:
                 if keys[j].first > end:
                     break
+                if not (fresh[i] or fresh[j]):
+                    continue
                 why = _same(keys[min(i, j)], keys[max(i, j)], rules)
                 if why:
                     union(min(i, j), max(i, j), why)
@@ -369,6 +377,7 @@ def _merge_pass(units: Sequence[MergedIncident], rules: MergeRules) -> list[Merg
 
     primary_of = {root: records_of(ids)[0].id for root, ids in members.items()}
     groups: list[MergedIncident] = []
+    grew: set[str] = set()
     for root, unit_ids in members.items():
         apart = {primary_of[find(j)] for i in unit_ids for j in forbidden[i]}
         apart.discard(primary_of[root])
@@ -379,7 +388,9 @@ def _merge_pass(units: Sequence[MergedIncident], rules: MergeRules) -> list[Merg
                 sorted(apart),
             )
         )
-    return groups
+        if len(unit_ids) > 1:
+            grew.add(groups[-1].id)
+    return groups, grew
 
 
 
