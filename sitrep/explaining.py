@@ -17,8 +17,9 @@ from .errors import UsageError
 from .model.records import Record
 from .model.report import FigureRow, PossibleDuplicate
 from .pipeline import Rules
+from .reconcile.duplicates import possible_duplicates
 from .reconcile.figures import figure_rows
-from .reconcile.merge import MergedIncident, merge_records, possible_duplicates
+from .reconcile.merge import MergedIncident, merge_records
 from .reconcile.sources import number_sources, source_key
 from .reconcile.statements import collect_statements
 

@@ -26,7 +26,8 @@ from sitrep.ingest.raw import RawRecord
 from sitrep.model.records import Says
 from sitrep.model.report import PossibleDuplicate, Report
 from sitrep.pipeline import Rules
-from sitrep.reconcile.merge import merge_records, possible_duplicates
+from sitrep.reconcile.duplicates import possible_duplicates
+from sitrep.reconcile.merge import merge_records
 from sitrep.store.open import open_database
 from sitrep.store.validate import validate_raw
 

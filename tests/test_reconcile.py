@@ -846,3 +846,33 @@ def test_property_later_rounds_compare_only_what_grew(data: list[dict[str, Any]]
     assert [(g.id, [r.id for r in g.records], g.reasons, g.apart) for g in fast] == [
         (g.id, [r.id for r in g.records], g.reasons, g.apart) for g in merged
     ]
+
+
+NEAR_MISSES = [  # one place and day, another kind of event; the next day, uncorroborated
+    _plain("p", "Alpha", "2025-06-02"),
+    _plain("q", "Alpha", "2025-06-02", event_type="explosions_remote_violence"),
+    _plain("r", "Alpha", "2025-06-03", sources=[{"id": "s2", "name": "Other"}]),
+    _plain("s", "Beta", "2025-06-02", not_same_as=["t"]),
+    _plain("t", "Beta", "2025-06-02"),
+]
+
+
+@PROPERTY
+@example(NOT_IDEMPOTENT)
+@example(NEAR_MISSES)
+@given(record_sets())
+def test_property_possible_duplicates_found_while_merging(data: list[dict[str, Any]]) -> None:
+    """The pipeline's one pass (merge_and_find_duplicates) finds the same incidents and the
+    same possible duplicates, in the same order, as merging then comparing every pair."""
+    from sitrep.reconcile.duplicates import merge_and_find_duplicates, possible_duplicates
+
+    incidents, possible = merge_and_find_duplicates(recs(*data))
+    expected = merge_records(recs(*data))
+    assert [(g.id, [r.id for r in g.records]) for g in incidents] == [
+        (g.id, [r.id for r in g.records]) for g in expected
+    ]
+    assert possible == possible_duplicates(expected)
+    if data is NEAR_MISSES:  # s and t: kept apart by not_same_as, so not listed either
+        assert [(d.a, d.b, d.reason) for d in possible] == [
+            ("p", "q", "event_type"), ("p", "r", "uncorroborated"), ("q", "r", "event_type")
+        ]

@@ -19,7 +19,7 @@ from sitrep.model.report import Flag, Report
 from sitrep.pipeline import build_report
 from sitrep.reconcile import FigureRules, collect_statements, figure_rows, merge_records
 from sitrep.reconcile.bounds import Stated, bounds
-from sitrep.reconcile.merge import possible_duplicates
+from sitrep.reconcile.duplicates import possible_duplicates
 from sitrep.reconcile.sources import number_sources
 from sitrep.store import load_records
 

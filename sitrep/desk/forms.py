@@ -11,8 +11,8 @@ from typing import Any
 
 from ..model.records import Record
 from ..model.report import PossibleDuplicate
+from ..reconcile.duplicates import possible_duplicates as partial_matches
 from ..reconcile.merge import MergeRules, merge_records
-from ..reconcile.merge import possible_duplicates as partial_matches
 
 EVENT_FIELDS = ("id", "date", "end_date", "date_precision", "country", "admin1", "admin2",
                 "location", "aliases", "latitude", "longitude", "event_type",

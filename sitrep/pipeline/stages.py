@@ -15,7 +15,8 @@ from ..errors import DataError
 from ..ingest.raw import Window
 from ..model.edition import Edition
 from ..model.report import PossibleDuplicate, Report, ReportFilter
-from ..reconcile.merge import MergedIncident, merge_records, possible_duplicates
+from ..reconcile.duplicates import merge_and_find_duplicates
+from ..reconcile.merge import MergedIncident
 from ..render.formats import FORMATS, Content, Format, RenderJob
 from ..store.base import IncidentStore, LoadResult, VersionedStore
 from ..store.open import open_store
@@ -89,7 +90,7 @@ def merge(plan: Plan, loaded: LoadResult, store: IncidentStore | None = None) ->
     lo, _ = plan.window
     end = plan.period.end
     records = [r for r in loaded.records if r.day <= end and r.last_day >= lo]
-    incidents = merge_records(records, plan.rules.merge)
+    incidents, possible = merge_and_find_duplicates(records, plan.rules.merge)
     if trends_in_window(plan.period):
         first, before = trend_start(plan.period), plan.period.start - dt.timedelta(days=1)
         earlier = summarise_incidents(incidents, end, plan.rules.figures, (first, before))
@@ -97,7 +98,7 @@ def merge(plan: Plan, loaded: LoadResult, store: IncidentStore | None = None) ->
         from .baseline import trend_summaries
 
         earlier = trend_summaries(plan, store or open_store(plan.config))
-    return Merged(loaded, incidents, possible_duplicates(incidents, plan.rules.merge), earlier)
+    return Merged(loaded, incidents, possible, earlier)
 
 
 @collector_paused

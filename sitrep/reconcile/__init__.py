@@ -15,8 +15,9 @@ The policy is written down in ``docs/methodology.md``; this package is that poli
 from __future__ import annotations
 
 from .bounds import FigureRules, bounds
+from .duplicates import possible_duplicates
 from .figures import figure_rows
-from .merge import MergedIncident, MergeRules, merge_records, possible_duplicates
+from .merge import MergedIncident, MergeRules, merge_records
 from .names import distance_km, normalise_name
 from .sources import SourceNumbers, number_sources, source_key
 from .statements import RawStatement, collect_statements

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from ..model.fields import normalise_country
 from ..model.records import Claim, EventFields, Record, Source
-from ..model.report import MergeLink, PossibleDuplicate
+from ..model.report import MergeLink
 from .names import distance_km, normalise_name
 from .sources import source_key
 
@@ -124,11 +124,6 @@ def dataset(record: Record) -> str | None:
 
 
 Partial = Literal["event_type", "sub_event_type", "uncorroborated"]
-
-
-def _same(ka: MergeKeys, kb: MergeKeys, rules: MergeRules) -> MergeLink | None:
-    """Why two records describe the same event, or None when they do not."""
-    return _match(ka, kb, rules)[0]
 
 
 def _match(
@@ -299,11 +294,22 @@ def merge_records(
     matched alone: passes repeat until nothing more merges, which makes merging the merged
     records again a no-op. ``not_same_as`` is honoured between whole groups.
     """
-    rules = rules or MergeRules()
+    return _merge(records, rules or MergeRules())
+
+
+# A near match of the first round: where possible_duplicates meets the pair (country,
+# first day and id of each record), both records' keys, what kept them apart
+# (duplicates.py).
+Near = tuple[tuple[str, dt.date, str, dt.date, str], MergeKeys, MergeKeys, Partial]
+
+
+def _merge(
+    records: Sequence[Record], rules: MergeRules, near: list[Near] | None = None
+) -> list[MergedIncident]:
     units = [MergedIncident([r]) for r in records]
     grown: set[str] | None = None
     while True:
-        merged, grown = _merge_pass(units, rules, grown)
+        merged, grown = _merge_pass(units, rules, grown, near if grown is None else None)
         if len(merged) == len(units):
             merged.sort(key=lambda g: (g.primary.day, g.id))
             return merged
@@ -311,11 +317,15 @@ def merge_records(
 
 
 def _merge_pass(
-    units: Sequence[MergedIncident], rules: MergeRules, grown: set[str] | None = None
+    units: Sequence[MergedIncident],
+    rules: MergeRules,
+    grown: set[str] | None = None,
+    near: list[Near] | None = None,
 ) -> tuple[list[MergedIncident], set[str]]:
     """One round of pairwise merging of incidents, by their merged records, and the ids of
     the incidents it grew. With ``grown`` (the last round's), only pairs with one of those
-    are compared: two incidents unchanged since they were last compared compare the same."""
+    are compared: two incidents unchanged since they were last compared compare the same.
+    ``near`` collects the pairs that match in place and dates only."""
     units = sorted(units, key=lambda u: u.id)
     ordered = [u.record for u in units]
     keys = [MergeKeys.of(r) for r in ordered]
@@ -368,9 +378,13 @@ def _merge_pass(
                     break
                 if not (fresh[i] or fresh[j]):
                     continue
-                why = _same(keys[min(i, j)], keys[max(i, j)], rules)
+                why, partial = _match(keys[min(i, j)], keys[max(i, j)], rules)
                 if why:
                     union(min(i, j), max(i, j), why)
+                elif partial and near is not None:
+                    at = (ordered[i].country, keys[i].first, ordered[i].id, keys[j].first,
+                          ordered[j].id)  # fmt: skip
+                    near.append((at, keys[min(i, j)], keys[max(i, j)], partial))
 
     def records_of(unit_ids: set[int]) -> list[Record]:
         return sorted((r for i in unit_ids for r in units[i].records), key=_primary_key)
@@ -391,32 +405,3 @@ def _merge_pass(
         if len(unit_ids) > 1:
             grew.add(groups[-1].id)
     return groups, grew
-
-
-
-def possible_duplicates(
-    incidents: Sequence[MergedIncident], rules: MergeRules | None = None
-) -> list[PossibleDuplicate]:
-    """Pairs of records in different incidents that match in place and dates but not in
-    the rest (event type, or corroboration across days): never merged silently, listed for
-    an analyst to confirm (``same_as``) or dismiss (``not_same_as``)."""
-    rules = rules or MergeRules()
-    owner = {r.id: inc.id for inc in incidents for r in inc.records}
-    keys = sorted((MergeKeys.of(r) for inc in incidents for r in inc.records),
-                  key=lambda k: (k.record.country, k.first, k.record.id))  # fmt: skip
-    out = []
-    for i, ki in enumerate(keys):
-        for kj in keys[i + 1 :]:
-            if kj.record.country != ki.record.country or kj.first > ki.last:
-                break
-            ka, kb = (ki, kj) if ki.record.id < kj.record.id else (kj, ki)  # in id order
-            a, b = ka.record, kb.record
-            if owner[a.id] == owner[b.id] or b.id in a.not_same_as or a.id in b.not_same_as:
-                continue
-            _, partial = _match(ka, kb, rules)
-            if partial:
-                out.append(PossibleDuplicate(
-                    a=a.id, b=b.id, place_a=a.location, place_b=b.location, day_a=a.day,
-                    day_b=b.day, reason=partial,
-                ))  # fmt: skip
-    return out
