@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pg import PASSWORD, Cluster, pg_cluster
 
 from sitrep.config import Config
@@ -161,3 +163,26 @@ def test_folder_of_jsonl(tmp_path: Path) -> None:
         f.write(json.dumps({**RECORDS[-1], "id": "extra"}) + "\n")
     _from_cache(plan, counting, cache)
     assert counting.loads > loads
+
+
+@given(st.dates(dt.date(2024, 1, 1), dt.date(2025, 12, 31)), st.sampled_from([1, 7, 30, 90]),
+       st.integers(0, 3))  # fmt: skip
+def test_an_event_of_one_day_falls_in_the_one_earlier_period_that_holds_it(
+    day: dt.date, days: int, extra: int
+) -> None:
+    """The shortcut for an event dated to one day gives the periods the general rule
+    (``spans_in`` over every earlier period) gives."""
+    from sitrep.model.records import DatePrecision
+    from sitrep.model.report import Period, Severity
+    from sitrep.summarise.baseline import IncidentSummary, _earlier_periods
+    from sitrep.summarise.period import spans_in
+
+    start = dt.date(2025, 6, 1)
+    period = Period(start=start, end=start + dt.timedelta(days=days - 1), timezone="UTC",
+                    context_start=start - dt.timedelta(days=30))  # fmt: skip
+    last = day + dt.timedelta(days=extra)
+    s = IncidentSummary("x", day, last, DatePrecision.DAY, "MLI", None, Severity.MINOR, (), None)
+    expected = [k for k in range(1, 31)
+                if spans_in(day, last, True, start - dt.timedelta(days=days * k),
+                            start - dt.timedelta(days=days * k - days + 1))]  # fmt: skip
+    assert _earlier_periods(s, period, 30) == expected
