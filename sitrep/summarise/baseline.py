@@ -108,7 +108,9 @@ def summarise_incidents(
     else:
         wanted = {inc.id for inc in incidents}
     every = [s for s in collect_statements(incidents) if wanted.intersection(s.incidents)]
-    known = [s for s in every if not made_after(s.claim.reported, as_of)
+    # a summary keeps the killed rows (and the severity they set): only those are reconciled
+    known = [s for s in every if s.claim.outcome is Outcome.KILLED
+             and not made_after(s.claim.reported, as_of)
              and not made_after(s.source.published, as_of)]  # fmt: skip
     rows = figure_rows(known, number_sources(s.source for s in known), rules)
     rows_of = defaultdict(list)
