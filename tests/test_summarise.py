@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from reading import EN, date_text, short_label, worded
 
@@ -941,3 +942,38 @@ def test_the_daily_series_never_adds_claims(make_record: MakeRecord, make_claim:
                                               report.period.end)  # fmt: skip
     assert "claims on 1 day, not added" in alt
     assert "(claimed, 2 incidents: up to 200)" in alt and "240" not in alt
+
+
+@dataclass(frozen=True)
+class _Row:
+    group: Group
+    incidents: tuple[str, ...]
+    low: int | None
+
+
+ROWS = st.lists(
+    st.builds(
+        _Row,
+        st.sampled_from(list(Group)),
+        st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=1, max_size=2, unique=True)
+        .map(tuple),
+        st.none() | st.integers(0, 60),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=400)
+@given(ROWS)
+@example([_Row(Group.UNKNOWN, ("a",), 5), _Row(Group.STATE_FORCES, ("a",), 3)])  # one of them
+@example([_Row(Group.STATE_FORCES, ("a",), 5), _Row(Group.STATE_FORCES, ("a",), 3)])
+@example([_Row(Group.STATE_FORCES, ("a", "b"), 9), _Row(Group.STATE_FORCES, ("a",), 3)])
+@example([_Row(Group.STATE_FORCES, ("a",), 5), _Row(Group.ARMED_GROUP, ("a",), 3)])  # both
+def test_low_sum_adds_rows_that_overlap_nothing_as_the_clusters_would(rows: list[_Row]) -> None:
+    """low_sum's shortcut (no joint row, no unknown group, no two rows of one group and
+    incident) gives what clustering the rows gives, whatever the rows."""
+    from sitrep.summarise.totals import _overlapping, _pick, low_sum
+
+    clustered = sum(r.low or 0 for cluster in _overlapping(rows, across_groups=True)
+                    for r in _pick(cluster, lambda r: r.low or 0))  # fmt: skip
+    assert low_sum(rows) == clustered

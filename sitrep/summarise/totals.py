@@ -86,6 +86,10 @@ def _high_of(row: FigureRow) -> int:
 def low_sum(rows: Sequence[Linked]) -> int:
     """The conservative sum of some rows of one outcome, all groups together (the ``low``
     of their :func:`total`): overlapping rows count once, as there."""
+    if all(len(r.incidents) == 1 and r.group is not Group.UNKNOWN for r in rows) and len(
+        {(r.group, r.incidents[0]) for r in rows}
+    ) == len(rows):  # nothing overlaps: each row is a cluster of its own (most periods)
+        return sum(r.low or 0 for r in rows)
     return sum(r.low or 0 for cluster in _overlapping(rows, across_groups=True)
                for r in _pick(cluster, lambda r: r.low or 0))  # fmt: skip
 
