@@ -970,8 +970,8 @@ ROWS = st.lists(
 @example([_Row(Group.STATE_FORCES, ("a", "b"), 9), _Row(Group.STATE_FORCES, ("a",), 3)])
 @example([_Row(Group.STATE_FORCES, ("a",), 5), _Row(Group.ARMED_GROUP, ("a",), 3)])  # both
 def test_low_sum_adds_rows_that_overlap_nothing_as_the_clusters_would(rows: list[_Row]) -> None:
-    """low_sum's shortcut (no joint row, no unknown group, no two rows of one group and
-    incident) gives what clustering the rows gives, whatever the rows."""
+    """low_sum's shortcut (a row of one incident no other row names adds up as it is)
+    gives what clustering every row gives, whatever the rows."""
     from sitrep.summarise.totals import _overlapping, _pick, low_sum
 
     clustered = sum(r.low or 0 for cluster in _overlapping(rows, across_groups=True)

@@ -9,6 +9,7 @@ wording's.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
@@ -86,12 +87,15 @@ def _high_of(row: FigureRow) -> int:
 def low_sum(rows: Sequence[Linked]) -> int:
     """The conservative sum of some rows of one outcome, all groups together (the ``low``
     of their :func:`total`): overlapping rows count once, as there."""
-    if all(len(r.incidents) == 1 and r.group is not Group.UNKNOWN for r in rows) and len(
-        {(r.group, r.incidents[0]) for r in rows}
-    ) == len(rows):  # nothing overlaps: each row is a cluster of its own (most periods)
-        return sum(r.low or 0 for r in rows)
-    return sum(r.low or 0 for cluster in _overlapping(rows, across_groups=True)
-               for r in _pick(cluster, lambda r: r.low or 0))  # fmt: skip
+    # A row of one incident that no other row names is a cluster of its own (most rows of
+    # a trend period): it adds up as it is; only the rest need clustering.
+    named = Counter(i for r in rows for i in r.incidents)
+    alone = [r for r in rows if len(r.incidents) == 1 and named[r.incidents[0]] == 1]
+    rest = [r for r in rows if not (len(r.incidents) == 1 and named[r.incidents[0]] == 1)]
+    return sum(r.low or 0 for r in alone) + sum(
+        r.low or 0 for cluster in _overlapping(rest, across_groups=True)
+        for r in _pick(cluster, lambda r: r.low or 0)
+    )  # fmt: skip
 
 
 def _overlapping(rows: Sequence[R], across_groups: bool) -> list[list[R]]:
