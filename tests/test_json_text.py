@@ -5,6 +5,7 @@ fields are inserted by a walk that skips the parts of the report that hold no wo
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from factories import sahel_report
@@ -13,13 +14,18 @@ from hypothesis import strategies as st
 
 from sitrep.model.report import Report
 from sitrep.render.documents import render_json
-from sitrep.render.safe import json_document, json_safe
+from sitrep.render.safe import BIDI_CONTROLS, json_document
 from sitrep.render.worded import _walked, json_data
 from sitrep.wording import WORDED, words_for
 
+_RAW = re.compile(f"[\x7f-\x9f{BIDI_CONTROLS}\u2028\u2029]")
+
 
 def _stdlib(data: Any) -> bytes:
-    return (json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n").encode()
+    """The JSON sitrep wrote before orjson: the standard library's, invisible characters
+    escaped."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return (_RAW.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n").encode()
 
 
 SCALARS = (
