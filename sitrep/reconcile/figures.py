@@ -61,13 +61,19 @@ def _statements(raws: list[RawStatement]) -> list[list[RawStatement]]:
     return out
 
 
+_SILENT = {
+    stance: Cell.model_construct(stance=stance, status="silent", statements=[], superseded=[],
+                                 contradiction=False)
+    for stance in Stance
+}  # fmt: skip
+
+
 def _cell(
     stance: Stance, raws: list[RawStatement], numbers: SourceNumbers, tolerance: float = 0.0
 ) -> tuple[Cell, list[tuple[str, Count, bool]]]:
     """What one side said, and the current figures (speaker, count, party) it gives."""
-    if not raws:  # most rows have a side that said nothing
-        return Cell.model_construct(stance=stance, status="silent", statements=[],
-                                    superseded=[], contradiction=False), []  # fmt: skip
+    if not raws:  # most rows have a side that said nothing: one (frozen) cell for all
+        return _SILENT[stance], []
     by_speaker: dict[str, list[list[RawStatement]]] = defaultdict(list)
     for same in _statements(withdraws_nothing(raws)):
         same.sort(key=lambda r: (_date_key(r.reported), _time(r) or dt.time.max, r.record))
