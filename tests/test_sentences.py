@@ -272,3 +272,17 @@ def test_heavy_casualties_read_as_english(make_record: MakeRecord, make_claim: M
         assert "heavy casualties" in sentence
         assert "casualties among soldiers were killed" not in sentence
         assert "killed heavy casualties" not in sentence
+
+
+def test_large_totals_are_written_with_thousands_separators() -> None:
+    """A month of a thousand incidents adds up to thousands: '8,840' in English, as the key
+    figures write it, and '8 840' in French."""
+    from sitrep.model.records import Outcome
+    from sitrep.model.report import Total
+    from sitrep.wording import words_for
+
+    total = Total(country=None, group=None, outcome=Outcome.KILLED, low=8840, best=None,
+                  high=10703, high_open=True, incidents=767, rows=12, high_credible=10703,
+                  credible_rows=12)  # fmt: skip
+    assert words_for("en").total(total) == "at least 8,840 killed; 10,703 or more"
+    assert words_for("fr").total(total) == "au moins 8\u202f840 tués\u202f; 10\u202f703 ou plus"

@@ -9,7 +9,7 @@ import re
 from ..model.records import DatePrecision
 from ..model.report import FigureRow, MergeLink, Period, Place, PossibleDuplicate, Total
 from . import counts
-from .numbers import day_month, fmt_date, month_year
+from .numbers import day_month, fmt_date, fmt_num, month_year
 
 
 def date_text(
@@ -115,11 +115,11 @@ def total_text(t: Total) -> str:
         return f"no one reported {noun}"
     if not t.credible_rows:
         return "no credible figure (only claims, listed apart)" if t.rows else "no figure given"
-    text = f"at least {t.low} {noun}"
+    text = f"at least {fmt_num(t.low)} {noun}"
     if t.high_open:
-        text += f"; {high} or more" if high > t.low else "; no upper figure given"
+        text += f"; {fmt_num(high)} or more" if high > t.low else "; no upper figure given"
     elif high > t.low:
-        text += f"; up to {high}"
+        text += f"; up to {fmt_num(high)}"
     return text
 
 

@@ -13,7 +13,7 @@ from ..model.records import EventType, Group, Outcome, SubEventType
 from ..model.report import Cell, Development, FigureRow, Incident, Report, Statement
 from . import counts, figures, headline
 from .labels import country
-from .numbers import day_month
+from .numbers import day_month, fmt_num
 from .people import NOUNS, people, singular
 
 _VERBS: dict[SubEventType, str] = {
@@ -199,14 +199,14 @@ def development(fact: Development, report: Report, about: About) -> str:
         places = sorted({country(i.country) for i in current})
         where = f" in {', '.join(places)}" if places else ""
         n = key.incidents
-        text = (f"{n} incident{'s' if n != 1 else ''} in the period{where}: "
+        text = (f"{fmt_num(n)} incident{'s' if n != 1 else ''} in the period{where}: "
                 f"{figures.total_text(key.killed_all)}")  # fmt: skip
         if key.updates:
             u = key.updates
-            text += f"; new information on {u} earlier incident{'s' if u != 1 else ''}"
+            text += f"; new information on {fmt_num(u)} earlier incident{'s' if u != 1 else ''}"
         if key.restatements:
             r = key.restatements
-            text += f"; {r} earlier incident{'s' if r != 1 else ''} restated, not news"
+            text += f"; {fmt_num(r)} earlier incident{'s' if r != 1 else ''} restated, not news"
         return text + " (never added together)."
     if fact.incident not in about:
         raise ValueError(f"key development about {fact.incident!r}, not in the report")
