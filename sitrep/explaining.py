@@ -17,9 +17,9 @@ from .errors import UsageError
 from .model.records import Record
 from .model.report import FigureRow, PossibleDuplicate
 from .pipeline import Rules
-from .reconcile.duplicates import possible_duplicates
+from .reconcile.duplicates import merge_and_find_duplicates
 from .reconcile.figures import figure_rows
-from .reconcile.merge import MergedIncident, merge_records
+from .reconcile.merge import MergedIncident
 from .reconcile.sources import number_sources, source_key
 from .reconcile.statements import collect_statements
 
@@ -44,7 +44,7 @@ def explain(
     """How the incident holding record ``wanted`` was merged and its figures reconciled,
     with the configured rules, from every statement reported up to ``as_of``."""
     rules = Rules.from_config(config)
-    incidents = merge_records(records, rules.merge)
+    incidents, possible = merge_and_find_duplicates(records, rules.merge)
     inc = next((i for i in incidents if wanted in {r.id for r in i.records}), None)
     if inc is None:
         raise UsageError(f"no record with id {wanted!r} (see `sitrep validate` for the ids)")
@@ -56,5 +56,5 @@ def explain(
     for src in [*own, *(raw.source for raw in statements)]:
         names.setdefault(numbers[source_key(src)], src.name)
     ids = {r.id for r in inc.records}
-    possible = [d for d in possible_duplicates(incidents, rules.merge) if {d.a, d.b} & ids]
-    return Explanation(inc, figure_rows(mine, numbers, rules.figures), names, possible)
+    mine_possible = [d for d in possible if {d.a, d.b} & ids]
+    return Explanation(inc, figure_rows(mine, numbers, rules.figures), names, mine_possible)
