@@ -90,12 +90,14 @@ def low_sum(rows: Sequence[Linked]) -> int:
     # A row of one incident that no other row names is a cluster of its own (most rows of
     # a trend period): it adds up as it is; only the rest need clustering.
     named = Counter(i for r in rows for i in r.incidents)
-    alone = [r for r in rows if len(r.incidents) == 1 and named[r.incidents[0]] == 1]
-    rest = [r for r in rows if not (len(r.incidents) == 1 and named[r.incidents[0]] == 1)]
-    return sum(r.low or 0 for r in alone) + sum(
-        r.low or 0 for cluster in _overlapping(rest, across_groups=True)
-        for r in _pick(cluster, lambda r: r.low or 0)
-    )  # fmt: skip
+    alone, rest = 0, []
+    for r in rows:
+        if len(r.incidents) == 1 and named[r.incidents[0]] == 1:
+            alone += r.low or 0
+        else:
+            rest.append(r)
+    return alone + sum(r.low or 0 for cluster in _overlapping(rest, across_groups=True)
+                       for r in _pick(cluster, lambda r: r.low or 0))  # fmt: skip
 
 
 def _overlapping(rows: Sequence[R], across_groups: bool) -> list[list[R]]:
