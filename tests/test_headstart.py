@@ -1,0 +1,143 @@
+"""The chart and PDF workers of a run (sitrep.headstart): what they make is what this
+process would make, a dead worker means the work is done here, and a run starts only the
+workers its formats need."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from factories import sahel_report
+
+import sitrep.headstart
+from sitrep.errors import RenderError
+from sitrep.headstart import EarlyCharts, EarlyPdf, HeadStart, begin, forking
+from sitrep.render.charts import draw_charts
+from sitrep.render.pdf import PdfAttachment, WeasyPrintRenderer, pdf_folders
+
+pytestmark = pytest.mark.skipif(not forking(), reason="needs fork and two cores")
+
+HTML = """<!doctype html><html lang="en"><head><title>Head start</title>
+<meta name="dcterms.created" content="2025-06-02T10:00:00Z"></head>
+<body><h1>Killed: at least 31</h1><p>Reported by FAMa, 2 June 2025.</p></body></html>"""
+ATTACHED = [PdfAttachment("data.json", b'{"killed": 31}', "the data",
+                          dt.datetime(2025, 6, 2, 10, tzinfo=dt.UTC))]  # fmt: skip
+
+
+def _kill(pids: list[int]) -> None:
+    assert pids
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+
+
+def test_the_chart_worker_draws_the_charts_this_process_would() -> None:
+    report = sahel_report()
+    with HeadStart() as early:
+        early.fit(["md"])
+        assert early.charts is not None and early.pdf is None
+        charts = list(early.charts.draw(report))
+    assert charts == draw_charts(report)
+    assert {"casualties", "map"} <= {c.name for c in charts}
+
+
+def test_a_dead_chart_worker_means_the_charts_are_drawn_here() -> None:
+    report = sahel_report()
+    with HeadStart() as early:
+        early.fit(["html"])
+        assert early.charts is not None
+        early.charts.ready.result(timeout=60)  # the worker is up
+        _kill(early.charts.pids())
+        charts = list(early.charts.draw(report))
+    assert charts == draw_charts(report)
+
+
+def test_the_pdf_worker_makes_the_pdf_this_process_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748930400")  # before the fork
+    folders = pdf_folders(None)
+    with begin(["pdf"]) as early:
+        assert early.pdf is not None and early.charts is None
+        pdf = early.pdf.renderer(folders).render(HTML, ATTACHED)
+    assert pdf.startswith(b"%PDF-")
+    assert pdf == WeasyPrintRenderer(folders).render(HTML, ATTACHED)
+
+
+def test_a_dead_pdf_worker_means_the_pdf_is_rendered_here(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748930400")
+    folders = pdf_folders(None)
+    with HeadStart(pdf=True) as early:
+        assert early.pdf is not None
+        early.pdf.ready.result(timeout=60)
+        _kill(early.pdf.pids())
+        pdf = early.pdf.renderer(folders).render(HTML, ATTACHED)
+    assert pdf == WeasyPrintRenderer(folders).render(HTML, ATTACHED)
+    assert "the PDF process stopped; rendering the PDF in this process" in caplog.text
+
+
+def test_a_pdf_the_worker_cannot_make_is_a_render_error() -> None:
+    with HeadStart(pdf=True) as early:
+        assert early.pdf is not None
+        renderer = early.pdf.renderer(pdf_folders(None))
+        with pytest.raises(RenderError, match="the PDF could not be made: TypeError"):
+            renderer.render(None, ATTACHED)  # type: ignore[arg-type]
+
+
+def test_a_run_keeps_only_the_workers_its_formats_need() -> None:
+    with begin(None) as early:  # the formats are not known yet: a PDF may be made
+        assert early.pdf is not None and early.charts is None
+        pids = early.pdf.pids()
+        assert pids
+        early.fit(["md", "json"])
+        assert early.pdf is None and early.charts is not None
+        for pid in pids:
+            with pytest.raises(ProcessLookupError):
+                os.kill(pid, 0)  # ended at once, not left importing
+    with begin(["json"]) as early:
+        early.fit(["json"])
+        assert early.pdf is None and early.charts is None
+    with begin(["pdf"]) as early:
+        early.fit(["pdf"], pdf=False)  # a renderer was given (a test double): no worker
+        assert early.pdf is None and early.charts is not None
+
+
+def test_generate_with_the_workers_writes_what_it_writes_without(
+    examples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sitrep.cli import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748930400")  # the same bytes, PDF included
+    project = tmp_path / "project"  # a table of 2: the chart shows the 2 that matter most
+    project.mkdir()
+    (project / "sitrep.toml").write_text("[report]\nfigures_table_limit = 2\n", encoding="utf-8")
+
+    def run(out: Path) -> dict[str, bytes]:
+        argv = ["-q", "generate", "--config", str(project), "--data", str(examples_dir),
+                "--date", "2025-05-27", "--period", "7d", "--format", "md,pdf,json",
+                "--out", str(out)]  # fmt: skip
+        assert main(argv) == 0
+        return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
+
+    started: list[str] = []
+    for kind in (EarlyCharts, EarlyPdf):
+        init = kind.__init__
+
+        def counted(self: EarlyCharts | EarlyPdf, init=init) -> None:  # type: ignore[no-untyped-def]
+            started.append(type(self).__name__)
+            init(self)
+
+        monkeypatch.setattr(kind, "__init__", counted)
+    early = run(tmp_path / "early")
+    assert sorted(started) == ["EarlyCharts", "EarlyPdf"]
+    monkeypatch.setattr(sitrep.headstart, "forking", lambda: False)
+    here = run(tmp_path / "here")
+    assert len(started) == 2
+    assert early.keys() == here.keys()
+    assert {n.rsplit(".", 1)[-1] for n in early} >= {"md", "pdf", "json", "svg", "csv"}
+    for name in early:
+        assert early[name] == here[name], name
