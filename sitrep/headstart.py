@@ -9,10 +9,10 @@ On two cores these run side by side:
   its models are imported): it imports WeasyPrint while this process imports, loads,
   merges and summarises, then lays out the print HTML it is given (:class:`EarlyPdf`),
   while this process writes the Markdown and the JSON;
-- the chart worker is forked once the models are imported (:meth:`HeadStart.fit`): it
-  imports matplotlib and reads the map data while this process loads and summarises,
-  then draws the report's charts (:class:`EarlyCharts`), while this process makes the
-  JSON and the PDF's attachments and compiles the templates.
+- the chart worker is forked as soon as this process has imported the models and the
+  chart modules: it imports matplotlib and reads the map data while this process loads
+  and summarises, then draws the report's charts (:class:`EarlyCharts`), while this
+  process makes the JSON and the PDF's attachments and compiles the templates.
 
 Nothing is lost when a worker fails: the charts are drawn, or the PDF rendered, in this
 process instead, the same bytes. On one core, or where ``fork`` is not available, no
@@ -223,15 +223,17 @@ class WorkerPdfRenderer:
 
 
 class HeadStart:
-    """The workers of a run: the PDF worker, started as the run begins (``pdf``), and the
-    chart worker, started by :meth:`fit` once the models are imported (either may be
-    None). Use as a context manager: leaving it ends them."""
+    """The workers of a run (either may be None): the PDF worker (``pdf``) and the chart
+    worker (``charts``), both started at once on two cores or more with ``fork``. Use as
+    a context manager: leaving it ends them."""
 
-    def __init__(self, *, pdf: bool = False) -> None:
+    def __init__(self, *, pdf: bool = False, charts: bool = False) -> None:
         self.charts: EarlyCharts | None = None
         self.pdf: EarlyPdf | None = None
         if pdf and forking():
             self.pdf = self._start(EarlyPdf)
+        if charts:
+            self._start_charts()
 
     @staticmethod
     def _start(kind: Callable[[], W]) -> W | None:
@@ -241,19 +243,29 @@ class HeadStart:
             logger.warning("could not start a worker process (%s); working in this one", exc)
             return None
 
+    def _start_charts(self) -> None:
+        """Fork the chart worker once this process has imported the report models and the
+        chart modules, which both processes need: imported again in the worker, they would
+        put 0.4 s more before the charts, which the PDF waits for."""
+        if self.charts is None and forking():
+            from .render import charts  # noqa: F401  (the models; not matplotlib)
+
+            self.charts = self._start(EarlyCharts)
+
     def fit(self, formats: Sequence[str], *, pdf: bool = True) -> None:
         """Keep the workers ``formats`` need and no other: the PDF worker is ended at once
         unless the PDF is to be rendered by WeasyPrint (``pdf``: no other renderer was
-        given); the chart worker is started if a format shows the charts.
-
-        The chart worker is forked here, after the report models are imported, rather than
-        as the run begins: it needs them to read the report, and importing them again there
-        would put 0.4 s more on its way to the charts, which the PDF waits for."""
+        given); the chart worker is ended if no format shows the charts, started if one
+        does."""
         if self.pdf is not None and not (pdf and "pdf" in formats):
             self.pdf.stop()
             self.pdf = None
-        if self.charts is None and any(FORMATS[name].charts for name in formats) and forking():
-            self.charts = self._start(EarlyCharts)
+        if not any(FORMATS[name].charts for name in formats):
+            if self.charts is not None:
+                self.charts.stop()
+                self.charts = None
+        else:
+            self._start_charts()
 
     def close(self) -> None:
         """End both workers, once what they were given is done."""
@@ -270,7 +282,9 @@ class HeadStart:
 
 
 def begin(formats: Sequence[str] | None) -> HeadStart:
-    """The head start of a run rendering ``formats`` (None: not known yet, the configured
-    ones): the PDF worker, importing WeasyPrint meanwhile, if a PDF may be made (on two
-    cores or more, with ``fork``)."""
-    return HeadStart(pdf=formats is None or "pdf" in formats)
+    """The workers of a run rendering ``formats`` (None: not known yet, the configured
+    ones), started as the command begins: the PDF worker first, which imports WeasyPrint
+    while this process imports the models and the chart modules, then the chart worker
+    (:meth:`HeadStart.fit` ends those the formats turn out not to need)."""
+    wanted = list(FORMATS) if formats is None else [f for f in formats if f in FORMATS]
+    return HeadStart(pdf="pdf" in wanted, charts=any(FORMATS[f].charts for f in wanted))

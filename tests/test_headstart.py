@@ -59,7 +59,7 @@ def test_the_pdf_worker_makes_the_pdf_this_process_would(
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748930400")  # before the fork
     folders = pdf_folders(None)
-    with begin(["pdf"]) as early:
+    with HeadStart(pdf=True) as early:
         assert early.pdf is not None and early.charts is None
         pdf = early.pdf.renderer(folders).render(HTML, ATTACHED)
     assert pdf.startswith(b"%PDF-")
@@ -88,21 +88,36 @@ def test_a_pdf_the_worker_cannot_make_is_a_render_error() -> None:
             renderer.render(None, ATTACHED)  # type: ignore[arg-type]
 
 
+def _gone(pids: list[int]) -> bool:
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        return False
+    return True
+
+
 def test_a_run_keeps_only_the_workers_its_formats_need() -> None:
-    with begin(None) as early:  # the formats are not known yet: a PDF may be made
-        assert early.pdf is not None and early.charts is None
+    with begin(None) as early:  # the formats are not known yet: all may be needed
+        assert early.pdf is not None and early.charts is not None
         pids = early.pdf.pids()
         assert pids
         early.fit(["md", "json"])
         assert early.pdf is None and early.charts is not None
-        for pid in pids:
-            with pytest.raises(ProcessLookupError):
-                os.kill(pid, 0)  # ended at once, not left importing
+        assert _gone(pids)  # ended at once, not left importing WeasyPrint
+    with begin(["md"]) as early:
+        assert early.pdf is None and early.charts is not None
+        pids = early.charts.pids()
+        early.fit(["json"])  # e.g. the configured formats
+        assert early.charts is None and _gone(pids)
     with begin(["json"]) as early:
-        early.fit(["json"])
         assert early.pdf is None and early.charts is None
     with begin(["pdf"]) as early:
         early.fit(["pdf"], pdf=False)  # a renderer was given (a test double): no worker
+        assert early.pdf is None and early.charts is not None
+    with HeadStart() as early:  # a library call: the chart worker once the formats are known
+        early.fit(["html", "json"])
         assert early.pdf is None and early.charts is not None
 
 
