@@ -267,18 +267,19 @@ class HeadStart:
         else:
             self._start_charts()
 
-    def close(self) -> None:
-        """End both workers, once what they were given is done."""
+    def close(self, *, now: bool = False) -> None:
+        """End both workers, once what they were given is done (``now``: at once, a
+        half-done import or drawing left unfinished)."""
         for worker in (self.charts, self.pdf):
             if worker is not None:
-                worker.close()
+                worker.stop() if now else worker.close()
         self.charts = self.pdf = None
 
     def __enter__(self) -> HeadStart:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(now=kind is not None)  # a failed run does not wait for its workers
 
 
 def begin(formats: Sequence[str] | None) -> HeadStart:

@@ -156,3 +156,34 @@ def test_generate_with_the_workers_writes_what_it_writes_without(
     assert {n.rsplit(".", 1)[-1] for n in early} >= {"md", "pdf", "json", "svg", "csv"}
     for name in early:
         assert early[name] == here[name], name
+
+
+def test_a_failed_run_ends_its_workers_without_waiting_for_them(
+    examples_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sitrep.cli import main
+
+    ended: list[tuple[str, str]] = []
+    pids: list[int] = []
+    begin_ = sitrep.headstart.begin
+
+    def recorded(formats: list[str] | None) -> HeadStart:
+        early = begin_(formats)
+        pids.extend(pid for w in (early.pdf, early.charts) if w for pid in w.pids())
+        return early
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sitrep.headstart, "begin", recorded)
+        for how in ("stop", "close"):
+            method = getattr(sitrep.headstart._Worker, how)
+
+            def record(self: sitrep.headstart._Worker, how=how, method=method) -> None:  # type: ignore[no-untyped-def]
+                ended.append((type(self).__name__, how))
+                method(self)
+
+            patch.setattr(sitrep.headstart._Worker, how, record)
+        code = main(["-q", "generate", "--data", str(tmp_path / "no-such-folder"),
+                     "--date", "2025-06-02", "--out", str(tmp_path / "out")])  # fmt: skip
+    assert code == 1 and "no such folder" in capsys.readouterr().err
+    assert sorted(ended) == [("EarlyCharts", "stop"), ("EarlyPdf", "stop")]  # not waited for
+    assert len(pids) == 2 and _gone(pids)
