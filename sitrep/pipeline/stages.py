@@ -173,7 +173,8 @@ def render_edition(
     wanted = [FORMATS[name] for name in (plan.formats if formats is None else formats)]
     job = render_job(plan, report, edition, wanted, pdf_renderer, early)
     rendered: dict[str, dict[str, Content]] = {}
-    if early is not None and early.pdf is not None and job.pdf_renderer is not None:
+    in_worker = early is not None and early.pdf is not None and job.pdf_renderer is not None
+    if in_worker and any(f.name == "pdf" for f in wanted):
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(1, thread_name_prefix="pdf") as thread:
