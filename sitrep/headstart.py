@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 W = TypeVar("W", bound="_Worker")
 
+
 def forking() -> bool:
     """Whether a worker can run beside this process: two cores or more, and ``fork`` (a
     spawned worker would import everything again)."""
@@ -74,10 +75,13 @@ class _Worker:
         """Run ``function(*args)`` in the worker."""
         return self._pool.submit(function, *args)
 
+    def _processes(self) -> list[Any]:
+        # the pool's own table (Python 3.14 has terminate_workers(); 3.11 has nothing public)
+        return list((getattr(self._pool, "_processes", None) or {}).values())
+
     def pids(self) -> list[int]:
-        """The worker's process id (empty once it is gone)."""
-        processes = getattr(self._pool, "_processes", None) or {}
-        return [p.pid for p in processes.values() if p.pid is not None]
+        """The worker's process ids (empty once it is gone)."""
+        return [p.pid for p in self._processes() if p.pid is not None]
 
     def close(self) -> None:
         """Let the worker finish what it was given, then end it."""
@@ -85,7 +89,7 @@ class _Worker:
 
     def stop(self) -> None:
         """End the worker now (it is not needed): a half-done import is not waited for."""
-        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        processes = self._processes()
         self._pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
