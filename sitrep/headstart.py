@@ -51,6 +51,16 @@ def forking() -> bool:
     return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
+def _busy() -> bool:
+    """Whether the machine has no core to spare (its load average over the last minute is
+    within half a process of its cores)."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return False
+    return load >= (os.cpu_count() or 1) - 0.5
+
+
 def _follow_parent() -> None:
     from .executors import follow_parent
 
@@ -177,8 +187,16 @@ class EarlyCharts(_Worker):
 # --- the PDF ------------------------------------------------------------------------------
 
 
+_START: Any = None
+"""The PDF worker's signal to begin importing (a ``multiprocessing`` event), set in this
+module just before the worker is forked, which inherits it."""
+
+
 def _prepare_pdf() -> None:
-    """Import the PDF engine (what the first PDF of a process would otherwise pay for)."""
+    """Import the PDF engine (what the first PDF of a process would otherwise pay for),
+    once the run says so if it asked the worker to wait."""
+    if _START is not None:
+        _START.wait(timeout=60)
     import weasyprint  # noqa: F401
 
     from .render import pdf  # noqa: F401
@@ -191,10 +209,29 @@ def _render_pdf(folders: list[Path], html: str, attachments: list[PdfAttachment]
 
 
 class EarlyPdf(_Worker):
-    """The PDF worker: imports WeasyPrint at once, renders print HTML on demand."""
+    """The PDF worker: imports WeasyPrint at once (or, with ``wait``, when :meth:`start`
+    is called), renders print HTML on demand."""
 
-    def __init__(self) -> None:
-        super().__init__(_prepare_pdf)
+    def __init__(self, *, wait: bool = False) -> None:
+        global _START
+        import multiprocessing
+
+        self._start = multiprocessing.get_context("fork").Event() if wait else None
+        _START = self._start
+        try:
+            super().__init__(_prepare_pdf)  # forks: the worker keeps its own _START
+        finally:
+            _START = None
+
+    def start(self) -> None:
+        """Let the worker begin importing WeasyPrint (if it was asked to wait)."""
+        if self._start is not None:
+            self._start.set()
+
+    def close(self) -> None:
+        """Let the worker finish what it was given, then end it."""
+        self.start()
+        super().close()
 
     def renderer(self, folders: Sequence[Path]) -> WorkerPdfRenderer:
         """A :class:`~sitrep.render.pdf.PdfRenderer` that renders in this worker, the
@@ -214,6 +251,7 @@ class WorkerPdfRenderer:
         """The PDF of ``html`` with ``attachments`` embedded."""
         from concurrent.futures.process import BrokenProcessPool
 
+        self.worker.start()
         try:
             pdf: bytes = self.worker.submit(_render_pdf, self.folders, html,
                                             list(attachments)).result()  # fmt: skip
@@ -235,7 +273,9 @@ class HeadStart:
         self.charts: EarlyCharts | None = None
         self.pdf: EarlyPdf | None = None
         if pdf and forking():
-            self.pdf = self._start(EarlyPdf)
+            # With no core to spare, WeasyPrint's import would only slow this process's
+            # imports down, and with them the chart worker's fork: it waits for that.
+            self.pdf = self._start(lambda: EarlyPdf(wait=charts and _busy()))
         if charts:
             self._start_charts()
 
@@ -255,6 +295,8 @@ class HeadStart:
             from .render import charts  # noqa: F401  (the models; not matplotlib)
 
             self.charts = self._start(EarlyCharts)
+        if self.pdf is not None:
+            self.pdf.start()
 
     def fit(self, formats: Sequence[str], *, pdf: bool = True) -> None:
         """Keep the workers ``formats`` need and no other: the PDF worker is ended at once

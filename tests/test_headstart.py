@@ -142,9 +142,9 @@ def test_generate_with_the_workers_writes_what_it_writes_without(
     for kind in (EarlyCharts, EarlyPdf):
         init = kind.__init__
 
-        def counted(self: EarlyCharts | EarlyPdf, init=init) -> None:  # type: ignore[no-untyped-def]
+        def counted(self: EarlyCharts | EarlyPdf, init=init, **options: bool) -> None:  # type: ignore[no-untyped-def]
             started.append(type(self).__name__)
-            init(self)
+            init(self, **options)
 
         monkeypatch.setattr(kind, "__init__", counted)
     early = run(tmp_path / "early")
@@ -187,3 +187,35 @@ def test_a_failed_run_ends_its_workers_without_waiting_for_them(
     assert code == 1 and "no such folder" in capsys.readouterr().err
     assert sorted(ended) == [("EarlyCharts", "stop"), ("EarlyPdf", "stop")]  # not waited for
     assert len(pids) == 2 and _gone(pids)
+
+
+def test_a_waiting_pdf_worker_imports_only_when_told() -> None:
+    import weasyprint  # noqa: F401  (already imported here: the worker's import is instant)
+
+    pdf = EarlyPdf(wait=True)
+    try:
+        with pytest.raises(TimeoutError):
+            pdf.ready.result(timeout=2)
+        pdf.start()
+        pdf.ready.result(timeout=30)
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("busy", [False, True])
+def test_on_a_busy_machine_the_pdf_worker_waits_for_the_chart_workers_fork(
+    busy: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[bool] = []
+    init = EarlyPdf.__init__
+
+    def recorded(self: EarlyPdf, *, wait: bool = False) -> None:
+        asked.append(wait)
+        init(self, wait=wait)
+
+    monkeypatch.setattr(sitrep.headstart, "_busy", lambda: busy)
+    monkeypatch.setattr(EarlyPdf, "__init__", recorded)
+    with begin(None) as early:
+        assert asked == [busy]
+        assert early.pdf is not None and early.charts is not None  # forked: told to begin
+        early.pdf.ready.result(timeout=60)
