@@ -7,8 +7,10 @@ On two cores these run side by side:
 
 - the PDF worker is forked as the command begins (:func:`begin`, before the pipeline and
   its models are imported): it imports WeasyPrint while this process imports, loads,
-  merges and summarises, then lays out the print HTML it is given (:class:`EarlyPdf`),
-  while this process writes the Markdown and the JSON;
+  merges and summarises (on a machine with no core to spare, only once the chart worker
+  is forked: before, it would slow this process's imports and so the fork), then lays
+  out the print HTML it is given (:class:`EarlyPdf`), while this process writes the
+  Markdown and the JSON;
 - the chart worker is forked as soon as this process has imported the models and the
   chart modules: it imports matplotlib and reads the map data while this process loads
   and summarises, then draws the report's charts (:class:`EarlyCharts`), while this
