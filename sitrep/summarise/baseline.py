@@ -26,7 +26,7 @@ from ..reconcile.statements import AsOf, RawStatement, collect_statements, made_
 from .filters import passes_values
 from .period import span_of, spans_in
 from .severity import severity
-from .totals import low_sum
+from .totals import low_sum, separate_low
 
 
 class KilledRow(NamedTuple):
@@ -151,20 +151,26 @@ def baseline(
     never together with the separate figures it overlaps (the totals' rule)."""
     start0 = period.start - dt.timedelta(days=period.days * periods)
     ids_of: dict[int, set[str]] = defaultdict(set)
-    rows_of: dict[str, tuple[KilledRow, ...]] = {}
+    kept: list[IncidentSummary] = []
     for s in summaries:
         if not (start0 <= s.last_day and s.day < period.start):
             continue
         if flt and not flt.is_empty and not passes_values(s.country, s.admin1, s.severity, flt):
             continue
-        rows_of[s.id] = s.killed
+        kept.append(s)
         for k in _earlier_periods(s, period, periods):
             ids_of[k].add(s.id)
+    # An incident that no joint figure touches adds its own rows' sum to any period it
+    # falls in (the rule of low_sum, worked out once); the others are added up by period.
+    joint = {i for s in kept for r in s.killed if len(r.incidents) > 1 for i in r.incidents}
+    alone = {s.id: separate_low(s.killed) for s in kept if s.id not in joint}
+    rows_of = {s.id: s.killed for s in kept if s.id in joint}
     out = []
     for k in range(1, periods + 1):
         ids = ids_of[k]
-        rows = {(r.group, r.incidents): r for i in ids for r in rows_of[i]}
-        out.append(PeriodCount(len(ids), low_sum(list(rows.values()))))
+        rows = {(r.group, r.incidents): r for i in ids.intersection(rows_of) for r in rows_of[i]}
+        killed = sum(alone[i] for i in ids.intersection(alone)) + low_sum(list(rows.values()))
+        out.append(PeriodCount(len(ids), killed))
     return out
 
 

@@ -9,7 +9,6 @@ wording's.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
@@ -87,17 +86,29 @@ def _high_of(row: FigureRow) -> int:
 def low_sum(rows: Sequence[Linked]) -> int:
     """The conservative sum of some rows of one outcome, all groups together (the ``low``
     of their :func:`total`): overlapping rows count once, as there."""
-    # A row of one incident that no other row names is a cluster of its own (most rows of
-    # a trend period): it adds up as it is; only the rest need clustering.
-    named = Counter(i for r in rows for i in r.incidents)
-    alone, rest = 0, []
+    # The rows of an incident that no joint row names form its clusters alone (most rows
+    # of a trend period): they add up by the rule for one incident; only the rest need
+    # clustering.
+    joint = {i for r in rows if len(r.incidents) > 1 for i in r.incidents}
+    separate: dict[str, list[Linked]] = {}
+    rest = []
     for r in rows:
-        if len(r.incidents) == 1 and named[r.incidents[0]] == 1:
-            alone += r.low or 0
+        if len(r.incidents) == 1 and r.incidents[0] not in joint:
+            separate.setdefault(r.incidents[0], []).append(r)
         else:
             rest.append(r)
-    return alone + sum(r.low or 0 for cluster in _overlapping(rest, across_groups=True)
-                       for r in _pick(cluster, lambda r: r.low or 0))  # fmt: skip
+    return sum(map(separate_low, separate.values())) + sum(
+        r.low or 0 for cluster in _overlapping(rest, across_groups=True)
+        for r in _pick(cluster, lambda r: r.low or 0)
+    )  # fmt: skip
+
+
+def separate_low(rows: Sequence[Linked]) -> int:
+    """The conservative sum of one incident's own rows (no joint figure among them or
+    naming the incident), all groups together: :func:`low_sum` of just these rows."""
+    if len(rows) == 1:
+        return rows[0].low or 0
+    return sum(r.low or 0 for r in _counted(rows, lambda r: r.low or 0))
 
 
 def _overlapping(rows: Sequence[R], across_groups: bool) -> list[list[R]]:
@@ -150,17 +161,22 @@ def _pick(cluster: Sequence[R], value: Callable[[R], int]) -> list[R]:
         if len(r.incidents) == 1:
             by_incident.setdefault(r.incidents[0], []).append(r)
     for rows in by_incident.values():
-        known = [r for r in rows if r.group is not Group.UNKNOWN]
-        unknown = max((r for r in rows if r.group is Group.UNKNOWN), key=value, default=None)
-        if unknown is not None and known:
-            singles.extend([unknown] if value(unknown) > sum(map(value, known)) else known)
-        else:
-            singles.extend(rows)
+        singles.extend(_counted(rows, value))
     joints = [r for r in cluster if len(r.incidents) > 1]
     best_joint = max(joints, key=value, default=None)
     if best_joint is None or sum(value(r) for r in singles) >= value(best_joint):
         return singles
     return [best_joint]
+
+
+def _counted(rows: Sequence[R], value: Callable[[R], int]) -> Sequence[R]:
+    """Of the separate rows of one incident, those that count: a row of unknown group
+    instead of the other groups' rows when it is larger."""
+    known = [r for r in rows if r.group is not Group.UNKNOWN]
+    unknown = max((r for r in rows if r.group is Group.UNKNOWN), key=value, default=None)
+    if unknown is not None and known:
+        return [unknown] if value(unknown) > sum(map(value, known)) else known
+    return rows
 
 
 def _open_low(row: FigureRow) -> int:
