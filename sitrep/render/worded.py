@@ -102,29 +102,40 @@ def _walked(cls: type[BaseModel]) -> frozenset[str]:
     )
 
 
-def _with_words(obj: Any, data: Any, words: Words) -> Any:
+def _with_words(obj: Any, data: Any, write: Callable[[Any, WordedField], Any]) -> Any:
     """``data`` (``obj`` dumped to JSON) with the worded fields of every model inserted."""
     if isinstance(obj, BaseModel) and isinstance(data, dict):
-        after, walked = _inserted(type(obj)), _walked(type(obj))
+        cls = type(obj)
+        after, walked = _inserted(cls), _walked(cls)
         if not after:  # nothing to insert: the dumped dict is changed in place, not copied
-            for key in walked & data.keys():
-                data[key] = _with_words(getattr(obj, key), data[key], words)
+            for key in walked:
+                value = data.get(key)
+                if value:  # most lists of a report's cells are empty
+                    data[key] = _with_words(getattr(obj, key), value, write)
             return data
         out: dict[str, Any] = {}
         for key, value in data.items():
-            out[key] = _with_words(getattr(obj, key), value, words) if key in walked else value
+            out[key] = _with_words(getattr(obj, key), value, write) if key in walked else value
             for field in after.get(key, ()):
-                out[field.name] = field.write(obj, words)
+                out[field.name] = write(obj, field)
         return out
     if isinstance(obj, list) and isinstance(data, list):
         for i, (o, d) in enumerate(zip(obj, data, strict=True)):
-            data[i] = _with_words(o, d, words)
+            data[i] = _with_words(o, d, write)
     return data
 
 
 def json_data(report: Report, words: Words) -> dict[str, Any]:
     """The report as JSON data, with its words in the language of ``words``."""
-    data: dict[str, Any] = _with_words(report, report.model_dump(mode="json"), words)
+    methods: dict[str, Callable[[Any], Any]] = {}
+
+    def write(obj: Any, field: WordedField) -> Any:
+        method = methods.get(field.method)
+        if method is None:
+            method = methods[field.method] = getattr(words, field.method)
+        return method(obj)
+
+    data: dict[str, Any] = _with_words(report, report.model_dump(mode="json"), write)
     return data
 
 
