@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitrep.model.report import Report
-from sitrep.render.documents import render_json
+from sitrep.render.jsonreport import render_json
 from sitrep.render.safe import BIDI_CONTROLS, json_document
 from sitrep.render.worded import _walked, json_data
 from sitrep.wording import WORDED, words_for
