@@ -46,6 +46,17 @@ def total(
     of all groups, a figure of unknown group and the other groups' figures of the same
     incident (the unknown may be any of them)."""
     chosen = [r for r in rows if r.outcome is outcome and (group is None or r.group is group)]
+    return _total(chosen, outcome, country, group, incidents)
+
+
+def _total(
+    chosen: Sequence[FigureRow],
+    outcome: Outcome,
+    country: str | None,
+    group: Group | None,
+    incidents: int,
+) -> Total:
+    """:func:`total` of the rows it chose."""
     low = best_sum = high = 0
     any_best = high_open = False
     for cluster in _overlapping(chosen, across_groups=group is None):
@@ -204,15 +215,20 @@ def period_totals(
             for r in table
             if country is None or {country_of.get(i) for i in r.incidents} == {country}
         ]
+        by_outcome: dict[Outcome, list[FigureRow]] = {outcome: [] for outcome in Outcome}
+        by_group: dict[tuple[Outcome, Group], list[FigureRow]] = {}
+        for r in rows:
+            by_outcome[r.outcome].append(r)
+            by_group.setdefault((r.outcome, r.group), []).append(r)
         for outcome in Outcome:
             for group in [None, *Group]:
-                chosen = [
-                    r for r in rows if r.outcome is outcome and (group is None or r.group is group)
-                ]
+                chosen = (
+                    by_outcome[outcome] if group is None else by_group.get((outcome, group), [])
+                )
                 if not chosen and not (
                     country is None and group is None and outcome is Outcome.KILLED
                 ):
                     continue
                 n = len({i for r in chosen for i in r.incidents if i in shown})
-                out.append(total(rows, outcome, country, group, n))
+                out.append(_total(chosen, outcome, country, group, n))
     return out
