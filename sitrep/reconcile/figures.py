@@ -76,14 +76,14 @@ def _cell(
         return _SILENT[stance], []
     if len(raws) == 1:  # the next most common: one statement, which revises nothing
         r = raws[0]
-        figures = [] if r.claim.count is None else [(r.claim.by, r.claim.count, r.party)]
+        given = [] if r.claim.count is None else [(r.claim.by, r.claim.count, r.party)]
         return Cell.model_construct(
             stance=stance,
-            status="figure" if figures else "no_figure",
+            status="figure" if given else "no_figure",
             statements=[_statement(raws, numbers)],
             superseded=[],
             contradiction=False,
-        ), figures
+        ), given
     by_speaker: dict[str, list[list[RawStatement]]] = defaultdict(list)
     for same in _statements(withdraws_nothing(raws)):
         same.sort(key=lambda r: (_date_key(r.reported), _time(r) or dt.time.max, r.record))
