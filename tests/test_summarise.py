@@ -1022,3 +1022,27 @@ def test_baseline_counts_each_period_as_clustering_its_rows_would(drawn: list[An
         expected.append((len(ids), low))
     got = baseline(summaries, period, periods=5)
     assert [(c.incidents, c.killed) for c in got] == expected
+
+
+def test_incident_summaries_come_back_from_the_cache_as_they_went_in() -> None:
+    """The trend cache's form of a summary reads back equal, with dates, enums and tuples
+    of the same types (one-day and multi-day events, joint rows, no figure, no date)."""
+    import json
+
+    from sitrep.summarise.baseline import IncidentSummary, KilledRow
+
+    summaries = [
+        IncidentSummary("a", dt.date(2025, 5, 1), dt.date(2025, 5, 1), DatePrecision.DAY,
+                        "MLI", "Mopti", Severity.MAJOR,
+                        (KilledRow(Group.STATE_FORCES, ("a",), 12),
+                         KilledRow(Group.UNKNOWN, ("a", "b"), None)), dt.date(2025, 5, 3)),
+        IncidentSummary("b", dt.date(2025, 4, 28), dt.date(2025, 5, 2), DatePrecision.WEEK,
+                        "BFA", None, Severity.MINOR, (), None),
+    ]  # fmt: skip
+    cached = json.loads(json.dumps([s.to_json() for s in summaries]))
+    back = [IncidentSummary.from_json(x) for x in cached]
+    assert back == summaries
+    for got, want in zip(back, summaries, strict=True):
+        assert [type(v) for v in got] == [type(v) for v in want]
+        assert all(type(r) is KilledRow and type(r.incidents) is tuple for r in got.killed)
+        assert got.precision is want.precision and got.severity is want.severity
