@@ -60,6 +60,14 @@ def _total(
     low = best_sum = high = 0
     any_best = high_open = False
     for cluster in _overlapping(chosen, across_groups=group is None):
+        if len(cluster) == 1 and len(cluster[0].incidents) == 1:  # most: the row counts
+            (r,) = cluster
+            low += r.low or 0
+            if r.best is not None:
+                any_best, best_sum = True, best_sum + r.best
+            high += _high_of(r)
+            high_open = high_open or (r.credible_high is None and r.credible_high_open)
+            continue
         parts = _pick(cluster, lambda r: r.low or 0)
         low += sum(r.low or 0 for r in parts)
         with_best = [r for r in cluster if r.best is not None]
@@ -117,9 +125,20 @@ def low_sum(rows: Sequence[Linked]) -> int:
 def separate_low(rows: Sequence[Linked]) -> int:
     """The conservative sum of one incident's own rows (no joint figure among them or
     naming the incident), all groups together: :func:`low_sum` of just these rows."""
-    if len(rows) == 1:
-        return rows[0].low or 0
-    return sum(r.low or 0 for r in _counted(rows, lambda r: r.low or 0))
+    # _counted's rule, in one pass: this runs for every incident of a long period's trends
+    every = known = 0
+    unknown: int | None = None
+    any_known = False
+    for r in rows:
+        low = r.low or 0
+        every += low
+        if r.group is Group.UNKNOWN:
+            unknown = low if unknown is None else max(unknown, low)
+        else:
+            known, any_known = known + low, True
+    if unknown is not None and any_known:
+        return max(unknown, known)
+    return every
 
 
 def _overlapping(rows: Sequence[R], across_groups: bool) -> list[list[R]]:
