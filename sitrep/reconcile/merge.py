@@ -369,20 +369,26 @@ def _merge_pass(
     for i, r in enumerate(ordered):
         by_country[r.country].append(i)
     fresh = [grown is None or u.id in grown for u in units]
-    lat = [r.latitude for r in ordered]
+    coords = [None if r.latitude is None or r.longitude is None else (r.latitude, r.longitude)
+          for r in ordered]  # fmt: skip
     far = max(NAME_CONFLICT_KM, rules.radius_km)
     for ids in by_country.values():
         ids.sort(key=lambda i: (keys[i].first, ordered[i].id))
         for pos, i in enumerate(ids):
-            end, la = keys[i].last, lat[i]
+            end, here = keys[i].last, coords[i]
             for j in ids[pos + 1 :]:
                 if keys[j].first > end:
                     break
                 if not (fresh[i] or fresh[j]):
                     continue
-                lb = lat[j]
-                if la is not None and lb is not None and abs(la - lb) * _KM_PER_DEGREE > far:
-                    continue  # _match's first test, without the call: most pairs end here
+                there = coords[j]
+                if here is not None and there is not None:
+                    # _match's first tests, without the call: most pairs end here
+                    if abs(here[0] - there[0]) * _KM_PER_DEGREE > far:
+                        continue
+                    a, b = (here, there) if i < j else (there, here)  # in _match's order
+                    if distance_km(*a, *b) > far:
+                        continue
                 why, partial = _match(keys[min(i, j)], keys[max(i, j)], rules)
                 if why:
                     union(min(i, j), max(i, j), why)
