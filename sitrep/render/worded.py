@@ -135,8 +135,29 @@ def json_data(report: Report, words: Words) -> dict[str, Any]:
             method = methods[field.method] = getattr(words, field.method)
         return method(obj)
 
-    data: dict[str, Any] = _with_words(report, report.model_dump(mode="json"), write)
-    return data
+    # The table's rows are rows of the log's incidents too: dumped and worded once, there,
+    # and the same data put in the table (a third of a long period's JSON).
+    data: dict[str, Any] = _with_words(
+        report, report.model_dump(mode="json", exclude={"table"}), write
+    )
+    done = {
+        id(row): row_data
+        for inc, inc_data in zip(report.incidents, data["incidents"], strict=True)
+        for row, row_data in zip(inc.figures, inc_data["figures"], strict=True)
+    }
+    table = [
+        done[id(row)] if id(row) in done else _with_words(row, row.model_dump(mode="json"), write)
+        for row in report.table
+    ]
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == _AFTER_TABLE:  # where the model has the table
+            out["table"] = table
+        out[key] = value
+    return out
+
+
+_AFTER_TABLE = list(Report.model_fields)[list(Report.model_fields).index("table") + 1]
 
 
 def json_schema(schema: dict[str, Any]) -> dict[str, Any]:
