@@ -77,7 +77,7 @@ def _cell(
     if len(raws) == 1:  # the next most common: one statement, which revises nothing
         r = raws[0]
         given = [] if r.claim.count is None else [(r.claim.by, r.claim.count, r.party)]
-        return Cell.model_construct(
+        return Cell(
             stance=stance,
             status="figure" if given else "no_figure",
             statements=[_statement(raws, numbers)],
@@ -121,7 +121,7 @@ def _cell(
     status: Literal["figure", "no_figure", "silent"] = (
         "figure" if figures else ("no_figure" if raws else "silent")
     )
-    cell = Cell.model_construct(
+    cell = Cell(
         stance=stance,
         status=status,
         statements=current,
@@ -160,7 +160,7 @@ def _statement(same: list[RawStatement], numbers: SourceNumbers, **extra: object
     origins = sorted({r.origin.name for r in same if r.origin is not None})
     said = [r.said for r in same if r.said is not None]
     seen = [r.first_seen for r in same if r.first_seen is not None]
-    return Statement.model_construct(
+    return Statement(
         record=first.record,
         by=first.claim.by,
         stance=first.claim.stance,
@@ -232,7 +232,7 @@ def figure_rows(
         if any(cell.superseded for cell in cells.values()):
             flags.append(Flag.REVISED)
         out.append(
-            FigureRow.model_construct(
+            FigureRow(
                 incident=incidents[0],
                 incidents=list(incidents),
                 group=group,
