@@ -153,27 +153,35 @@ def baseline(
     certainly falls in it (the rule for "new"); a joint row counts once in a period, and
     never together with the separate figures it overlaps (the totals' rule)."""
     start0 = period.start - dt.timedelta(days=period.days * periods)
-    ids_of: dict[int, set[str]] = defaultdict(set)
-    kept: list[IncidentSummary] = []
-    for s in summaries:
-        if not (start0 <= s.last_day and s.day < period.start):
-            continue
-        if flt and not flt.is_empty and not passes_values(s.country, s.admin1, s.severity, flt):
-            continue
-        kept.append(s)
-        for k in _earlier_periods(s, period, periods):
-            ids_of[k].add(s.id)
+    kept = [
+        s
+        for s in summaries
+        if start0 <= s.last_day and s.day < period.start
+        and (not flt or flt.is_empty or passes_values(s.country, s.admin1, s.severity, flt))
+    ]  # fmt: skip
     # An incident that no joint figure touches adds its own rows' sum to any period it
     # falls in (the rule of low_sum, worked out once); the others are added up by period.
     joint = {i for s in kept for r in s.killed if len(r.incidents) > 1 for i in r.incidents}
     alone = {s.id: separate_low(s.killed) for s in kept if s.id not in joint}
     rows_of = {s.id: s.killed for s in kept if s.id in joint}
+    ids_of: list[set[str]] = [set() for _ in range(periods + 1)]
+    killed = [0] * (periods + 1)
+    start, days = period.start, period.days
+    for s in kept:
+        if s.precision is DatePrecision.DAY and s.day == s.last_day:  # most: one period
+            k = -(-(start - s.day).days // days)
+            ks = [k] if 1 <= k <= periods else []
+        else:
+            ks = _earlier_periods(s, period, periods)
+        for k in ks:
+            if s.id not in ids_of[k]:
+                ids_of[k].add(s.id)
+                killed[k] += alone.get(s.id, 0)
     out = []
     for k in range(1, periods + 1):
         ids = ids_of[k]
         rows = {(r.group, r.incidents): r for i in ids.intersection(rows_of) for r in rows_of[i]}
-        killed = sum(alone[i] for i in ids.intersection(alone)) + low_sum(list(rows.values()))
-        out.append(PeriodCount(len(ids), killed))
+        out.append(PeriodCount(len(ids), killed[k] + low_sum(list(rows.values()))))
     return out
 
 
