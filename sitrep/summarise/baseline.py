@@ -168,7 +168,8 @@ def baseline(
     killed = [0] * (periods + 1)
     start, days = period.start, period.days
     for s in kept:
-        if s.precision is DatePrecision.DAY and s.day == s.last_day:  # most: one period
+        if s.precision is DatePrecision.DAY and s.day == s.last_day:
+            # most events: one period, found by arithmetic (_earlier_periods' rule)
             k = -(-(start - s.day).days // days)
             ks = [k] if 1 <= k <= periods else []
         else:
@@ -189,9 +190,6 @@ def _earlier_periods(s: IncidentSummary, period: Period, periods: int) -> list[i
     """The earlier periods (1 = the one just before ``period``) an event certainly falls
     in: those its span overlaps, checked by the rule for "new" (``in_period``)."""
     days = period.days
-    if s.precision is DatePrecision.DAY and s.day == s.last_day:  # most events: one period
-        k = -(-(period.start - s.day).days // days)
-        return [k] if 1 <= k <= periods else []
     first, last = span_of(s.day, s.last_day, s.precision)
     exact = s.precision is DatePrecision.DAY
     lowest = max(1, -(-(period.start - last).days // days))
