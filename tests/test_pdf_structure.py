@@ -5,6 +5,7 @@ on every figure), and the furniture on every page."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import subprocess
 from collections.abc import Iterator
@@ -12,10 +13,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+import weasyprint
 from reading import structure_elements as elements
 
 from sitrep.config import load_config
 from sitrep.pipeline import Generated, generate
+from sitrep.render.pdf import PdfAttachment, WeasyPrintRenderer, _declare_pdf_ua
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "examples" / "sahel-2025-06"
@@ -138,3 +141,22 @@ def test_marking_on_every_page_and_furniture_at_the_end(generated: Generated) ->
         "https://example.org/sitrep/2025-06-02.json",
     ):
         assert expected in last, expected
+
+
+def test_objects_written_once_give_the_same_bytes() -> None:
+    """The renderer serialises each PDF object once (pdf._written_once) rather than twice
+    as pydyf does for the file identifier: the file must not change by a byte."""
+    html = (
+        '<html lang="en"><head><title>t</title></head><body><h1>Title</h1>'
+        "<ul><li>one</li><li>two</li></ul><table><tr><th>a</th></tr><tr><td>1</td></tr>"
+        "</table></body></html>"
+    )
+    data = PdfAttachment("t.json", b'{"a": 1}\n' * 5000, "data", NOW)
+    renderer = WeasyPrintRenderer()
+    ours = renderer.render(html, [data])
+    options = renderer.options([data])
+    document = weasyprint.HTML(string=html, base_url=str(ROOT)).render(**options)
+    _declare_pdf_ua(document)
+    assert ours == document.write_pdf(**options)
+    with pikepdf.open(io.BytesIO(ours)) as pdf:
+        assert pdf.attachments["t.json"].get_file().read_bytes() == data.data
