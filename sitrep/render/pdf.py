@@ -132,7 +132,26 @@ def _written_once(document: Any, pdf: Any) -> None:
         def compressible(self) -> bool:
             return self._compressible
 
+    for o in pdf.objects:
+        if isinstance(o, pydyf.Stream):
+            _deflate_attachment(o)
     pdf.objects = [o if o.free == "f" else Written(o) for o in pdf.objects]
+
+
+def _deflate_attachment(stream: Any) -> None:
+    """An attached file deflated at zlib's default level rather than pydyf's 9: the same
+    data, 0.25 s of CPU less for a big period's 15 MB JSON, 10% more bytes for it."""
+    import zlib
+
+    if (
+        stream.compress
+        and stream.extra.get("Type") == "/EmbeddedFile"
+        and len(stream.stream) == 1
+        and isinstance(stream.stream[0], bytes)
+    ):
+        stream.stream = [zlib.compress(stream.stream[0])]
+        stream.extra["Filter"] = "/FlateDecode"
+        stream.compress = False
 
 
 class WeasyPrintRenderer:
