@@ -114,7 +114,9 @@ def _written_once(document: Any, pdf: Any) -> None:
     """A ``write_pdf`` finisher: each object of ``pdf`` serialised (its streams compressed)
     once. pydyf writes every object, then serialises them all again to hash them for the
     file identifier PDF/A requires: every stream deflated twice at level 9, the attached
-    JSON included (about 0.5 s of CPU for a big period's PDF). The same bytes either way."""
+    JSON included (about 0.5 s of CPU for a big period's PDF). The same bytes either way.
+    Attached files are deflated first, at zlib's default level (:func:`_deflate_attachment`).
+    A pydyf whose objects lack what this reads is left to write as it does."""
     import pydyf
 
     class Written(pydyf.Object):  # type: ignore[misc]
@@ -135,7 +137,12 @@ def _written_once(document: Any, pdf: Any) -> None:
     for o in pdf.objects:
         if isinstance(o, pydyf.Stream):
             _deflate_attachment(o)
-    pdf.objects = [o if o.free == "f" else Written(o) for o in pdf.objects]
+    try:
+        written = [o if o.free == "f" else Written(o) for o in pdf.objects]
+    except AttributeError as exc:  # another pydyf: slower, the same file
+        logger.debug("PDF objects left to pydyf (%s)", exc)
+        return
+    pdf.objects = written
 
 
 def _deflate_attachment(stream: Any) -> None:
