@@ -23,6 +23,8 @@ from factories import (
     one_incident_report,
     sahel_report,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitrep import render
 from sitrep.errors import RenderError
@@ -548,3 +550,16 @@ def test_md_escape_defuses_markup_and_autolinks() -> None:
     escaped = environment.md_escape("[a](http://x) <b> www.y.example | *z*\nnext")
     assert escaped == "\\[a\\](http\\://x) \\<b\\> www\\.y.example \\| \\*z\\* next"
     assert "<a " not in markdown_to_html(escaped)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text()
+    | st.text(alphabet="aw.:/\\`*_{}[]<>#|~\r\n\t\x00\x85\u2028\u202e é1")
+    | st.integers()
+)
+def test_a_markdown_value_with_nothing_to_escape_is_written_as_it_is(value: object) -> None:
+    """The Markdown templates' finalize skips escaping a value that holds nothing to escape
+    or drop: whatever the value, the same text as escaping it in full."""
+    full = environment.md_escape(environment.safe_value(value))
+    assert environment._finalize_md(value) == full
