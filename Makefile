@@ -28,8 +28,7 @@ test-fast: .venv/setup.stamp
 # Regenerate the golden Markdown/HTML/JSON files and the published JSON Schemas after an
 # intended change in the output.
 golden: setup
-	.venv/bin/sitrep schema > docs/record.schema.json
-	.venv/bin/sitrep schema --report > docs/report.schema.json
+	.venv/bin/python scripts/write_schemas.py
 	SITREP_UPDATE_GOLDEN=1 .venv/bin/pytest -q tests/test_golden.py
 
 # The documentation's images of the example report: every PDF page, English and French,

@@ -11,11 +11,13 @@ and this process's CPU) and peak RSS of each stage. ``--table-limit`` sets
     .venv/bin/python bench/bench_big_period.py
     .venv/bin/python bench/bench_big_period.py --save /tmp/big    # keep the PDF and HTML
     .venv/bin/python bench/bench_big_period.py --language fr
+    .venv/bin/python bench/bench_big_period.py --profile /tmp/pdf.prof  # cProfile of the PDF
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import io
 import logging
@@ -43,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--language", default="en")
     parser.add_argument("--save", type=Path, help="folder to write the PDF, HTML and CSV to")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the PDF stage here")
     args = parser.parse_args(argv)
     logging.getLogger("sitrep").setLevel(logging.ERROR)  # the generated data's warnings
     print(f"bench_big_period: {machine()}")
@@ -86,8 +89,14 @@ def main(argv: list[str] | None = None) -> int:
     with Section("print HTML") as html_section:
         html = render_html(report, charts, for_pdf=True, table_limit=limit)
     print(html_section.line(f"  {len(html) // 1024:,} KiB"))
+    profiler = cProfile.Profile() if args.profile else None
     with Section("PDF (WeasyPrint, tagged PDF/A-3b, JSON + CSV)") as pdf_section:
+        if profiler:
+            profiler.enable()
         files = FORMATS["pdf"].render(job)
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
     pdf = files["big.pdf"]
     assert isinstance(pdf, bytes)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)

@@ -15,6 +15,10 @@ with CPU times.
 
     .venv/bin/python bench/bench_store_report.py --n 1000000 --dir /tmp/sitrep-1m [--pg]
     .venv/bin/python bench/bench_store_report.py --n 100000 --dir /tmp/sitrep-100k
+
+``--keep-cache --runs 3`` leaves the trend caches as earlier runs filled them and runs each
+report three times (the figures of every later report, without the minutes an empty
+90-day cache takes).
 """
 
 from __future__ import annotations
@@ -183,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg", action="store_true", help="also PostgreSQL (initdb/pg_ctl)")
     parser.add_argument("--days", default="1,7,30,90")
     parser.add_argument("--stores", default="sqlite,postgresql,folder")
+    parser.add_argument("--keep-cache", action="store_true",
+                        help="keep each trend cache as an earlier run left it (no empty-cache "
+                        "run: 90 days takes minutes) and run --runs reports of each")  # fmt: skip
+    parser.add_argument("--runs", type=int, default=1, help="with --keep-cache: runs of each")
     parser.add_argument("--child", nargs=4, metavar=("STORE", "DAYS", "TARGET", "STATE"))
     args = parser.parse_args(argv)
     if args.child:
@@ -211,6 +219,11 @@ def main(argv: list[str] | None = None) -> int:
             target, password = targets[kind]
             for days in map(int, args.days.split(",")):
                 state = folder / f"state-{kind}-{days}"
+                if args.keep_cache:
+                    for _ in range(args.runs):
+                        print(_row(kind, days, "kept", _child(kind, days, target, state,
+                                                              password)), flush=True)  # fmt: skip
+                    continue
                 cache = state / "cache" / "trend-summaries.sqlite"
                 cache.unlink(missing_ok=True)
                 print(_row(kind, days, "empty", _child(kind, days, target, state, password)),

@@ -89,10 +89,18 @@ def test_big_period_pdf_is_a_digest_with_the_full_log_attached(
     assert "the full log is in the HTML and JSON editions and the attached CSV" in left_out
     # every incident is in the PDF: in the table or on its line (its place and sources)
     html = render_html(big, [], for_pdf=True)
-    shown = set(re.findall(r'<li id="inc-([^"]+)"', html))
     top = {i.id for i in ranked(big.incidents)[:FIGURES_TABLE_LIMIT]}
-    assert shown | top == {i.id for i in big.incidents}
-    assert not shown & top
+    groups = one_liners(big, words_for("en"), top, only_context=False)
+    shown = [line.incident.id for *_, days in groups for _, lines in days for line in lines]
+    assert set(shown) | top == {i.id for i in big.incidents}
+    assert len(shown) == len(set(shown)) == len(big.incidents) - len(top)
+    # one item a line, each a single text run (no id, no inline element: issue 12's speed)
+    lists = re.findall(r'<ul class="lines">(.*?)</ul>', html, flags=re.S)
+    item = re.compile(r'<li( class="claimed")?>([^<]*)</li>')
+    items = [i for block in lists for i in item.findall(block)]
+    assert len(items) == len(shown)
+    claimed = [text for cls, text in items if cls]
+    assert claimed and all("claimed only" in text for text in claimed)
     assert "<article" not in html  # no full entries: they are the HTML edition's
     with pikepdf.open(io.BytesIO(pdf)) as document:
         assert sorted(document.attachments) == ["big.csv", "big.json"]
@@ -154,7 +162,7 @@ def test_french_digest_has_no_english(big: Report) -> None:
     html = render_html(big.model_copy(update={"language": "fr"}), [], for_pdf=True)
     body = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
     assert "le journal complet figure dans les éditions HTML et JSON" in body
-    assert "Chaque ligne : lieu, pays" in body and ">revendiqué<" in body
+    assert "Chaque ligne : lieu, pays" in body and " · revendiqué · [" in body
     for english in ("listed one a line", "matter most", "claimed only", "civilians<",
                     "Each line", " killed<", "more in the HTML"):  # fmt: skip
         assert english not in body, english

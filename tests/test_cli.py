@@ -228,9 +228,25 @@ def test_generate_a_period(examples_dir: Path, tmp_path: Path) -> None:
 
 
 def test_schema_prints_valid_json(capsys: pytest.CaptureFixture[str]) -> None:
+    from sitrep.render import report_json_schema
+
     assert run("schema") == 0
-    schema = json.loads(capsys.readouterr().out)
-    assert schema == record_json_schema()
+    assert json.loads(capsys.readouterr().out) == record_json_schema()
+    assert run("schema", "--report") == 0
+    assert json.loads(capsys.readouterr().out) == report_json_schema()
+
+
+def test_schema_imports_no_model() -> None:
+    """`sitrep schema` prints the schema shipped with the package: it builds no model."""
+    code = (
+        "import sys\n"
+        "from sitrep.cli import main\n"
+        "code = main(['schema'])\n"
+        "print(code, [m for m in ('pydantic', 'sitrep.model.records') if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60).stdout  # fmt: skip
+    assert out.strip().splitlines()[-1] == "0 []"
 
 
 def test_init_creates_a_project_and_refuses_a_non_empty_folder(
@@ -449,6 +465,26 @@ def test_help_imports_no_renderer_and_no_delivery() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=60).stdout  # fmt: skip
     assert out.strip() == "[]"
+
+
+def test_a_json_report_imports_no_template_engine_and_no_charts(
+    examples_dir: Path, tmp_path: Path
+) -> None:
+    """``--format json`` renders no template, chart or PDF: a cold run does not pay for
+    importing their libraries."""
+    code = (
+        "import sys\n"
+        "from sitrep.cli import main\n"
+        f"code = main(['-q', 'generate', '--data', {str(examples_dir)!r}, '--date', '2025-06-02',"
+        f" '--format', 'json', '--out', {str(tmp_path / 'out')!r}])\n"
+        "heavy = ('jinja2', 'markdown_it', 'matplotlib', 'weasyprint', 'sitrep.render.documents')\n"
+        "print(code, [m for m in heavy if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120).stdout  # fmt: skip
+    written, result = out.strip().splitlines()
+    assert result == "0 []"
+    assert written.endswith("sitrep-2025-06-02.json") and Path(written).exists()
 
 
 def test_a_command_module_that_fails_to_import_is_an_error(

@@ -51,12 +51,12 @@ FORMS = [
     ("numerous", 1, None, CountKind.VAGUE, "numerous"),
     ("none", 0, 0, CountKind.EXACT, "0"),
     ("0", 0, 0, CountKind.EXACT, "0"),
-    ("1,200", 1200, 1200, CountKind.EXACT, "1200"),
-    ("more than 1,000", 1001, None, CountKind.MORE_THAN, "more than 1000"),
+    ("1,200", 1200, 1200, CountKind.EXACT, "1,200"),
+    ("more than 1,000", 1001, None, CountKind.MORE_THAN, "more than 1,000"),
     ("8-14 (best 10)", 8, 14, CountKind.RANGE, "best 10, 8-14"),
     ("best 10, 8-14", 8, 14, CountKind.RANGE, "best 10, 8-14"),
     ("between 8 and 14 (best estimate 8)", 8, 14, CountKind.RANGE, "best 8, 8-14"),
-    ("1,000-1,500 (best 1,200)", 1000, 1500, CountKind.RANGE, "best 1200, 1000-1500"),
+    ("1,000-1,500 (best 1,200)", 1000, 1500, CountKind.RANGE, "best 1,200, 1,000-1,500"),
 ]
 
 

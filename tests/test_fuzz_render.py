@@ -18,7 +18,8 @@ from sitrep.config import Config
 from sitrep.errors import SitrepError
 from sitrep.pipeline import build_report, load
 from sitrep.render.charts import draw_charts
-from sitrep.render.documents import render_html, render_json, render_markdown
+from sitrep.render.documents import render_html, render_markdown
+from sitrep.render.jsonreport import render_json
 from sitrep.store.memory import MemoryStore
 
 DAY = dt.date(2025, 6, 2)

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitrep.model.report import Report
-from sitrep.render.documents import render_json
+from sitrep.render.jsonreport import render_json
 from sitrep.render.safe import BIDI_CONTROLS, json_document
 from sitrep.render.worded import _walked, json_data
 from sitrep.wording import WORDED, words_for
@@ -107,3 +107,25 @@ def _models_in(obj: Any) -> list[Any]:
         for item in obj.values():
             found.extend(_models_in(item))
     return found
+
+
+def test_the_table_is_worded_once_with_the_log_and_placed_as_the_model_has_it() -> None:
+    """The table's rows are the log incidents' rows, dumped and worded there and reused:
+    the JSON is the one a walk of the whole dump gives, keys in the same order; a table row
+    that is not an incident's (a report put together by hand) is dumped on its own."""
+    from sitrep.render.worded import _with_words
+
+    report = sahel_report()
+    words = words_for("en")
+
+    def write(obj: Any, field: Any) -> Any:
+        return getattr(words, field.method)(obj)
+
+    copied = report.model_copy(update={"table": [r.model_copy() for r in report.table]})
+    for edition in (report, copied):
+        assert edition.table
+        whole = _with_words(edition, edition.model_dump(mode="json"), write)
+        data = json_data(edition, words)
+        assert data == whole
+        assert list(data) == list(whole)
+        assert json_document(data) == json_document(whole)

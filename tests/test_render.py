@@ -23,6 +23,8 @@ from factories import (
     one_incident_report,
     sahel_report,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitrep import render
 from sitrep.errors import RenderError
@@ -387,8 +389,12 @@ def test_json_round_trips_and_is_stable() -> None:
     [("report.schema.json", render.report_json_schema), ("record.schema.json", record_json_schema)],
 )
 def test_schema_files_are_current(name: str, schema: Callable[[], dict[str, Any]]) -> None:
-    written = json.loads((ROOT / "docs" / name).read_text(encoding="utf-8"))
-    assert written == schema(), f"docs/{name} is out of date: regenerate it with `make golden`"
+    """The published schemas (docs/) and those `sitrep schema` prints (sitrep/data/) are
+    the models' own, written as `scripts/write_schemas.py` writes them."""
+    text = json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
+    for folder in ("docs", "sitrep/data"):
+        written = (ROOT / folder / name).read_text(encoding="utf-8")
+        assert written == text, f"{folder}/{name} is out of date: regenerate it with `make golden`"
 
 
 def _model_fields(model: type, seen: set[type]) -> Iterator[tuple[str, str]]:
@@ -544,3 +550,16 @@ def test_md_escape_defuses_markup_and_autolinks() -> None:
     escaped = environment.md_escape("[a](http://x) <b> www.y.example | *z*\nnext")
     assert escaped == "\\[a\\](http\\://x) \\<b\\> www\\.y.example \\| \\*z\\* next"
     assert "<a " not in markdown_to_html(escaped)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text()
+    | st.text(alphabet="aw.:/\\`*_{}[]<>#|~\r\n\t\x00\x85\u2028\u202e é1")
+    | st.integers()
+)
+def test_a_markdown_value_with_nothing_to_escape_is_written_as_it_is(value: object) -> None:
+    """The Markdown templates' finalize skips escaping a value that holds nothing to escape
+    or drop: whatever the value, the same text as escaping it in full."""
+    full = environment.md_escape(environment.safe_value(value))
+    assert environment._finalize_md(value) == full

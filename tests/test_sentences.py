@@ -286,3 +286,22 @@ def test_large_totals_are_written_with_thousands_separators() -> None:
                   credible_rows=12)  # fmt: skip
     assert words_for("en").total(total) == "at least 8,840 killed; 10,703 or more"
     assert words_for("fr").total(total) == "au moins 8\u202f840 tués\u202f; 10\u202f703 ou plus"
+
+
+def test_large_figures_are_written_with_thousands_separators_in_both_languages() -> None:
+    """A speaker's figure of thousands ('more than 1200', UCDP's 'best 1500, 1200-2000')
+    reads '1,200' in English as '1 200' in French, in the figure and in a row's basis."""
+    from sitrep.model.counts import CountKind
+    from sitrep.wording import counts
+    from sitrep.wording.french import grammar
+
+    cases = [
+        (CountKind.MORE_THAN, 1201, None, None, "more than 1,200", "plus de 1\u202f200"),
+        (CountKind.RANGE, 1200, 2000, 1500, "best 1,500, 1,200-2,000",
+         "meilleure estimation 1\u202f500, 1\u202f200 à 2\u202f000"),
+        (CountKind.EXACT, 12000, 12000, None, "12,000", "12\u202f000"),
+        (CountKind.EXACT, 999, 999, None, "999", "999"),
+    ]  # fmt: skip
+    for kind, low, high, best, en, fr in cases:
+        assert counts.count_text(kind, low, high, "x", None, best) == en
+        assert grammar.count_text(kind, low, high, "x", None, best) == fr

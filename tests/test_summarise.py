@@ -970,10 +970,79 @@ ROWS = st.lists(
 @example([_Row(Group.STATE_FORCES, ("a", "b"), 9), _Row(Group.STATE_FORCES, ("a",), 3)])
 @example([_Row(Group.STATE_FORCES, ("a",), 5), _Row(Group.ARMED_GROUP, ("a",), 3)])  # both
 def test_low_sum_adds_rows_that_overlap_nothing_as_the_clusters_would(rows: list[_Row]) -> None:
-    """low_sum's shortcut (a row of one incident no other row names adds up as it is)
-    gives what clustering every row gives, whatever the rows."""
+    """low_sum's shortcut (the rows of an incident no joint row names add up by the rule
+    for one incident) gives what clustering every row gives, whatever the rows."""
     from sitrep.summarise.totals import _overlapping, _pick, low_sum
 
     clustered = sum(r.low or 0 for cluster in _overlapping(rows, across_groups=True)
                     for r in _pick(cluster, lambda r: r.low or 0))  # fmt: skip
     assert low_sum(rows) == clustered
+
+
+_IDS = ["a", "b", "c", "d", "e"]
+SUMMARIES = st.lists(
+    st.tuples(
+        st.integers(1, 40),  # days before the period
+        st.sampled_from([DatePrecision.DAY, DatePrecision.DAY, DatePrecision.WEEK]),
+        st.lists(st.tuples(st.sampled_from(list(Group)),
+                           st.lists(st.sampled_from(_IDS), max_size=1),
+                           st.none() | st.integers(0, 60)), max_size=3),
+    ),
+    min_size=1,
+    max_size=len(_IDS),
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(SUMMARIES)
+def test_baseline_counts_each_period_as_clustering_its_rows_would(drawn: list[Any]) -> None:
+    """The baseline works out once what an incident no joint figure touches adds to a
+    period; it gives what adding up each period's rows together gives, joint rows (an
+    incident's row naming another) and unknown-group rows included."""
+    from sitrep.summarise.baseline import IncidentSummary, KilledRow, _earlier_periods, baseline
+    from sitrep.summarise.period import make_period
+    from sitrep.summarise.totals import _overlapping, _pick
+
+    period = make_period(dt.date(2025, 6, 8), dt.date(2025, 6, 14), "UTC")
+    summaries = []
+    for iid, (back, precision, rows) in zip(_IDS, drawn, strict=False):
+        day = period.start - dt.timedelta(days=back)
+        killed = {(g, tuple(sorted({iid, *other}))): low for g, other, low in rows}
+        summaries.append(IncidentSummary(
+            iid, day, day, precision, "MLI", None, Severity.MINOR,
+            tuple(KilledRow(g, inc, low) for (g, inc), low in killed.items()), None,
+        ))  # fmt: skip
+    expected = []
+    for k in range(1, 6):
+        ids = {s.id for s in summaries if k in _earlier_periods(s, period, 5)}
+        rows = list({(r.group, r.incidents): r for s in summaries if s.id in ids
+                     for r in s.killed}.values())  # fmt: skip
+        low = sum(r.low or 0 for cluster in _overlapping(rows, across_groups=True)
+                  for r in _pick(cluster, lambda r: r.low or 0))  # fmt: skip
+        expected.append((len(ids), low))
+    got = baseline(summaries, period, periods=5)
+    assert [(c.incidents, c.killed) for c in got] == expected
+
+
+def test_incident_summaries_come_back_from_the_cache_as_they_went_in() -> None:
+    """The trend cache's form of a summary reads back equal, with dates, enums and tuples
+    of the same types (one-day and multi-day events, joint rows, no figure, no date)."""
+    import json
+
+    from sitrep.summarise.baseline import IncidentSummary, KilledRow
+
+    summaries = [
+        IncidentSummary("a", dt.date(2025, 5, 1), dt.date(2025, 5, 1), DatePrecision.DAY,
+                        "MLI", "Mopti", Severity.MAJOR,
+                        (KilledRow(Group.STATE_FORCES, ("a",), 12),
+                         KilledRow(Group.UNKNOWN, ("a", "b"), None)), dt.date(2025, 5, 3)),
+        IncidentSummary("b", dt.date(2025, 4, 28), dt.date(2025, 5, 2), DatePrecision.WEEK,
+                        "BFA", None, Severity.MINOR, (), None),
+    ]  # fmt: skip
+    cached = json.loads(json.dumps([s.to_json() for s in summaries]))
+    back = [IncidentSummary.from_json(x) for x in cached]
+    assert back == summaries
+    for got, want in zip(back, summaries, strict=True):
+        assert [type(v) for v in got] == [type(v) for v in want]
+        assert all(type(r) is KilledRow and type(r.incidents) is tuple for r in got.killed)
+        assert got.precision is want.precision and got.severity is want.severity

@@ -83,8 +83,8 @@ class Counting:
         result: LoadResult = self.store.load(window, **kwargs)
         return result
 
-    def fingerprint(self, window: Window, as_of: dt.datetime | None = None) -> str:
-        result: str = self.store.fingerprint(window, as_of)
+    def fingerprints(self, windows: list[Window], as_of: dt.datetime | None = None) -> list[str]:
+        result: list[str] = self.store.fingerprints(windows, as_of)
         return result
 
 
@@ -136,6 +136,24 @@ def test_a_write_recounts_only_the_months_it_touched(sql_store: SqlStore, tmp_pa
     assert after == _from_records(plan, records)
     assert after != _from_records(plan, RECORDS)
     assert counting.loads == 1  # December to February, read once
+
+
+def test_fingerprints_of_many_windows_are_those_of_each_alone(sql_store: SqlStore) -> None:
+    """The trends ask for every month's fingerprint in one statement (100 windows to a
+    statement): each is what asking for its window alone gives, now and as of a time; a
+    write changes those of the windows it touched, and only those."""
+    months = [(dt.date(2024, 1, 1) + dt.timedelta(days=3 * k),
+               dt.date(2024, 1, 3) + dt.timedelta(days=3 * k)) for k in range(105)]  # fmt: skip
+    before = dt.datetime.now(dt.UTC)
+    together = sql_store.fingerprints(months)
+    assert together == [sql_store.fingerprints([m])[0] for m in months]
+    assert len(set(together)) > 90  # they differ: each counts its own records
+    target = next(r for r in RECORDS if r["date"] == "2024-01-15" and not r.get("end_date"))
+    assert sql_store.delete([target["id"]], author="t", reason="duplicate").deleted
+    after = sql_store.fingerprints(months)
+    touched = [i for i, (lo, hi) in enumerate(months) if lo <= dt.date(2024, 1, 15) <= hi]
+    assert [i for i in range(len(months)) if after[i] != together[i]] == touched
+    assert sql_store.fingerprints(months, before) == together
 
 
 def test_as_of_counts_the_store_as_it_was(sql_store: SqlStore, tmp_path: Path) -> None:

@@ -127,7 +127,7 @@ def trend_summaries(
                                   else None)  # fmt: skip
     try:
         found: dict[Month, list[IncidentSummary]] = {}
-        keys = {m: _key(plan, store, m) for m in wanted}
+        keys = _keys(plan, store, wanted)
         for m in wanted:
             key = keys[m]
             hit = None if key is None else cache.get(key, end)
@@ -147,14 +147,18 @@ def trend_summaries(
     return [s for m in wanted for s in found[m]]
 
 
-def _key(plan: Plan, store: IncidentStore, month: Month) -> str | None:
+def _keys(plan: Plan, store: IncidentStore, wanted: list[Month]) -> dict[Month, str | None]:
+    """The cache key of each month: the store's fingerprint of its records and of the
+    margins either side, the rules and the day the records stop (None: no cache)."""
     if not isinstance(store, FingerprintedStore):
-        return None
-    lo, hi = month
-    stop = min(plan.period.end, hi + MARGIN)  # records dated later take no part
-    print_ = store.fingerprint((lo - MARGIN, hi + MARGIN), plan.as_of)
-    text = f"{FORMAT}|{print_}|{lo}|{stop}|{plan.rules!r}"
-    return hashlib.sha256(text.encode()).hexdigest()
+        return {m: None for m in wanted}
+    prints = store.fingerprints([(lo - MARGIN, hi + MARGIN) for lo, hi in wanted], plan.as_of)
+    keys: dict[Month, str | None] = {}
+    for (lo, hi), print_ in zip(wanted, prints, strict=True):
+        stop = min(plan.period.end, hi + MARGIN)  # records dated later take no part
+        text = f"{FORMAT}|{print_}|{lo}|{stop}|{plan.rules!r}"
+        keys[(lo, hi)] = hashlib.sha256(text.encode()).hexdigest()
+    return keys
 
 
 def _batches(missing: list[Month]) -> Iterator[list[Month]]:

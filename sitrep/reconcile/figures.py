@@ -74,6 +74,16 @@ def _cell(
     """What one side said, and the current figures (speaker, count, party) it gives."""
     if not raws:  # most rows have a side that said nothing: one (frozen) cell for all
         return _SILENT[stance], []
+    if len(raws) == 1:  # the next most common: one statement, which revises nothing
+        r = raws[0]
+        given = [] if r.claim.count is None else [(r.claim.by, r.claim.count, r.party)]
+        return Cell(
+            stance=stance,
+            status="figure" if given else "no_figure",
+            statements=[_statement(raws, numbers)],
+            superseded=[],
+            contradiction=False,
+        ), given
     by_speaker: dict[str, list[list[RawStatement]]] = defaultdict(list)
     for same in _statements(withdraws_nothing(raws)):
         same.sort(key=lambda r: (_date_key(r.reported), _time(r) or dt.time.max, r.record))
@@ -111,7 +121,7 @@ def _cell(
     status: Literal["figure", "no_figure", "silent"] = (
         "figure" if figures else ("no_figure" if raws else "silent")
     )
-    cell = Cell.model_construct(
+    cell = Cell(
         stance=stance,
         status=status,
         statements=current,
@@ -150,7 +160,7 @@ def _statement(same: list[RawStatement], numbers: SourceNumbers, **extra: object
     origins = sorted({r.origin.name for r in same if r.origin is not None})
     said = [r.said for r in same if r.said is not None]
     seen = [r.first_seen for r in same if r.first_seen is not None]
-    return Statement.model_construct(
+    return Statement(
         record=first.record,
         by=first.claim.by,
         stance=first.claim.stance,
@@ -222,7 +232,7 @@ def figure_rows(
         if any(cell.superseded for cell in cells.values()):
             flags.append(Flag.REVISED)
         out.append(
-            FigureRow.model_construct(
+            FigureRow(
                 incident=incidents[0],
                 incidents=list(incidents),
                 group=group,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import re
@@ -226,6 +227,11 @@ class MergedIncident:
         return self.primary.id
 
     @cached_property
+    def keys(self) -> MergeKeys:
+        """What merging compares of the incident (its merged record's keys), made once."""
+        return MergeKeys.of(self.record)
+
+    @cached_property
     def record(self) -> Record:
         """The incident as one record: the primary's fields, gaps filled from the others,
         every source and claim kept (source ids prefixed where they would collide)."""
@@ -328,7 +334,7 @@ def _merge_pass(
     ``near`` collects the pairs that match in place and dates only."""
     units = sorted(units, key=lambda u: u.id)
     ordered = [u.record for u in units]
-    keys = [MergeKeys.of(r) for r in ordered]
+    keys = [u.keys for u in units]
     index = {r.id: i for i, u in enumerate(units) for r in u.records}
     parent = list(range(len(ordered)))
     reasons: dict[int, list[MergeLink]] = {i: list(u.reasons) for i, u in enumerate(units)}
@@ -369,15 +375,31 @@ def _merge_pass(
     for i, r in enumerate(ordered):
         by_country[r.country].append(i)
     fresh = [grown is None or u.id in grown for u in units]
+    coords = [None if r.latitude is None or r.longitude is None else (r.latitude, r.longitude)
+          for r in ordered]  # fmt: skip
+    far = max(NAME_CONFLICT_KM, rules.radius_km)
     for ids in by_country.values():
         ids.sort(key=lambda i: (keys[i].first, ordered[i].id))
+        grown_at = [pos for pos, i in enumerate(ids) if fresh[i]]
         for pos, i in enumerate(ids):
-            end = keys[i].last
-            for j in ids[pos + 1 :]:
+            end, here = keys[i].last, coords[i]
+            # the units after this one, in order: all of them, or (this one unchanged since
+            # the last round) the grown ones only
+            later = (
+                ids[pos + 1 :] if fresh[i]
+                else [ids[at] for at in grown_at[bisect.bisect_right(grown_at, pos) :]]
+            )  # fmt: skip
+            for j in later:
                 if keys[j].first > end:
                     break
-                if not (fresh[i] or fresh[j]):
-                    continue
+                there = coords[j]
+                if here is not None and there is not None:
+                    # _match's first tests, without the call: most pairs end here
+                    if abs(here[0] - there[0]) * _KM_PER_DEGREE > far:
+                        continue
+                    a, b = (here, there) if i < j else (there, here)  # in _match's order
+                    if distance_km(*a, *b) > far:
+                        continue
                 why, partial = _match(keys[min(i, j)], keys[max(i, j)], rules)
                 if why:
                     union(min(i, j), max(i, j), why)
@@ -395,6 +417,10 @@ def _merge_pass(
     for root, unit_ids in members.items():
         apart = {primary_of[find(j)] for i in unit_ids for j in forbidden[i]}
         apart.discard(primary_of[root])
+        if len(unit_ids) == 1 and sorted(apart) == (units[root].apart or []):
+            # unchanged: the same incident, its merged record and keys already made
+            groups.append(units[root])
+            continue
         groups.append(
             MergedIncident(
                 records_of(unit_ids),

@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING, Any
 from .formats import ATTACHABLE, FORMATS, Format, RenderJob, unknown_formats
 
 if TYPE_CHECKING:
-    from .documents import render_html, render_json, render_markdown, report_json_schema
+    from .documents import render_html, render_markdown
     from .environment import shipped_templates
+    from .jsonreport import render_json, report_json_schema
     from .pdf import PdfRenderer, RecordingPdfRenderer, WeasyPrintRenderer
 
 _LAZY = {
     "render_html": "documents",
-    "render_json": "documents",
+    "render_json": "jsonreport",
     "render_markdown": "documents",
-    "report_json_schema": "documents",
+    "report_json_schema": "jsonreport",
     "shipped_templates": "environment",
     "PdfRenderer": "pdf",
     "RecordingPdfRenderer": "pdf",

@@ -1,25 +1,22 @@
-"""The report as Markdown, HTML and JSON."""
+"""The report as Markdown and HTML (the JSON: :mod:`sitrep.render.jsonreport`)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import quote
 
 from markupsafe import Markup
 
-from ..collector import collector_paused
 from ..config import FIGURES_TABLE_LIMIT, FurnitureConfig
 from ..errors import RenderError
 from ..model.report import Report
 from ..wording import Words, words_for
 from .context import report_context
 from .environment import MdSafe, _render, load_css, report_environment
-from .safe import json_document
 from .style import Chart
-from .worded import json_data, json_schema
 
 logger = logging.getLogger(__name__)
 
@@ -98,32 +95,3 @@ def compile_templates(language: str, templates: Path | None, formats: set[str]) 
                 env.get_template(name)
             except jinja2.TemplateError:
                 logger.debug("template %s left to compile when rendered", name)
-
-
-@collector_paused
-def render_json_bytes(report: Report, words: Words | None = None) -> bytes:
-    """The report as JSON in UTF-8: :class:`Report` serialised with its words in the
-    report's language (docs/report-json.md), sets sorted (stable)."""
-    data = json_data(report, words or words_for(report.language))
-    for key in ("countries", "admin1"):
-        data["filter"][key] = sorted(data["filter"][key])
-    return json_document(data)
-
-
-def render_json(report: Report, words: Words | None = None) -> str:
-    """The report as JSON text (:func:`render_json_bytes`)."""
-    return render_json_bytes(report, words).decode()
-
-
-def report_json_schema() -> dict[str, Any]:
-    """The JSON Schema of the JSON report (``docs/report.schema.json``)."""
-    schema = json_schema(Report.model_json_schema(mode="serialization"))
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://github.com/sitrep/sitrep/docs/report.schema.json",
-        **schema,
-        "title": "sitrep report",
-        "description": "The JSON output of sitrep generate (docs/report-json.md).",
-    }
-
-

@@ -17,7 +17,7 @@ from ..wording import Words
 from ..wording.catalog import translations
 from .context import chart_data_url, where
 from .notes import notes_html, notes_md
-from .safe import plain
+from .safe import BIDI_CONTROLS, plain
 from .worded import unwrapping
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,19 @@ def safe_value(value: Any) -> Any:
     return value
 
 
+# Anything md_escape or plain would change: a value without any of it (most of a long
+# report's 86,000 values: names, dates, numbers) is written as it is, without their six
+# passes over it.
+_MD_ANYTHING = re.compile(
+    f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}\\\\`*_{{}}\\[\\]<>#|~]|(?i:www)|://"
+)
+
+
 def _finalize_md(value: Any) -> Any:
+    if type(value) is str and _MD_ANYTHING.search(value) is None:
+        return value
+    if type(value) is int:
+        return str(value)
     return md_escape(safe_value(value))
 
 

@@ -47,7 +47,7 @@ class RenderJob:
     def json_bytes(self) -> bytes:
         """The report's JSON, made once for the JSON file and the PDF's attachment (the
         same bytes)."""
-        from .documents import render_json_bytes
+        from .jsonreport import render_json_bytes
 
         return render_json_bytes(self.report)
 

@@ -102,30 +102,62 @@ def _walked(cls: type[BaseModel]) -> frozenset[str]:
     )
 
 
-def _with_words(obj: Any, data: Any, words: Words) -> Any:
+def _with_words(obj: Any, data: Any, write: Callable[[Any, WordedField], Any]) -> Any:
     """``data`` (``obj`` dumped to JSON) with the worded fields of every model inserted."""
     if isinstance(obj, BaseModel) and isinstance(data, dict):
-        after, walked = _inserted(type(obj)), _walked(type(obj))
+        cls = type(obj)
+        after, walked = _inserted(cls), _walked(cls)
         if not after:  # nothing to insert: the dumped dict is changed in place, not copied
-            for key in walked & data.keys():
-                data[key] = _with_words(getattr(obj, key), data[key], words)
+            for key in walked:
+                value = data.get(key)
+                if value:  # most lists of a report's cells are empty
+                    data[key] = _with_words(getattr(obj, key), value, write)
             return data
         out: dict[str, Any] = {}
         for key, value in data.items():
-            out[key] = _with_words(getattr(obj, key), value, words) if key in walked else value
+            out[key] = _with_words(getattr(obj, key), value, write) if key in walked else value
             for field in after.get(key, ()):
-                out[field.name] = field.write(obj, words)
+                out[field.name] = write(obj, field)
         return out
     if isinstance(obj, list) and isinstance(data, list):
         for i, (o, d) in enumerate(zip(obj, data, strict=True)):
-            data[i] = _with_words(o, d, words)
+            data[i] = _with_words(o, d, write)
     return data
 
 
 def json_data(report: Report, words: Words) -> dict[str, Any]:
     """The report as JSON data, with its words in the language of ``words``."""
-    data: dict[str, Any] = _with_words(report, report.model_dump(mode="json"), words)
-    return data
+    methods: dict[str, Callable[[Any], Any]] = {}
+
+    def write(obj: Any, field: WordedField) -> Any:
+        method = methods.get(field.method)
+        if method is None:
+            method = methods[field.method] = getattr(words, field.method)
+        return method(obj)
+
+    # The table's rows are rows of the log's incidents too: dumped and worded once, there,
+    # and the same data put in the table (a third of a long period's JSON).
+    data: dict[str, Any] = _with_words(
+        report, report.model_dump(mode="json", exclude={"table"}), write
+    )
+    done = {
+        id(row): row_data
+        for inc, inc_data in zip(report.incidents, data["incidents"], strict=True)
+        for row, row_data in zip(inc.figures, inc_data["figures"], strict=True)
+    }
+    table = [
+        done[id(row)] if id(row) in done else _with_words(row, row.model_dump(mode="json"), write)
+        for row in report.table
+    ]
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == _AFTER_TABLE:  # where the model has the table
+            out["table"] = table
+        out[key] = value
+    return out
+
+
+_AFTER_TABLE = list(Report.model_fields)[list(Report.model_fields).index("table") + 1]
 
 
 def json_schema(schema: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -61,7 +62,10 @@ class FingerprintedStore(IncidentStore, Protocol):
     """A store that can say whether the records of some dates changed: the trends' cache of
     incident summaries is keyed on it (see ``pipeline/baseline.py``)."""
 
-    def fingerprint(self, window: Window, as_of: dt.datetime | None = None) -> str:
-        """A string that changes whenever the records overlapping ``window`` (as the store
-        held them at ``as_of``) change."""
+    def fingerprints(
+        self, windows: Sequence[Window], as_of: dt.datetime | None = None
+    ) -> list[str]:
+        """For each window, a string that changes whenever the records overlapping it (as
+        the store held them at ``as_of``) change. Asked for all the windows of a report's
+        trends at once (up to 91 months): one read, not one a window."""
         ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import Problem
@@ -40,14 +40,17 @@ class DirectoryStore:
         """Read the data files under the folder; validate the records in the window."""
         return load_records(self.root, window, follow_links=self.follow_links)
 
-    def fingerprint(self, window: Window, as_of: dt.datetime | None = None) -> str:
-        """What identifies the folder's records: every data file's path, size and time of
-        last change (a folder has no revisions: ``as_of`` and the window change nothing)."""
+    def fingerprints(
+        self, windows: Sequence[Window], as_of: dt.datetime | None = None
+    ) -> list[str]:
+        """What identifies the folder's records, the same for every window: every data
+        file's path, size and time of last change (a folder has no revisions: ``as_of``
+        and the windows change nothing). The folder is walked once."""
         digest = hashlib.sha256(str(self.root.resolve()).encode())
         for path in discover(self.root, self.follow_links).files:
             st = path.stat()
             digest.update(f"\0{path}\0{st.st_size}\0{st.st_mtime_ns}".encode())
-        return digest.hexdigest()
+        return [digest.hexdigest()] * len(windows)
 
     def check(
         self, progress: Progress = SILENT, name: Callable[[Record], str | None] | None = None

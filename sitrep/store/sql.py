@@ -8,6 +8,7 @@ upgraded by the Alembic migrations in ``migrations/`` (see :mod:`sitrep.store.da
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import logging
@@ -131,26 +132,53 @@ class SqlStore:
             conn, revisions.c.revision, None if as_of is None else revisions.c.at <= utc(as_of)
         )
 
-    def fingerprint(self, window: Window, as_of: dt.datetime | None = None) -> str:
-        """What identifies the records overlapping ``window`` (at ``as_of``): their number
-        and versions. Any write that adds, changes or deletes one of them changes it."""
+    def fingerprints(
+        self, windows: Sequence[Window], as_of: dt.datetime | None = None
+    ) -> list[str]:
+        """What identifies the records overlapping each window (at ``as_of``): their number
+        and versions. Any write that adds, changes or deletes one of them changes it. The
+        records of all the windows are read once, counted by their first and last days
+        (a 90-day report's trends ask for 91 overlapping months)."""
+        if not windows:
+            return []
         with self._connect() as conn:
             rev = None if as_of is None else self._revision(conn, as_of)
-            found = self._select(conn, window, rev, "version").order_by(None).subquery()
-            v = found.c.version
-            query = sa.select(sa.func.count(), sa.func.sum(v), sa.func.max(v))
-            n, total, top = conn.execute(query).one()
-        return f"{self.name}:{n}:{total or 0}:{top or 0}"
+            longest = self._longest(conn)
+            every = (min(lo for lo, _ in windows), max(hi for _, hi in windows))
+            found = self._select(conn, every, rev, ("date", "end_date", "version"), longest)
+            f = found.order_by(None).subquery().c
+            query = sa.select(f.date, f.end_date, sa.func.count(), sa.func.sum(f.version),
+                              sa.func.max(f.version)).group_by(f.date, f.end_date)  # fmt: skip
+            days = sorted(tuple(row) for row in conn.execute(query))
+        firsts = [day for day, *_ in days]
+        out = []
+        for lo, hi in windows:
+            n = total = top = 0
+            start = bisect.bisect_left(firsts, lo - dt.timedelta(days=longest))
+            for _, end, count, versions, latest in days[start : bisect.bisect_right(firsts, hi)]:
+                if end >= lo:
+                    n, total, top = n + count, total + versions, max(top, latest)
+            out.append(f"{self.name}:{n}:{total}:{top}")
+        return out
+
+    def _longest(self, conn: Connection) -> int:
+        """The most days any record spans: how far before a window a record may start."""
+        return int(conn.execute(sa.select(sa.func.max(record_versions.c.span))).scalar() or 0)
 
     def _select(
-        self, conn: Connection, window: Window | None, rev: int | None, column: str = "document"
+        self,
+        conn: Connection,
+        window: Window | None,
+        rev: int | None,
+        columns: str | tuple[str, ...] = "document",
+        longest: int | None = None,
     ) -> sa.Select[Any]:
-        """The documents (or another column) in the window: current ones (``rev`` None) from
+        """The documents (or other columns) in the window: current ones (``rev`` None) from
         ``records``, else each record's latest version at ``rev`` (deletions have no dates,
         so drop out)."""
         if rev is None:
             table = records
-            query = sa.select(records.c[column])
+            query = sa.select(*(records.c[c] for c in _names(columns)))
         else:
             table = record_versions
             later = record_versions.alias("later")
@@ -159,16 +187,17 @@ class SqlStore:
                 .where(later.c.record_id == record_versions.c.record_id, later.c.revision <= rev)
                 .scalar_subquery()
             )
-            query = sa.select(record_versions.c[column]).where(
+            query = sa.select(*(record_versions.c[c] for c in _names(columns))).where(
                 record_versions.c.revision <= rev,
                 record_versions.c.version == latest,
                 record_versions.c.deleted.is_(False),
             )
         if window is not None:
             lo, hi = window
-            longest = conn.execute(sa.select(sa.func.max(record_versions.c.span))).scalar()
+            if longest is None:
+                longest = self._longest(conn)
             query = query.where(
-                table.c.date >= lo - dt.timedelta(days=int(longest or 0)),
+                table.c.date >= lo - dt.timedelta(days=longest),
                 table.c.date <= hi,
                 table.c.end_date >= lo,
             )
@@ -359,3 +388,7 @@ class SqlStore:
             ):
                 found[rid] = (doc, created, day, country)
         return found
+
+
+def _names(columns: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (columns,) if isinstance(columns, str) else columns

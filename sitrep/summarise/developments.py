@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
@@ -69,15 +70,22 @@ def first_in_region(
         seen[(rec.country, "")].append(rec.day)
         if rec.admin1:
             seen[(rec.country, rec.admin1.casefold())].append(rec.day)
+    for found in seen.values():
+        found.sort()
+
+    def before(key: tuple[str, str], since: dt.date, day: dt.date) -> bool:
+        """Some incident at ``key`` on a day from ``since`` to the day before ``day``."""
+        found = seen.get(key, [])
+        at = bisect.bisect_left(found, since)
+        return at < len(found) and found[at] < day
+
     novel = set()
     for inc in log:
         if inc.status != "new" or not inc.admin1:
             continue
         since = inc.date - dt.timedelta(days=days)
-
-        def before(key: tuple[str, str], since: dt.date = since, day: dt.date = inc.date) -> bool:
-            return any(since <= d < day for d in seen[key])
-
-        if before((inc.country, "")) and not before((inc.country, inc.admin1.casefold())):
+        if before((inc.country, ""), since, inc.date) and not before(
+            (inc.country, inc.admin1.casefold()), since, inc.date
+        ):
             novel.add(inc.id)
     return frozenset(novel)

@@ -9,7 +9,6 @@ wording's.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
@@ -47,9 +46,28 @@ def total(
     of all groups, a figure of unknown group and the other groups' figures of the same
     incident (the unknown may be any of them)."""
     chosen = [r for r in rows if r.outcome is outcome and (group is None or r.group is group)]
+    return _total(chosen, outcome, country, group, incidents)
+
+
+def _total(
+    chosen: Sequence[FigureRow],
+    outcome: Outcome,
+    country: str | None,
+    group: Group | None,
+    incidents: int,
+) -> Total:
+    """:func:`total` of the rows it chose."""
     low = best_sum = high = 0
     any_best = high_open = False
     for cluster in _overlapping(chosen, across_groups=group is None):
+        if len(cluster) == 1 and len(cluster[0].incidents) == 1:  # most: the row counts
+            (r,) = cluster
+            low += r.low or 0
+            if r.best is not None:
+                any_best, best_sum = True, best_sum + r.best
+            high += _high_of(r)
+            high_open = high_open or (r.credible_high is None and r.credible_high_open)
+            continue
         parts = _pick(cluster, lambda r: r.low or 0)
         low += sum(r.low or 0 for r in parts)
         with_best = [r for r in cluster if r.best is not None]
@@ -87,17 +105,40 @@ def _high_of(row: FigureRow) -> int:
 def low_sum(rows: Sequence[Linked]) -> int:
     """The conservative sum of some rows of one outcome, all groups together (the ``low``
     of their :func:`total`): overlapping rows count once, as there."""
-    # A row of one incident that no other row names is a cluster of its own (most rows of
-    # a trend period): it adds up as it is; only the rest need clustering.
-    named = Counter(i for r in rows for i in r.incidents)
-    alone, rest = 0, []
+    # The rows of an incident that no joint row names form its clusters alone (most rows
+    # of a trend period): they add up by the rule for one incident; only the rest need
+    # clustering.
+    joint = {i for r in rows if len(r.incidents) > 1 for i in r.incidents}
+    separate: dict[str, list[Linked]] = {}
+    rest = []
     for r in rows:
-        if len(r.incidents) == 1 and named[r.incidents[0]] == 1:
-            alone += r.low or 0
+        if len(r.incidents) == 1 and r.incidents[0] not in joint:
+            separate.setdefault(r.incidents[0], []).append(r)
         else:
             rest.append(r)
-    return alone + sum(r.low or 0 for cluster in _overlapping(rest, across_groups=True)
-                       for r in _pick(cluster, lambda r: r.low or 0))  # fmt: skip
+    return sum(map(separate_low, separate.values())) + sum(
+        r.low or 0 for cluster in _overlapping(rest, across_groups=True)
+        for r in _pick(cluster, lambda r: r.low or 0)
+    )  # fmt: skip
+
+
+def separate_low(rows: Sequence[Linked]) -> int:
+    """The conservative sum of one incident's own rows (no joint figure among them or
+    naming the incident), all groups together: :func:`low_sum` of just these rows."""
+    # _counted's rule, in one pass: this runs for every incident of a long period's trends
+    every = known = 0
+    unknown: int | None = None
+    any_known = False
+    for r in rows:
+        low = r.low or 0
+        every += low
+        if r.group is Group.UNKNOWN:
+            unknown = low if unknown is None else max(unknown, low)
+        else:
+            known, any_known = known + low, True
+    if unknown is not None and any_known:
+        return max(unknown, known)
+    return every
 
 
 def _overlapping(rows: Sequence[R], across_groups: bool) -> list[list[R]]:
@@ -150,17 +191,22 @@ def _pick(cluster: Sequence[R], value: Callable[[R], int]) -> list[R]:
         if len(r.incidents) == 1:
             by_incident.setdefault(r.incidents[0], []).append(r)
     for rows in by_incident.values():
-        known = [r for r in rows if r.group is not Group.UNKNOWN]
-        unknown = max((r for r in rows if r.group is Group.UNKNOWN), key=value, default=None)
-        if unknown is not None and known:
-            singles.extend([unknown] if value(unknown) > sum(map(value, known)) else known)
-        else:
-            singles.extend(rows)
+        singles.extend(_counted(rows, value))
     joints = [r for r in cluster if len(r.incidents) > 1]
     best_joint = max(joints, key=value, default=None)
     if best_joint is None or sum(value(r) for r in singles) >= value(best_joint):
         return singles
     return [best_joint]
+
+
+def _counted(rows: Sequence[R], value: Callable[[R], int]) -> Sequence[R]:
+    """Of the separate rows of one incident, those that count: a row of unknown group
+    instead of the other groups' rows when it is larger."""
+    known = [r for r in rows if r.group is not Group.UNKNOWN]
+    unknown = max((r for r in rows if r.group is Group.UNKNOWN), key=value, default=None)
+    if unknown is not None and known:
+        return [unknown] if value(unknown) > sum(map(value, known)) else known
+    return rows
 
 
 def _open_low(row: FigureRow) -> int:
@@ -188,15 +234,20 @@ def period_totals(
             for r in table
             if country is None or {country_of.get(i) for i in r.incidents} == {country}
         ]
+        by_outcome: dict[Outcome, list[FigureRow]] = {outcome: [] for outcome in Outcome}
+        by_group: dict[tuple[Outcome, Group], list[FigureRow]] = {}
+        for r in rows:
+            by_outcome[r.outcome].append(r)
+            by_group.setdefault((r.outcome, r.group), []).append(r)
         for outcome in Outcome:
             for group in [None, *Group]:
-                chosen = [
-                    r for r in rows if r.outcome is outcome and (group is None or r.group is group)
-                ]
+                chosen = (
+                    by_outcome[outcome] if group is None else by_group.get((outcome, group), [])
+                )
                 if not chosen and not (
                     country is None and group is None and outcome is Outcome.KILLED
                 ):
                     continue
                 n = len({i for r in chosen for i in r.incidents if i in shown})
-                out.append(total(rows, outcome, country, group, n))
+                out.append(_total(chosen, outcome, country, group, n))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model.counts import Count, CountKind
 from ..model.report import Figure, Statement
+from .numbers import fmt_num
 
 # Hedges shown as "about": the symbol, the long word and "some 30".
 _ABOUT = (None, "~", "approximately", "some", "environ", "près de", "quelque", "about")
@@ -25,23 +26,23 @@ def count_text(
     """The figure in words, from its kind and bounds; vague words are the speaker's own. A
     range with its own best estimate reads 'best 10, 8-14' (UCDP's low/best/high)."""
     if best is not None:
-        return f"best {best}, {low}-{high}"
+        return f"best {fmt_num(best)}, {fmt_num(low)}-{fmt_num(high)}"
     match kind:
         case CountKind.EXACT:
-            return str(low)
+            return fmt_num(low)
         case CountKind.MORE_THAN:
-            return f"more than {low - 1}"
+            return f"more than {fmt_num(low - 1)}"
         case CountKind.AT_LEAST:
-            return f"at least {low}"
+            return f"at least {fmt_num(low)}"
         case CountKind.FEWER_THAN:
-            return f"fewer than {(high or 0) + 1}"
+            return f"fewer than {fmt_num((high or 0) + 1)}"
         case CountKind.AT_MOST:
-            return f"up to {high}"
+            return f"up to {fmt_num(high)}"
         case CountKind.ABOUT:
             hedge = "about" if approx in _ABOUT else "nearly" if approx == "presque" else approx
-            return f"{hedge} {low}"
+            return f"{hedge} {fmt_num(low)}"
         case CountKind.RANGE:
-            return f"{low} to {high}"
+            return f"{fmt_num(low)} to {fmt_num(high)}"
         case CountKind.VAGUE:
             word = " ".join(wording.strip().lower().split())
             return _VAGUE_EN.get(word, word)
@@ -60,7 +61,9 @@ def figure(f: Figure | None) -> str | None:
 
 def statement(s: Statement) -> str | None:
     """A statement's figure in words; None when the speaker gave none."""
-    return figure(s.figure)
+    if s.kind is None or s.wording is None or s.low is None:  # as Statement.figure
+        return None
+    return count_text(s.kind, s.low, s.high, s.wording, s.approx, s.best)
 
 
 def revised_from(s: Statement) -> str | None:

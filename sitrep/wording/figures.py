@@ -91,19 +91,22 @@ def basis_text(row: FigureRow) -> str:
     b = row.derivation
     if b.rule == "no_figure":
         return "no figure given"
-    high = "no upper figure stated" if b.high_by is None else f"high {row.high} from {b.high_by}"
+    high = (
+        "no upper figure stated" if b.high_by is None
+        else f"high {fmt_num(row.high)} from {b.high_by}"
+    )  # fmt: skip
     if b.rule == "claimed_only":
         return f"claimed only; {high}"
     if b.rule == "party_only":
         return f"party claims only, kept out of low and best; {high}"
     best = {
-        "point": f"best {row.best} from {b.best_by}",
+        "point": f"best {fmt_num(row.best)} from {b.best_by}",
         "low": "best = low",
         "no_point": "best = low (no exact credible figure)",
     }[b.best_rule or "no_point"]
     stated = counts.figure(b.low_from)
     party = "; party claims counted: a non-party source gave a figure" if b.party_admitted else ""
-    return f"low {row.low} from {b.low_by} ({stated}); {best}; {high}{party}"
+    return f"low {fmt_num(row.low)} from {b.low_by} ({stated}); {best}; {high}{party}"
 
 
 def total_text(t: Total) -> str:

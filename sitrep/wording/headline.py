@@ -20,7 +20,7 @@ from ..model.report import (
 from . import counts
 from .figures import date_text
 from .labels import fmt_range, group_words
-from .numbers import day_month, fmt_datetime
+from .numbers import day_month, fmt_datetime, fmt_num
 from .people import people
 
 SAYS: dict[Says, str] = {
@@ -132,7 +132,7 @@ def as_of_note(report: Report) -> str | None:
     when = fmt_datetime(report.as_of, report.period.timezone)
     n = report.later_statements
     return (
-        f"{n} statement{'s' if n != 1 else ''} made or published after {when} "
+        f"{fmt_num(n)} statement{'s' if n != 1 else ''} made or published after {when} "
         f"{'are' if n != 1 else 'is'} left out; run sitrep generate with a later --as-of "
         "(default: now) to include them."
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..model.report import Incident
+from .numbers import fmt_num
 from .words import Words
 
 
@@ -48,9 +49,9 @@ class MapWords:
         (credible low, never a claim)'."""
         parts = []
         if new:
-            parts.append(f"{new} new in the period")
+            parts.append(f"{fmt_num(new)} new in the period")
         if updated:
-            parts.append(f"{updated} earlier, updated")
+            parts.append(f"{fmt_num(updated)} earlier, updated")
         return (
             "Incidents on the map: " + ", ".join(parts) + "; symbols sized by people killed "
             "(credible low, never a claim)"

@@ -105,7 +105,9 @@ def figure(f: Figure | None) -> str | None:
 
 def statement(s: Statement) -> str | None:
     """A statement's figure in French; None when the speaker gave none."""
-    return figure(s.figure)
+    if s.kind is None or s.wording is None or s.low is None:  # as Statement.figure
+        return None
+    return count_text(s.kind, s.low, s.high, s.wording, s.approx, s.best)
 
 
 _LAST_NUMBER = re.compile(r"(\d[\d\s\u202f\u00a0]*)\s*$")
