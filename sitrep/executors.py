@@ -16,9 +16,12 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from .config import RenderConfig
 from .errors import ConfigError
+
+if TYPE_CHECKING:  # not imported: a worker's initializer (follow_parent) runs before pydantic
+    from .config import RenderConfig
 
 logger = logging.getLogger(__name__)
 

@@ -8,9 +8,10 @@ prefix: ``f"sitrep.commands.{name}"`` imports from ``sitrep.commands``).
 
 Layers, lowest first (:data:`LAYERS`): {errors, config, writers, executors, progress,
 collector} < model < ingest < store < reconcile < summarise < wording < render < deliver <
-{pipeline, explaining, daily, importing, project, desk} < {commands, cli, __main__}. A module
-may import from its own package, from a module of its own layer or from a lower layer, never
-from a higher one; and no modules may import each other, even through others.
+{pipeline, headstart, explaining, daily, importing, project, desk} < {commands, cli,
+__main__}. A module may import from its own package, from a module of its own layer or from
+a lower layer, never from a higher one; and no modules may import each other, even through
+others.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ LAYERS: list[set[str]] = [
     {"wording"},
     {"render"},
     {"deliver"},
-    {"pipeline", "explaining", "daily", "importing", "project", "desk"},
+    {"pipeline", "headstart", "explaining", "daily", "importing", "project", "desk"},
     {"commands", "cli", "__main__"},
 ]
 

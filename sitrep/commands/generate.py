@@ -45,25 +45,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Generate the report; exit 0 when written."""
-    from ..pipeline import generate, previous_day
+    from ..headstart import begin
 
-    config = config_from(args).with_overrides(
-        data=args.data and args.data.resolve(),
-        output=args.out and args.out.resolve(),
-        templates=args.templates and args.templates.resolve(),
-        timezone=args.timezone,
-    )
-    start, end = period_from(args, previous_day(config))
     formats = None
     if args.format is not None:
         formats = [f.strip() for f in args.format.split(",") if f.strip()]
         if not formats:
             raise UsageError(f"--format needs at least one of {', '.join(FORMATS)}")
-    as_of = parse_moment(args.as_of, "--as-of", config.report.zone) if args.as_of else None
-    result = generate(
-        config, start=start, end=end, strict=args.strict, formats=formats, as_of=as_of,
-        language=args.language,
-    )
+    # the chart and PDF workers start before the pipeline and its models are imported
+    with begin(formats) as head_start:
+        from ..pipeline import generate, previous_day
+
+        config = config_from(args).with_overrides(
+            data=args.data and args.data.resolve(),
+            output=args.out and args.out.resolve(),
+            templates=args.templates and args.templates.resolve(),
+            timezone=args.timezone,
+        )
+        start, end = period_from(args, previous_day(config))
+        as_of = parse_moment(args.as_of, "--as-of", config.report.zone) if args.as_of else None
+        result = generate(
+            config, start=start, end=end, strict=args.strict, formats=formats, as_of=as_of,
+            language=args.language, head_start=head_start,
+        )
     for path in result.public.values():
         print(path)
     return 0

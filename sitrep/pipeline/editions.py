@@ -9,6 +9,7 @@ import pickle
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import as_completed
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..config import Config
 from ..errors import ConfigError, SitrepError, UsageError
 from ..executors import render_executor
+from ..headstart import HeadStart
 from ..model.edition import Edition
 from ..model.report import Report, ReportFilter
 from ..render.formats import FORMATS, Content
@@ -26,7 +28,6 @@ from ..writers import publish_set
 if TYPE_CHECKING:
     from ..render.pdf import PdfRenderer
 
-from .early import EarlyCharts
 from .plan import Plan, check_formats, make_plan, wording_for
 from .stages import Merged, load, merge, render_edition, report_for
 
@@ -69,7 +70,7 @@ class EditionBuilder:
         strict: bool = False,
         loaded: LoadResult | None = None,
         pdf_renderer: PdfRenderer | None = None,
-        early: EarlyCharts | None = None,
+        early: HeadStart | None = None,
     ) -> None:
         self.plan = plan
         self.early = early
@@ -231,15 +232,19 @@ def generate(
     loaded: LoadResult | None = None,
     now: dt.datetime | None = None,
     as_of: dt.datetime | None = None,
+    head_start: HeadStart | None = None,
 ) -> Generated:
     """Load, merge, summarise, render and write the report of a period (one edition), as
-    the data stood at ``as_of`` (default: now)."""
+    the data stood at ``as_of`` (default: now).
+
+    ``head_start``: the workers the caller started before importing the pipeline
+    (:func:`sitrep.headstart.begin`), fitted here to the formats (the caller ends them);
+    without it, a chart worker of its own when a format shows the charts."""
     edition = Edition(filters or ReportFilter(), language or config.report.language)
     plan = make_plan(config, start=start, end=end, formats=formats, editions=[edition], now=now,
                      as_of=as_of)  # fmt: skip
-    if not any(FORMATS[name].charts for name in plan.formats) or not EarlyCharts.wanted():
-        return EditionBuilder(plan, store=store, strict=strict, loaded=loaded,
-                              pdf_renderer=pdf_renderer)(edition)  # fmt: skip
-    with EarlyCharts() as early:  # matplotlib loads in a process of its own meanwhile
+    with ExitStack() as stack:
+        early = head_start or stack.enter_context(HeadStart())
+        early.fit(plan.formats, pdf=pdf_renderer is None)  # matplotlib loads in a worker
         return EditionBuilder(plan, store=store, strict=strict, loaded=loaded,
                               pdf_renderer=pdf_renderer, early=early)(edition)  # fmt: skip

@@ -24,8 +24,9 @@ from ..summarise.baseline import IncidentSummary, baseline, summarise_incidents
 from ..summarise.summary import SummaryInputs, summarise
 
 if TYPE_CHECKING:
+    from ..headstart import HeadStart
     from ..render.pdf import PdfRenderer
-    from .early import EarlyCharts
+    from ..render.style import Chart
 
 from .plan import Plan, make_plan, trend_start, trends_in_window, wording_for
 
@@ -164,15 +165,29 @@ def render_edition(
     edition: Edition,
     formats: Sequence[str] | None = None,
     pdf_renderer: PdfRenderer | None = None,
-    early: EarlyCharts | None = None,
+    early: HeadStart | None = None,
 ) -> dict[Path, Content]:
     """Chart (if a format needs it) and render every format in memory, keyed by the path
-    to write."""
+    to write. With ``early``'s workers, the PDF is laid out in its worker while this
+    process renders the other formats."""
     wanted = [FORMATS[name] for name in (plan.formats if formats is None else formats)]
     job = render_job(plan, report, edition, wanted, pdf_renderer, early)
+    rendered: dict[str, dict[str, Content]] = {}
+    in_worker = early is not None and early.pdf is not None and job.pdf_renderer is not None
+    if in_worker and any(f.name == "pdf" for f in wanted):
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1, thread_name_prefix="pdf") as thread:
+            pdf = thread.submit(FORMATS["pdf"].render, job)  # waits for the worker's PDF
+            for fmt in wanted:
+                if fmt.name != "pdf":
+                    rendered[fmt.name] = fmt.render(job)
+            rendered["pdf"] = pdf.result()
+    else:
+        rendered = {fmt.name: fmt.render(job) for fmt in wanted}
     files: dict[Path, Content] = {}
     for fmt in wanted:
-        files.update({plan.out_dir / name: data for name, data in fmt.render(job).items()})
+        files.update({plan.out_dir / name: data for name, data in rendered[fmt.name].items()})
     return files
 
 
@@ -182,28 +197,48 @@ def render_job(
     edition: Edition,
     wanted: Sequence[Format],
     pdf_renderer: PdfRenderer | None = None,
-    early: EarlyCharts | None = None,
+    early: HeadStart | None = None,
 ) -> RenderJob:
     """What the ``wanted`` formats of an edition render from: its charts (drawn if a format
-    needs them) and the run's settings. With ``early``, the charts are drawn in its process
-    while this one gets the PDF engine ready."""
+    needs them) and the run's settings.
+
+    With ``early``'s chart worker, the charts are drawn there and waited for when first
+    read: meanwhile this process makes the JSON and compiles the templates (and, without
+    a PDF worker, imports WeasyPrint). With its PDF worker, the job's renderer is that
+    worker."""
     limit = plan.config.report.figures_table_limit
-    charts = []
+    templates = plan.config.user_templates
+    charts: Sequence[Chart] = []
+    names = {f.name for f in wanted}
+    if early is not None and early.pdf is not None and "pdf" in names and pdf_renderer is None:
+        from ..render.pdf import pdf_folders
+
+        pdf_renderer = early.pdf.renderer(pdf_folders(templates))
     if any(f.charts for f in wanted):
         from ..render.digest import charted
 
         drawn = charted(report, limit)  # a big period's chart: the incidents that matter
-        if early is not None:
-            pending = early.submit(drawn)
-            if "pdf" in [f.name for f in wanted] and pdf_renderer is None:
-                import weasyprint  # noqa: F401  (what the PDF would import next, meanwhile)
-            charts = early.result(pending, drawn)
+        if early is not None and early.charts is not None:
+            charts = early.charts.draw(drawn)
         else:
             from ..render.charts import draw_charts  # matplotlib: only when a chart is drawn
 
             charts = draw_charts(drawn)
-    return RenderJob(report, edition.stem(plan.period.start, plan.period.end), charts,
-                     plan.config.user_templates, pdf_renderer, plan.config.furniture, limit,
-                     plan.rules.figures)  # fmt: skip
+    job = RenderJob(report, edition.stem(plan.period.start, plan.period.end), charts,
+                    templates, pdf_renderer, plan.config.furniture, limit,
+                    plan.rules.figures)  # fmt: skip
+    if early is not None and early.charts is not None and any(f.charts for f in wanted):
+        _meanwhile(job, names, early.pdf is None)
+    return job
 
 
+def _meanwhile(job: RenderJob, names: set[str], import_pdf_engine: bool) -> None:
+    """What the formats ``names`` need that does not need the charts, done while the
+    chart worker draws them."""
+    from ..render.documents import compile_templates
+
+    if names & {"json", "pdf"}:
+        job.json_bytes  # noqa: B018  (made once, kept by the job)
+    compile_templates(job.report.language, job.templates, names & {"md", "html", "pdf"})
+    if "pdf" in names and import_pdf_engine and job.pdf_renderer is None:
+        import weasyprint  # noqa: F401  (what the PDF would import next)

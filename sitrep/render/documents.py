@@ -70,3 +70,28 @@ def render_html(
         report, charts, words, furniture, table_limit, css=Markup(css), for_pdf=for_pdf
     )
     return _render(env, "report.html.j2", context)
+
+
+_TEMPLATES: dict[Kind, tuple[str, ...]] = {
+    "md": ("report.md.j2", "_macros.md.j2"),
+    "html": ("report.html.j2", "_macros.html.j2"),
+}
+
+
+def compile_templates(language: str, templates: Path | None, formats: set[str]) -> None:
+    """Compile the report templates of ``formats`` ahead of their first rendering (they are
+    kept for the process: :data:`~sitrep.render.environment.COMPILED`), while something
+    else is waited for. A template that does not compile is left for the rendering to
+    report."""
+    import jinja2
+
+    words = words_for(language)
+    kinds: set[Kind] = {"html" if name in ("html", "pdf") else "md" for name in formats
+                        if name in ("md", "html", "pdf")}  # fmt: skip
+    for kind in sorted(kinds):
+        env = report_environment(kind, templates, words)
+        for name in _TEMPLATES[kind]:
+            try:
+                env.get_template(name)
+            except jinja2.TemplateError:
+                logger.debug("template %s left to compile when rendered", name)

@@ -89,14 +89,10 @@ def _pdf(job: RenderJob) -> dict[str, Content]:
     """The tagged PDF/A-3b, with the report's JSON (the same bytes as the JSON format) and
     the full incident log as CSV (one row per incident and figure row, context included)
     embedded as its data; the CSV is also written beside it."""
-    from .environment import shipped_templates
     from .export import export_text
-    from .pdf import PdfAttachment, WeasyPrintRenderer
+    from .pdf import PdfAttachment, WeasyPrintRenderer, pdf_folders
 
-    renderer = job.pdf_renderer or WeasyPrintRenderer(
-        [p for p in (job.templates, shipped_templates()) if p]
-    )
-    html = print_html(job)
+    renderer = job.pdf_renderer or WeasyPrintRenderer(pdf_folders(job.templates))
     data = PdfAttachment(
         name=f"{job.stem}.json",
         data=job.json_bytes,
@@ -111,6 +107,7 @@ def _pdf(job: RenderJob) -> dict[str, Content]:
         "(the columns of sitrep export, docs/importing.md)",
         modified=job.report.generated_at,
     )
+    html = print_html(job)  # last: the charts may still be being drawn (sitrep.headstart)
     return {f"{job.stem}.pdf": renderer.render(html, [data, table]),
             f"{job.stem}.csv": log}  # fmt: skip
 

@@ -12,7 +12,6 @@ from typing import Any, Literal, Protocol
 from urllib.parse import unquote, urlsplit
 
 from ..errors import RenderError
-from .environment import shipped_templates
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +109,14 @@ def _declare_pdf_ua(document: Any) -> None:
     metadata.generate_rdf_metadata = with_ua
 
 
+def pdf_folders(templates: Path | None) -> list[Path]:
+    """The folders a report's print HTML may load files from: the user's templates (the
+    base for relative URLs), if any, and the shipped ones."""
+    from .environment import shipped_templates  # Jinja and the words: not for a PDF worker
+
+    return [p for p in (templates, shipped_templates()) if p]
+
+
 def _written_once(document: Any, pdf: Any) -> None:
     """A ``write_pdf`` finisher: each object of ``pdf`` serialised (its streams compressed)
     once. pydyf writes every object, then serialises them all again to hash them for the
@@ -176,7 +183,7 @@ class WeasyPrintRenderer:
     """
 
     def __init__(self, folders: Sequence[Path] | None = None, *, archival: bool = True) -> None:
-        self.folders = list(folders) if folders else [shipped_templates()]
+        self.folders = list(folders) if folders else pdf_folders(None)
         self.policy = FetchPolicy(self.folders)
         self.archival = archival
 
