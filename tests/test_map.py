@@ -172,6 +172,28 @@ def test_claim_only_incidents_are_drawn_as_outlines(report: Report) -> None:
     assert "only claims give a figure (outline, not sized)" in _texts(chart.svg)
 
 
+def test_the_symbols_are_clipped_once_by_their_group(report: Report) -> None:
+    """The symbols' group carries the axes' clip; its paths carry none (WeasyPrint would
+    clip each again); a group whose paths are not all clipped alike is left as it is."""
+    from sitrep.render.mapbase import SYMBOLS, clipped_once
+
+    chart, _ = maps.render_map(report) or pytest.fail("no map")
+    root = ET.fromstring(chart.svg)
+    group = next(el for el in root.iter(f"{SVG}g") if el.get("id") == SYMBOLS)
+    clip = group.get("clip-path")
+    assert clip and clip.startswith("url(#")
+    assert any(el.get("id") == clip[5:-1] for el in root.iter(f"{SVG}clipPath"))
+    paths = list(group.iter(f"{SVG}path"))
+    assert len(paths) == len(map_content(report).points)
+    assert all(path.get("clip-path") is None for path in paths)
+    mixed = (f'<g id="{SYMBOLS}">\n<path d="M 0 0" clip-path="url(#a)"/>\n'
+             '<path d="M 1 1" clip-path="url(#b)"/>\n</g>')  # fmt: skip
+    assert clipped_once(mixed) == mixed
+    unclipped = (f'<g id="{SYMBOLS}">\n<path d="M 0 0" clip-path="url(#a)"/>\n'
+                 '<path d="M 1 1"/>\n</g>')  # fmt: skip
+    assert clipped_once(unclipped) == unclipped
+
+
 def test_marker_size_grows_with_the_credible_figure() -> None:
     sizes = [marker_diameter(v) for v in (0, 1, 10, 100, 10_000)]
     assert sizes == sorted(sizes) and sizes[-1] == 34.0

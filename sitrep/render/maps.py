@@ -133,8 +133,8 @@ def _draw(
     new = sum(1 for p in every if p.incident.status == "new")
     alt = words.alt(points, [p for p, _ in shaded], missing, [c.name for c in capitals],
                     outlines=bool(shapes))  # fmt: skip
-    chart = Chart(name="map", title=words.title(new, len(every) - new), svg=figure_svg(fig),
-                  alt=alt)  # fmt: skip
+    chart = Chart(name="map", title=words.title(new, len(every) - new),
+                  svg=base.clipped_once(figure_svg(fig)), alt=alt)  # fmt: skip
     return chart, layout
 
 
