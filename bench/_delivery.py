@@ -40,14 +40,17 @@ DATA = ROOT / "examples" / "sahel-2025-06"
 
 @contextlib.contextmanager
 def smtp_project(
-    folder: Path, people: Sequence[Mapping[str, Any]], *, rate_per_minute: int = 10_000_000
-) -> Iterator[tuple[SmtpTestServer, Config]]:
-    """A local SMTP server and a project on the example data that sends to it, the rate
-    limit lifted for the measurement (the default 120 a minute would be all one measured)."""
+    folder: Path, people: Sequence[Mapping[str, Any]], *, rate_per_minute: int = 10_000_000,
+    connections: int = 1,
+) -> Iterator[tuple[SmtpTestServer, Config]]:  # fmt: skip
+    """A local SMTP server and a project on the example data that sends to it over
+    ``connections`` connections, the rate limit lifted for the measurement (the default 120
+    a minute would be all one measured)."""
     with SmtpTestServer(folder / "smtp") as server:
         root = write_project(
             folder / "project", people, port=server.port,
-            smtp={"rate_per_minute": rate_per_minute}, report={"data": str(DATA)},
+            smtp={"rate_per_minute": rate_per_minute, "connections": connections},
+            report={"data": str(DATA)},
         )  # fmt: skip
         yield server, load_config(root)
 

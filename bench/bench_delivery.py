@@ -40,6 +40,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--subscribers", type=int, default=200)
     parser.add_argument("--fake", action="store_true", help="fake generator, not the pipeline")
+    parser.add_argument("--connections", type=int, default=4, help="smtp.connections")
     args = parser.parse_args()
     people = [
         {"name": f"{NAMES[i % len(NAMES)]} {i:03d}", "email": f"reader{i:03d}@example.org",
@@ -48,7 +49,7 @@ def main() -> int:
     ]  # fmt: skip
     with (
         tempfile.TemporaryDirectory(prefix="sitrep-bench-") as tmp,
-        smtp_project(Path(tmp), people) as (server, config),
+        smtp_project(Path(tmp), people, connections=args.connections) as (server, config),
     ):
         subscribers = load_subscribers(config, strict=True)
         from sitrep.pipeline import EditionBuilder, make_plan

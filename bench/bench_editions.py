@@ -67,6 +67,7 @@ def main() -> int:
     parser.add_argument("--skip-serial", action="store_true")
     parser.add_argument("--skip-pool", action="store_true")
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--connections", type=int, default=4, help="smtp.connections")
     args = parser.parse_args()
     formats = args.formats.split(",")
     filters = groups(args.groups)
@@ -77,7 +78,7 @@ def main() -> int:
     ]  # fmt: skip
     with (
         tempfile.TemporaryDirectory(prefix="sitrep-bench-") as tmp,
-        smtp_project(Path(tmp), people) as (server, config),
+        smtp_project(Path(tmp), people, connections=args.connections) as (server, config),
     ):
         subscribers = load_subscribers(config, strict=True)
         wanted = [audience.edition for audience in editions(subscribers)]
