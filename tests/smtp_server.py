@@ -12,6 +12,7 @@ half a message) and misbehaves on purpose when asked:
 --delay-data-cmd S     wait S seconds before answering the DATA command (354)
 --delay-after-store S  store the message, then wait S seconds before answering 250
 --delay-only N         apply the delays above to the Nth DATA command / message only
+--delay-from N         apply them to the Nth and every later one
 --tls-cert/--tls-key   offer STARTTLS (and require it with --require-starttls)
 --implicit-tls         TLS from the first byte (smtp.security = "tls")
 --auth USER:PASSWORD   require AUTH PLAIN/LOGIN with these credentials
@@ -59,6 +60,12 @@ class _State:
                 fh.write(text + "\n")  # one write per line: readers never see half a line
 
 
+def _delayed(opts: argparse.Namespace, n: int) -> bool:
+    if opts.delay_from:
+        return n >= opts.delay_from
+    return opts.delay_only in (0, n)
+
+
 def _serve(opts: argparse.Namespace) -> None:  # pragma: no cover - runs in a subprocess
     from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
@@ -104,7 +111,7 @@ def _serve(opts: argparse.Namespace) -> None:  # pragma: no cover - runs in a su
             tmp.write_bytes(head + envelope.original_content)
             os.replace(tmp, maildir / f"{name}.eml")
             state.event(f"stored {n} {','.join(envelope.rcpt_tos)}")
-            if opts.delay_after_store and opts.delay_only in (0, n):
+            if opts.delay_after_store and _delayed(opts, n):
                 await asyncio.sleep(opts.delay_after_store)
             return "250 2.0.0 OK queued"
 
@@ -116,7 +123,7 @@ def _serve(opts: argparse.Namespace) -> None:  # pragma: no cover - runs in a su
         async def smtp_DATA(self, arg: str) -> None:
             state.data_cmds += 1
             state.event(f"data-cmd {state.data_cmds}")
-            if opts.delay_data_cmd and opts.delay_only in (0, state.data_cmds):
+            if opts.delay_data_cmd and _delayed(opts, state.data_cmds):
                 await asyncio.sleep(opts.delay_data_cmd)
             await super().smtp_DATA(arg)
 
@@ -183,6 +190,7 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--delay-data-cmd", type=float, default=0.0)
     p.add_argument("--delay-after-store", type=float, default=0.0)
     p.add_argument("--delay-only", type=int, default=0)
+    p.add_argument("--delay-from", type=int, default=0)
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     p.add_argument("--require-starttls", action="store_true")

@@ -36,6 +36,7 @@ class GroupSync:
     """
 
     def __init__(self, database: Path) -> None:
+        self.database = database
         self.log = database.with_name(database.name + "-wal")
         self._cond = threading.Condition()
         self._made = 0  # commits counted so far
@@ -51,9 +52,7 @@ class GroupSync:
         with self._cond:
             self._made += 1
             if self._thread is None and not self._closing:
-                self._thread = threading.Thread(
-                    target=self._run, name="ledger-fsync", daemon=True
-                )
+                self._thread = threading.Thread(target=self._run, name="ledger-fsync", daemon=True)
                 self._thread.start()
             self._cond.notify_all()
 
@@ -95,7 +94,7 @@ class GroupSync:
     def _raise(self) -> None:
         if self._error is not None:
             raise DeliveryError(
-                f"cannot write the delivery ledger {self.log.with_suffix('')} to disk: "
+                f"cannot write the delivery ledger {self.database} to disk: "
                 f"{self._error.strerror or self._error} (check the state folder's disk)"
             )
 

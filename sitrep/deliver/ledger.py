@@ -47,6 +47,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from ..config import Config
 from ..errors import ConfigError
@@ -155,25 +156,14 @@ def _time(value: str | None) -> dt.datetime | None:
     return None if value is None else dt.datetime.fromisoformat(value)
 
 
-def _entry(row: tuple[object, ...]) -> Entry:
+def _entry(row: tuple[Any, ...]) -> Entry:
     (report, recipient, name, edition, status, attempts, generation, message_id, sha,
      code, detail, first, last, sent) = row  # fmt: skip
     return Entry(
-        report=str(report),
-        recipient=str(recipient),
-        name=str(name),
-        edition=str(edition),
-        status=Status(str(status)),
-        attempts=int(str(attempts)),
-        generation=int(str(generation)),
-        message_id=None if message_id is None else str(message_id),
-        attachment_sha256=None if sha is None else str(sha),
-        smtp_code=None if code is None else int(str(code)),
-        detail=None if detail is None else str(detail),
-        first_attempt=dt.datetime.fromisoformat(str(first)),
-        last_attempt=dt.datetime.fromisoformat(str(last)),
-        sent_at=_time(None if sent is None else str(sent)),
-    )
+        str(report), str(recipient), str(name), str(edition), Status(status), int(attempts),
+        int(generation), message_id, sha, code, detail, dt.datetime.fromisoformat(first),
+        dt.datetime.fromisoformat(last), _time(sent),
+    )  # fmt: skip
 
 
 def state_folder(config: Config) -> Path:
@@ -230,8 +220,10 @@ class Ledger:
         try:
             self.flush()
         finally:
-            self.sync.close()
-            self._db.close()
+            try:
+                self.sync.close()
+            finally:
+                self._db.close()
 
     def flush(self) -> None:
         """Commit the rows of :meth:`finish` calls made with ``commit=False``, and wait
@@ -245,7 +237,7 @@ class Ledger:
                 with self._tx():
                     pass
 
-    def _read(self, sql: str, params: tuple[object, ...]) -> list[tuple[object, ...]]:
+    def _read(self, sql: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
         with self._lock:  # what this ledger has written, pending rows included
             self._write_pending()
             return self._db.execute(sql, params).fetchall()
@@ -320,10 +312,9 @@ class Ledger:
             params += (recipient.lower(),)
         rows = self._read(sql + " ORDER BY id", params)
         return [
-            Attempt(str(r[0]), str(r[1]), dt.datetime.fromisoformat(str(r[2])), str(r[3]),
-                    None if r[4] is None else int(str(r[4])), None if r[5] is None else str(r[5]))
+            Attempt(str(r[0]), str(r[1]), dt.datetime.fromisoformat(r[2]), str(r[3]), r[4], r[5])
             for r in rows
-        ]  # fmt: skip
+        ]
 
     # --- writing ------------------------------------------------------------------------
 
