@@ -9,11 +9,14 @@ import email
 import email.policy
 import random
 import re
+from email.headerregistry import HeaderRegistry
 from pathlib import Path
 
+import pytest
 from delivery_fakes import make_report, minimal_pdf
 
 from sitrep.config import Config
+from sitrep.deliver import messages
 from sitrep.deliver.ledger import Ledger, Status
 from sitrep.deliver.mailers import dot_stuff
 from sitrep.deliver.messages import POLICY, Attachment, Composer, as_bytes
@@ -51,6 +54,23 @@ def test_messages_are_what_the_email_package_writes(tmp_path: Path) -> None:
     assert aicha["To"].addresses[0].display_name == "Aïcha Maïga"
     assert bram["Content-Language"] == "fr" and aicha["Content-Language"] == "en"
     assert again["Message-ID"] != aicha["Message-ID"] and again["To"] == aicha["To"]
+
+
+def test_header_classes_made_once_write_what_the_stock_registry_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    who = Subscriber("aicha@example.org", "Aïcha Maïga", receive=frozenset({"pdf", "html"}))
+
+    def composed() -> bytes:
+        msg = Composer(Config(root=tmp_path)).compose(
+            make_report(DAY), who, attachments=[PDF], message_id="<m@x>", date=NOW)  # fmt: skip
+        random.seed(3)
+        return as_bytes(msg)
+
+    ours = composed()
+    monkeypatch.setattr(messages, "POLICY", POLICY.clone(header_factory=HeaderRegistry()))
+    monkeypatch.setattr(messages, "_FOLDED", {})
+    assert composed() == ours
 
 
 def begin(ledger: Ledger, who: str, *, sync: bool = True) -> None:

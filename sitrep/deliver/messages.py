@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email import policy
 from email.generator import BytesGenerator
-from email.headerregistry import Address
+from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
@@ -47,7 +47,24 @@ from ..wording.catalog import catalog_language, translations
 from ..wording.numbers import fmt_date, fmt_num
 from .subscribers import Subscriber, check_email
 
-POLICY = policy.SMTP.clone(cte_type="7bit", max_line_length=78)
+
+class _HeaderClasses(HeaderRegistry):
+    """The email package's header registry, each header class made once: the stock one
+    builds a new class with ``type()`` every time a header is set or counted, about 35
+    times a message. The same classes, so the same headers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        made = self._made.get(name.lower())
+        if made is None:
+            made = self._made[name.lower()] = super().__getitem__(name)
+        return made
+
+
+POLICY = policy.SMTP.clone(cte_type="7bit", max_line_length=78, header_factory=_HeaderClasses())
 ENCODED_PARTS = 8
 """Attachment parts a :class:`Composer` keeps encoded (messages go out edition by edition)."""
 
