@@ -41,15 +41,19 @@ DATA = ROOT / "examples" / "sahel-2025-06"
 @contextlib.contextmanager
 def smtp_project(
     folder: Path, people: Sequence[Mapping[str, Any]], *, rate_per_minute: int = 10_000_000,
-    connections: int = 1,
+    connections: int = 1, server_delay: float = 0.0,
 ) -> Iterator[tuple[SmtpTestServer, Config]]:  # fmt: skip
     """A local SMTP server and a project on the example data that sends to it over
     ``connections`` connections, the rate limit lifted for the measurement (the default 120
-    a minute would be all one measured)."""
-    with SmtpTestServer(folder / "smtp") as server:
+    a minute would be all one measured). ``server_delay``: seconds the server waits after
+    storing each message before it answers, as a remote relay's round trip and queue
+    would."""
+    delay = ["--delay-after-store", str(server_delay)] if server_delay else []
+    with SmtpTestServer(folder / "smtp", *delay) as server:
         root = write_project(
             folder / "project", people, port=server.port,
-            smtp={"rate_per_minute": rate_per_minute, "connections": connections},
+            smtp={"rate_per_minute": rate_per_minute,
+                  **({"connections": connections} if connections != 1 else {})},
             report={"data": str(DATA)},
         )  # fmt: skip
         yield server, load_config(root)
@@ -104,6 +108,8 @@ class Run:
     build: Spent
     server_cpu: float = 0.0
     """CPU time of the SMTP server process (receiving, parsing and storing the messages)."""
+    fsyncs: int | None = None
+    """The ledger's group fsyncs (None: code without group commit, one fsync a message)."""
 
     @property
     def sent(self) -> int:
@@ -130,6 +136,8 @@ class Run:
             f"  per subscriber once rendered {wall:7.2f} ms (cpu {cpu:.2f} ms; goal: under 5 ms)",
             f"    the SMTP server's cpu         {server:7.2f} ms "
             "a message (its own process: not sitrep's, but waited for)",
+            f"    the ledger's fsyncs           {'-' if self.fsyncs is None else self.fsyncs:>7}"
+            f" for {self.sent} messages (group commit)",
         ]
 
 
@@ -146,7 +154,9 @@ def measured_delivery(
         result = deliver(config, subscribers, start=DAY, mailer=mailer, ledger=ledger,
                          build=timed)  # fmt: skip
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    return Run(result, wall, cpu, spent, process_cpu(pid) - server_cpu)
+    sync = getattr(ledger, "sync", None)  # None: the code before group commit
+    return Run(result, wall, cpu, spent, process_cpu(pid) - server_cpu,
+               None if sync is None else sync.fsyncs)  # fmt: skip
 
 
 def received(server: SmtpTestServer) -> Counter[str]:

@@ -41,6 +41,8 @@ def main() -> int:
     parser.add_argument("--subscribers", type=int, default=200)
     parser.add_argument("--fake", action="store_true", help="fake generator, not the pipeline")
     parser.add_argument("--connections", type=int, default=4, help="smtp.connections")
+    parser.add_argument("--server-delay-ms", type=float, default=0.0,
+                        help="the server answers each message this long after storing it")
     args = parser.parse_args()
     people = [
         {"name": f"{NAMES[i % len(NAMES)]} {i:03d}", "email": f"reader{i:03d}@example.org",
@@ -49,7 +51,8 @@ def main() -> int:
     ]  # fmt: skip
     with (
         tempfile.TemporaryDirectory(prefix="sitrep-bench-") as tmp,
-        smtp_project(Path(tmp), people, connections=args.connections) as (server, config),
+        smtp_project(Path(tmp), people, connections=args.connections,
+                     server_delay=args.server_delay_ms / 1000) as (server, config),
     ):
         subscribers = load_subscribers(config, strict=True)
         from sitrep.pipeline import EditionBuilder, make_plan

@@ -68,6 +68,8 @@ def main() -> int:
     parser.add_argument("--skip-pool", action="store_true")
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--connections", type=int, default=4, help="smtp.connections")
+    parser.add_argument("--server-delay-ms", type=float, default=0.0,
+                        help="the server answers each message this long after storing it")
     args = parser.parse_args()
     formats = args.formats.split(",")
     filters = groups(args.groups)
@@ -78,7 +80,8 @@ def main() -> int:
     ]  # fmt: skip
     with (
         tempfile.TemporaryDirectory(prefix="sitrep-bench-") as tmp,
-        smtp_project(Path(tmp), people, connections=args.connections) as (server, config),
+        smtp_project(Path(tmp), people, connections=args.connections,
+                     server_delay=args.server_delay_ms / 1000) as (server, config),
     ):
         subscribers = load_subscribers(config, strict=True)
         wanted = [audience.edition for audience in editions(subscribers)]

@@ -32,7 +32,8 @@ class GroupSync:
 
     Call :meth:`committed` after each commit made without an fsync (``synchronous=NORMAL``),
     :meth:`covered` after one made with it (``synchronous=FULL`` syncs the whole log), and
-    :meth:`wait` to block until everything committed is on disk.
+    :meth:`wait` to block until everything committed is on disk. A commit made with
+    ``urgent=False`` does not call for an fsync of its own: the next one covers it.
     """
 
     def __init__(self, database: Path) -> None:
@@ -40,6 +41,7 @@ class GroupSync:
         self.log = database.with_name(database.name + "-wal")
         self._cond = threading.Condition()
         self._made = 0  # commits counted so far
+        self._wanted = 0  # the last of them that called for an fsync
         self._durable = 0  # of which this many are known to be on disk
         self._error: OSError | None = None
         self._closing = False
@@ -47,10 +49,14 @@ class GroupSync:
         self._folder_synced = False
         self.fsyncs = 0
 
-    def committed(self) -> None:
-        """A commit has returned without an fsync: have it synced soon."""
+    def committed(self, *, urgent: bool = True) -> None:
+        """A commit has returned without an fsync: have it synced soon (``urgent``), or
+        with the next fsync that something else calls for."""
         with self._cond:
             self._made += 1
+            if not urgent:
+                return
+            self._wanted = self._made
             if self._thread is None and not self._closing:
                 self._thread = threading.Thread(target=self._run, name="ledger-fsync", daemon=True)
                 self._thread.start()
@@ -59,7 +65,7 @@ class GroupSync:
     def covered(self) -> None:
         """A synchronous commit has just synced the log: every commit so far is on disk."""
         with self._cond:
-            self._durable = self._made
+            self._durable = self._wanted = self._made
             self._cond.notify_all()
 
     @property
@@ -72,7 +78,8 @@ class GroupSync:
         """Block until every commit made so far is on disk; a :class:`DeliveryError` if the
         disk refused the fsync."""
         with self._cond:
-            target = self._made
+            target = self._wanted = self._made
+            self._cond.notify_all()
             if self._durable < target and (self._thread is None or not self._thread.is_alive()):
                 self._sync_here(target)
             while self._durable < target and self._error is None:
@@ -110,10 +117,10 @@ class GroupSync:
     def _run(self) -> None:
         while True:
             with self._cond:
-                while self._durable >= self._made and not self._closing and self._error is None:
+                while self._durable >= self._wanted and not self._closing and self._error is None:
                     self._cond.wait()
-                if self._error is not None or self._durable >= self._made:
-                    return  # closing with nothing left, or the disk failed
+                if self._error is not None or self._durable >= self._wanted:
+                    return  # closing with nothing called for, or the disk failed
                 target = self._made  # every commit counted so far has written its frames
             try:
                 self._fsync()

@@ -249,7 +249,9 @@ class Ledger:
         self.close()
 
     @contextlib.contextmanager
-    def _tx(self, *, sync: bool = True) -> Iterator[sqlite3.Connection]:
+    def _tx(self, *, sync: bool | None = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction: ``sync`` True commits with an fsync, False without one
+        (the group fsync follows soon), None without one (the next fsync covers it)."""
         with self._lock:
             if not sync:
                 self._db.execute("PRAGMA synchronous=NORMAL")  # WAL: no fsync at this commit
@@ -270,7 +272,7 @@ class Ledger:
             if sync:
                 self.sync.covered()
             else:
-                self.sync.committed()
+                self.sync.committed(urgent=sync is not None)
 
     def _now(self) -> str:
         return self._clock().astimezone(dt.UTC).isoformat(timespec="milliseconds")
@@ -332,13 +334,14 @@ class Ledger:
     ) -> None:
         """Record that a delivery is starting (status ``sending``), before MAIL FROM.
 
-        ``sync=False`` does not wait for the disk (the group fsync follows): a ``sending``
-        row lost with the power means what a ``sending`` row means (the server cannot have
-        the whole message); a lost row that would have replaced a ``sent`` or ``failed``
-        one (``--resend``) leaves that row, and the message is not sent again.
+        ``sync=False`` does not wait for the disk, nor call for an fsync (the one after the
+        ``unconfirmed`` mark covers it): a ``sending`` row lost with the power means what
+        a ``sending`` row means (the server cannot have the whole message); a lost row that
+        would have replaced a ``sent`` or ``failed`` one (``--resend``) leaves that row, and
+        the message is not sent again.
         """
         now = self._now()
-        with self._tx(sync=sync) as db:
+        with self._tx(sync=True if sync else None) as db:  # a lost row is harmless: no fsync
             db.execute(
                 """
                 INSERT INTO deliveries (report, recipient, name, edition, status, attempts,
