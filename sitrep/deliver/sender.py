@@ -27,7 +27,8 @@ from ..model.edition import Edition
 from ..model.report import Report
 from .ledger import Clock, Ledger, utcnow
 from .mailers import Mailer, PermanentFailure, TemporaryFailure
-from .messages import Attachment, Composer, as_bytes
+from .messages import Composer
+from .mime import Attachment, as_bytes
 from .planning import Outcome, Result
 from .subscribers import Subscriber
 
