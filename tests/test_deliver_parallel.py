@@ -20,7 +20,7 @@ from smtp_server import SmtpTestServer, wait_until
 
 from sitrep.config import Config, load_config
 from sitrep.deliver import groupsync
-from sitrep.deliver.delivery import DeliveryReport, Outcome, deliver
+from sitrep.deliver.delivery import DeliveryReport, Outcome, RateLimiter, deliver
 from sitrep.deliver.ledger import Ledger, Status
 from sitrep.deliver.mailers import MemoryMailer, SmtpMailer, TemporaryFailure
 from sitrep.deliver.subscribers import load_subscribers
@@ -154,6 +154,23 @@ def test_an_unreachable_server_stops_every_connection(tmp_path: Path) -> None:
         assert {e.status for e in ledger.entries(REPORT)} == {Status.DEFERRED}
     assert result.count(Outcome.DEFERRED) == 12
     assert 1 <= len(down.attempts) <= 3  # at most one try a connection, not twelve
+
+
+def test_the_rate_limit_counts_every_connection() -> None:
+    sleeps: list[float] = []
+    lock = threading.Lock()
+
+    def sleep(seconds: float) -> None:
+        with lock:
+            sleeps.append(seconds)
+
+    limiter = RateLimiter(30, monotonic=lambda: 100.0, sleep=sleep)  # all at the same moment
+    threads = [threading.Thread(target=limiter.wait) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(sleeps) == [2.0, 4.0, 6.0]  # one slot each, two seconds apart
 
 
 # --- the ledger's group commit ----------------------------------------------------------
