@@ -5,9 +5,12 @@ Generates each edition once (the real pipeline on ``examples/sahel-2025-06``, or
 aiosmtpd server (``tests/smtp_server.py``, its own process on 127.0.0.1) with the real
 ledger and mailer. Prints the total time, the time per message and the editions
 generated. The rate limit is lifted for the measurement (the default of 120 messages a
-minute alone would take 100 s for 200).
+minute alone would take 100 s for 200). ``--connections`` sets ``smtp.connections``
+(default 4); ``--server-delay-ms`` makes the server answer each message that long after
+storing it, as a relay across a network would.
 
-    .venv/bin/python bench/bench_delivery.py [--subscribers 200] [--fake]
+    .venv/bin/python bench/bench_delivery.py [--subscribers 200] [--fake] [--connections 4]
+                                             [--server-delay-ms 0]
 """
 
 from __future__ import annotations
