@@ -5,8 +5,8 @@ process (``[render] workers = 1``), on the process pool (``workers`` = the machi
 and on a Dask ``LocalCluster`` of two worker processes, and prints editions per second for
 each. Then delivers the day to every subscriber through SMTP to a local aiosmtpd server
 (``tests/smtp_server.py``, its own process) over ``--connections`` SMTP connections, with
-the pool, and prints the total time and
-the marginal cost of one subscriber once the editions are rendered (goal: under 5 ms).
+the pool, and prints the total time and the marginal cost of one subscriber once the
+editions are rendered (goal: under 5 ms).
 Only English wording exists: the ``fr`` editions are in English under their own key.
 
     .venv/bin/python bench/bench_editions.py [--subscribers 5000] [--formats pdf,md]
