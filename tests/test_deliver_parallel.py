@@ -187,9 +187,9 @@ def test_one_fsync_covers_the_commits_made_during_the_last(
     calls: list[int] = []  # commits made when each fsync began
     real = os.fsync
 
-    def slow_fsync(fd: int) -> None:  # a busy disk: 20 ms a sync
+    def slow_fsync(fd: int) -> None:  # a busy disk: 50 ms a sync
         calls.append(ledger.sync._made)
-        time.sleep(0.02)
+        time.sleep(0.05)
         real(fd)
 
     monkeypatch.setattr(groupsync.os, "fsync", slow_fsync)
