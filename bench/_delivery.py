@@ -41,15 +41,16 @@ DATA = ROOT / "examples" / "sahel-2025-06"
 @contextlib.contextmanager
 def smtp_project(
     folder: Path, people: Sequence[Mapping[str, Any]], *, rate_per_minute: int = 10_000_000,
-    connections: int = 1, server_delay: float = 0.0,
+    connections: int = 1, server_delay: float = 0.0, sink: bool = False,
 ) -> Iterator[tuple[SmtpTestServer, Config]]:  # fmt: skip
     """A local SMTP server and a project on the example data that sends to it over
     ``connections`` connections, the rate limit lifted for the measurement (the default 120
     a minute would be all one measured). ``server_delay``: seconds the server waits after
     storing each message before it answers, as a remote relay's round trip and queue
-    would."""
-    delay = ["--delay-after-store", str(server_delay)] if server_delay else []
-    with SmtpTestServer(folder / "smtp", *delay) as server:
+    would. ``sink``: a bare SMTP sink in place of aiosmtpd, that keeps nothing and costs
+    next to nothing a message (what a fast MTA costs the sender)."""
+    options = ["--delay-after-store", str(server_delay)] if server_delay else []
+    with SmtpTestServer(folder / "smtp", *(["--sink"] if sink else options)) as server:
         root = write_project(
             folder / "project", people, port=server.port,
             smtp={"rate_per_minute": rate_per_minute,

@@ -10,7 +10,7 @@ minute alone would take 100 s for 200). ``--connections`` sets ``smtp.connection
 storing it, as a relay across a network would.
 
     .venv/bin/python bench/bench_delivery.py [--subscribers 200] [--fake] [--connections 4]
-                                             [--server-delay-ms 0]
+                                             [--server-delay-ms 0] [--sink]
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=4, help="smtp.connections")
     parser.add_argument("--server-delay-ms", type=float, default=0.0,
                         help="the server answers each message this long after storing it")
+    parser.add_argument("--sink", action="store_true",
+                        help="a bare SMTP sink instead of aiosmtpd (keeps nothing)")
     args = parser.parse_args()
     people = [
         {"name": f"{NAMES[i % len(NAMES)]} {i:03d}", "email": f"reader{i:03d}@example.org",
@@ -55,7 +57,7 @@ def main() -> int:
     with (
         tempfile.TemporaryDirectory(prefix="sitrep-bench-") as tmp,
         smtp_project(Path(tmp), people, connections=args.connections,
-                     server_delay=args.server_delay_ms / 1000) as (server, config),
+                     server_delay=args.server_delay_ms / 1000, sink=args.sink) as (server, config),
     ):
         subscribers = load_subscribers(config, strict=True)
         from sitrep.pipeline import EditionBuilder, make_plan

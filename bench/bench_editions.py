@@ -11,7 +11,7 @@ Only English wording exists: the ``fr`` editions are in English under their own 
 
     .venv/bin/python bench/bench_editions.py [--subscribers 5000] [--formats pdf,md]
                                              [--skip-serial] [--skip-pool] [--skip-dask]
-                                             [--connections 4] [--server-delay-ms 0]
+                                             [--connections 4] [--server-delay-ms 0] [--sink]
 """
 
 from __future__ import annotations
@@ -72,6 +72,8 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=4, help="smtp.connections")
     parser.add_argument("--server-delay-ms", type=float, default=0.0,
                         help="the server answers each message this long after storing it")
+    parser.add_argument("--sink", action="store_true",
+                        help="a bare SMTP sink instead of aiosmtpd (keeps nothing)")
     args = parser.parse_args()
     formats = args.formats.split(",")
     filters = groups(args.groups)
@@ -83,7 +85,7 @@ def main() -> int:
     with (
         tempfile.TemporaryDirectory(prefix="sitrep-bench-") as tmp,
         smtp_project(Path(tmp), people, connections=args.connections,
-                     server_delay=args.server_delay_ms / 1000) as (server, config),
+                     server_delay=args.server_delay_ms / 1000, sink=args.sink) as (server, config),
     ):
         subscribers = load_subscribers(config, strict=True)
         wanted = [audience.edition for audience in editions(subscribers)]
