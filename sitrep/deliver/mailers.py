@@ -21,6 +21,7 @@ import contextlib
 import logging
 import re
 import smtplib
+import socket
 import ssl
 import threading
 from collections.abc import Callable
@@ -179,6 +180,11 @@ class SmtpMailer(Mailer):
             raise TemporaryFailure(
                 f"cannot connect to {self._where()}: {exc}", unreachable=True
             ) from None
+        if smtp.sock is not None:
+            # The final "." goes out in a small write right after the body: without this,
+            # Nagle's algorithm can hold it until the server's delayed ACK (up to 40 ms).
+            with contextlib.suppress(OSError):
+                smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             self._secure_and_login(smtp)
         except BaseException:
