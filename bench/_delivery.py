@@ -40,14 +40,22 @@ DATA = ROOT / "examples" / "sahel-2025-06"
 
 @contextlib.contextmanager
 def smtp_project(
-    folder: Path, people: Sequence[Mapping[str, Any]], *, rate_per_minute: int = 10_000_000
-) -> Iterator[tuple[SmtpTestServer, Config]]:
-    """A local SMTP server and a project on the example data that sends to it, the rate
-    limit lifted for the measurement (the default 120 a minute would be all one measured)."""
-    with SmtpTestServer(folder / "smtp") as server:
+    folder: Path, people: Sequence[Mapping[str, Any]], *, rate_per_minute: int = 10_000_000,
+    connections: int = 1, server_delay: float = 0.0, sink: bool = False,
+) -> Iterator[tuple[SmtpTestServer, Config]]:  # fmt: skip
+    """A local SMTP server and a project on the example data that sends to it over
+    ``connections`` connections, the rate limit lifted for the measurement (the default 120
+    a minute would be all one measured). ``server_delay``: seconds the server waits after
+    storing each message before it answers, as a remote relay's round trip and queue
+    would. ``sink``: a bare SMTP sink in place of aiosmtpd, that keeps nothing and costs
+    next to nothing a message (what a fast MTA costs the sender)."""
+    options = ["--delay-after-store", str(server_delay)] if server_delay else []
+    with SmtpTestServer(folder / "smtp", *(["--sink"] if sink else options)) as server:
         root = write_project(
             folder / "project", people, port=server.port,
-            smtp={"rate_per_minute": rate_per_minute}, report={"data": str(DATA)},
+            smtp={"rate_per_minute": rate_per_minute,
+                  **({"connections": connections} if connections != 1 else {})},
+            report={"data": str(DATA)},
         )  # fmt: skip
         yield server, load_config(root)
 
@@ -101,6 +109,8 @@ class Run:
     build: Spent
     server_cpu: float = 0.0
     """CPU time of the SMTP server process (receiving, parsing and storing the messages)."""
+    fsyncs: int | None = None
+    """The ledger's group fsyncs (None: code without group commit, one fsync a message)."""
 
     @property
     def sent(self) -> int:
@@ -127,6 +137,8 @@ class Run:
             f"  per subscriber once rendered {wall:7.2f} ms (cpu {cpu:.2f} ms; goal: under 5 ms)",
             f"    the SMTP server's cpu         {server:7.2f} ms "
             "a message (its own process: not sitrep's, but waited for)",
+            f"    the ledger's fsyncs           {'-' if self.fsyncs is None else self.fsyncs:>7}"
+            f" for {self.sent} messages (group commit)",
         ]
 
 
@@ -143,7 +155,9 @@ def measured_delivery(
         result = deliver(config, subscribers, start=DAY, mailer=mailer, ledger=ledger,
                          build=timed)  # fmt: skip
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    return Run(result, wall, cpu, spent, process_cpu(pid) - server_cpu)
+    sync = getattr(ledger, "sync", None)  # None: the code before group commit
+    return Run(result, wall, cpu, spent, process_cpu(pid) - server_cpu,
+               None if sync is None else sync.fsyncs)  # fmt: skip
 
 
 def received(server: SmtpTestServer) -> Counter[str]:

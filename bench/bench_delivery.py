@@ -5,9 +5,12 @@ Generates each edition once (the real pipeline on ``examples/sahel-2025-06``, or
 aiosmtpd server (``tests/smtp_server.py``, its own process on 127.0.0.1) with the real
 ledger and mailer. Prints the total time, the time per message and the editions
 generated. The rate limit is lifted for the measurement (the default of 120 messages a
-minute alone would take 100 s for 200).
+minute alone would take 100 s for 200). ``--connections`` sets ``smtp.connections``
+(default 4); ``--server-delay-ms`` makes the server answer each message that long after
+storing it, as a relay across a network would.
 
-    .venv/bin/python bench/bench_delivery.py [--subscribers 200] [--fake]
+    .venv/bin/python bench/bench_delivery.py [--subscribers 200] [--fake] [--connections 4]
+                                             [--server-delay-ms 0] [--sink]
 """
 
 from __future__ import annotations
@@ -40,6 +43,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--subscribers", type=int, default=200)
     parser.add_argument("--fake", action="store_true", help="fake generator, not the pipeline")
+    parser.add_argument("--connections", type=int, default=4, help="smtp.connections")
+    parser.add_argument("--server-delay-ms", type=float, default=0.0,
+                        help="the server answers each message this long after storing it")
+    parser.add_argument("--sink", action="store_true",
+                        help="a bare SMTP sink instead of aiosmtpd (keeps nothing)")
     args = parser.parse_args()
     people = [
         {"name": f"{NAMES[i % len(NAMES)]} {i:03d}", "email": f"reader{i:03d}@example.org",
@@ -48,7 +56,8 @@ def main() -> int:
     ]  # fmt: skip
     with (
         tempfile.TemporaryDirectory(prefix="sitrep-bench-") as tmp,
-        smtp_project(Path(tmp), people) as (server, config),
+        smtp_project(Path(tmp), people, connections=args.connections,
+                     server_delay=args.server_delay_ms / 1000, sink=args.sink) as (server, config),
     ):
         subscribers = load_subscribers(config, strict=True)
         from sitrep.pipeline import EditionBuilder, make_plan

@@ -4,12 +4,14 @@ Renders the 100 editions of ``examples/sahel-2025-06`` (2 June 2025) three ways:
 process (``[render] workers = 1``), on the process pool (``workers`` = the machine's cores)
 and on a Dask ``LocalCluster`` of two worker processes, and prints editions per second for
 each. Then delivers the day to every subscriber through SMTP to a local aiosmtpd server
-(``tests/smtp_server.py``, its own process), with the pool, and prints the total time and
-the marginal cost of one subscriber once the editions are rendered (goal: under 5 ms).
+(``tests/smtp_server.py``, its own process) over ``--connections`` SMTP connections, with
+the pool, and prints the total time and the marginal cost of one subscriber once the
+editions are rendered (goal: under 5 ms).
 Only English wording exists: the ``fr`` editions are in English under their own key.
 
     .venv/bin/python bench/bench_editions.py [--subscribers 5000] [--formats pdf,md]
                                              [--skip-serial] [--skip-pool] [--skip-dask]
+                                             [--connections 4] [--server-delay-ms 0] [--sink]
 """
 
 from __future__ import annotations
@@ -67,6 +69,11 @@ def main() -> int:
     parser.add_argument("--skip-serial", action="store_true")
     parser.add_argument("--skip-pool", action="store_true")
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--connections", type=int, default=4, help="smtp.connections")
+    parser.add_argument("--server-delay-ms", type=float, default=0.0,
+                        help="the server answers each message this long after storing it")
+    parser.add_argument("--sink", action="store_true",
+                        help="a bare SMTP sink instead of aiosmtpd (keeps nothing)")
     args = parser.parse_args()
     formats = args.formats.split(",")
     filters = groups(args.groups)
@@ -77,7 +84,8 @@ def main() -> int:
     ]  # fmt: skip
     with (
         tempfile.TemporaryDirectory(prefix="sitrep-bench-") as tmp,
-        smtp_project(Path(tmp), people) as (server, config),
+        smtp_project(Path(tmp), people, connections=args.connections,
+                     server_delay=args.server_delay_ms / 1000, sink=args.sink) as (server, config),
     ):
         subscribers = load_subscribers(config, strict=True)
         wanted = [audience.edition for audience in editions(subscribers)]

@@ -184,6 +184,9 @@ class SmtpConfig(_Section):
     )
     timeout: float = Field(default=30.0, gt=0)
     rate_per_minute: float = Field(default=120.0, gt=0)
+    connections: int = Field(
+        default=1, ge=1, le=16, description="SMTP connections a run sends over at once."
+    )
     retries: int = Field(default=3, ge=0, le=10)
     backoff_seconds: float = Field(default=2.0, ge=0)
 

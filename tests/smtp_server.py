@@ -12,9 +12,13 @@ half a message) and misbehaves on purpose when asked:
 --delay-data-cmd S     wait S seconds before answering the DATA command (354)
 --delay-after-store S  store the message, then wait S seconds before answering 250
 --delay-only N         apply the delays above to the Nth DATA command / message only
+--delay-from N         apply them to the Nth and every later one
 --tls-cert/--tls-key   offer STARTTLS (and require it with --require-starttls)
 --implicit-tls         TLS from the first byte (smtp.security = "tls")
 --auth USER:PASSWORD   require AUTH PLAIN/LOGIN with these credentials
+--sink                 a bare SMTP sink instead of aiosmtpd, for benchmarks: answers
+                       every command at once, counts messages and keeps none (events
+                       "connect" and "stored N RCPT" only; no TLS, no faults)
 
 Events ("data-cmd N", "stored N", "dropped N", ...) are appended to ``--events`` so a
 test can wait for a given moment without sleeping blindly.
@@ -57,6 +61,12 @@ class _State:
         if self.opts.events:
             with open(self.opts.events, "a", encoding="utf-8") as fh:
                 fh.write(text + "\n")  # one write per line: readers never see half a line
+
+
+def _delayed(opts: argparse.Namespace, n: int) -> bool:
+    if opts.delay_from:
+        return n >= opts.delay_from
+    return opts.delay_only in (0, n)
 
 
 def _serve(opts: argparse.Namespace) -> None:  # pragma: no cover - runs in a subprocess
@@ -104,7 +114,7 @@ def _serve(opts: argparse.Namespace) -> None:  # pragma: no cover - runs in a su
             tmp.write_bytes(head + envelope.original_content)
             os.replace(tmp, maildir / f"{name}.eml")
             state.event(f"stored {n} {','.join(envelope.rcpt_tos)}")
-            if opts.delay_after_store and opts.delay_only in (0, n):
+            if opts.delay_after_store and _delayed(opts, n):
                 await asyncio.sleep(opts.delay_after_store)
             return "250 2.0.0 OK queued"
 
@@ -116,7 +126,7 @@ def _serve(opts: argparse.Namespace) -> None:  # pragma: no cover - runs in a su
         async def smtp_DATA(self, arg: str) -> None:
             state.data_cmds += 1
             state.event(f"data-cmd {state.data_cmds}")
-            if opts.delay_data_cmd and opts.delay_only in (0, state.data_cmds):
+            if opts.delay_data_cmd and _delayed(opts, state.data_cmds):
                 await asyncio.sleep(opts.delay_data_cmd)
             await super().smtp_DATA(arg)
 
@@ -170,6 +180,62 @@ def _serve(opts: argparse.Namespace) -> None:  # pragma: no cover - runs in a su
     asyncio.run(main())
 
 
+def _sink(opts: argparse.Namespace) -> None:  # pragma: no cover - runs in a subprocess
+    """As little work a message as an SMTP server can do: what a fast MTA costs the sender."""
+    state = _State(opts)
+
+    class Sink(asyncio.Protocol):
+        def connection_made(self, transport: Any) -> None:
+            self.transport, self.buffer, self.data, self.rcpt = transport, b"", False, ""
+            state.event("connect")
+            transport.write(b"220 sink ESMTP\r\n")
+
+        def data_received(self, chunk: bytes) -> None:
+            self.buffer += chunk
+            while True:
+                if self.data:
+                    end = self.buffer.find(b"\r\n.\r\n")
+                    if end < 0:
+                        self.buffer = self.buffer[-4:]  # the end mark may straddle chunks
+                        return
+                    self.buffer, self.data = self.buffer[end + 5 :], False
+                    state.messages += 1
+                    state.event(f"stored {state.messages} {self.rcpt}")
+                    self.transport.write(b"250 2.0.0 OK queued\r\n")
+                    continue
+                line, sep, rest = self.buffer.partition(b"\r\n")
+                if not sep:
+                    return
+                self.buffer = rest
+                self.transport.write(self._reply(line.decode("ascii", "replace")))
+
+        def _reply(self, line: str) -> bytes:
+            verb = line[:4].upper()
+            if verb == "RCPT":
+                self.rcpt = line.split(":", 1)[1].strip().strip("<>")
+            if verb == "DATA":
+                self.data, self.buffer = True, b"\r\n" + self.buffer
+                return b"354 end with <CRLF>.<CRLF>\r\n"
+            if verb == "QUIT":
+                self.transport.close()
+                return b"221 bye\r\n"
+            return b"250 sink\r\n"
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        stop = loop.create_future()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
+        server = await loop.create_server(Sink, "127.0.0.1", opts.port)
+        tmp = Path(opts.port_file + ".tmp")
+        tmp.write_text(str(server.sockets[0].getsockname()[1]))
+        os.replace(tmp, opts.port_file)
+        await stop
+        server.close()
+
+    asyncio.run(main())
+
+
 def _parse(argv: Sequence[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--port", type=int, default=0)
@@ -183,11 +249,13 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--delay-data-cmd", type=float, default=0.0)
     p.add_argument("--delay-after-store", type=float, default=0.0)
     p.add_argument("--delay-only", type=int, default=0)
+    p.add_argument("--delay-from", type=int, default=0)
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     p.add_argument("--require-starttls", action="store_true")
     p.add_argument("--implicit-tls", action="store_true")
     p.add_argument("--auth")
+    p.add_argument("--sink", action="store_true")
     return p.parse_args(argv)
 
 
@@ -304,4 +372,5 @@ class SmtpTestServer:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    _serve(_parse(sys.argv[1:]))
+    options = _parse(sys.argv[1:])
+    (_sink if options.sink else _serve)(options)

@@ -9,14 +9,18 @@ import email
 import email.policy
 import random
 import re
+from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
 from delivery_fakes import make_report, minimal_pdf
 
 from sitrep.config import Config
+from sitrep.deliver import messages, mime
 from sitrep.deliver.ledger import Ledger, Status
 from sitrep.deliver.mailers import dot_stuff
-from sitrep.deliver.messages import POLICY, Attachment, Composer, as_bytes
+from sitrep.deliver.messages import Composer
+from sitrep.deliver.mime import POLICY, Attachment, as_bytes
 from sitrep.deliver.subscribers import Subscriber
 
 DAY = dt.date(2025, 6, 2)
@@ -51,6 +55,36 @@ def test_messages_are_what_the_email_package_writes(tmp_path: Path) -> None:
     assert aicha["To"].addresses[0].display_name == "Aïcha Maïga"
     assert bram["Content-Language"] == "fr" and aicha["Content-Language"] == "en"
     assert again["Message-ID"] != aicha["Message-ID"] and again["To"] == aicha["To"]
+
+
+def test_the_shortcuts_write_what_the_stock_email_package_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Header classes made once, repeated header values parsed and folded once, parts
+    encoded once: the same bytes as the stock policy and generator give."""
+    people = [
+        Subscriber("aicha@example.org", "Aïcha Maïga", receive=frozenset({"pdf", "md", "html"})),
+        Subscriber("bram@example.org", "Bram", language="fr", receive=frozenset({"pdf"})),
+    ]
+
+    def composed(n: int, who: Subscriber) -> EmailMessage:
+        attachments = [a for a in (MD, PDF) if a.filename.rsplit(".")[-1] in who.receive]
+        return Composer(Config(root=tmp_path)).compose(
+            make_report(DAY), who, attachments=attachments, message_id=f"<m{n}@x>", date=NOW
+        )
+
+    ours = []
+    for n, who in enumerate(people * 2):
+        msg = composed(n, who)
+        random.seed(n)
+        ours.append(as_bytes(msg))
+    stock = email.policy.SMTP.clone(cte_type="7bit", max_line_length=78)
+    monkeypatch.setattr(messages, "POLICY", stock)
+    monkeypatch.setattr(mime, "POLICY", stock)
+    for n, who in enumerate(people * 2):
+        msg = composed(n, who)
+        random.seed(n)
+        assert msg.as_bytes(policy=stock) == ours[n]
 
 
 def begin(ledger: Ledger, who: str, *, sync: bool = True) -> None:

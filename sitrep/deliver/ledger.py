@@ -15,16 +15,21 @@ moves through these states, each committed before the step it describes:
     (``--resend-unconfirmed``), and is reported.
 ``sent``
     the server answered 250 to the end of ``DATA``. Written with the ledger's next commit
-    (the next delivery's ``sending``, or the end of the round) rather than in a commit of
-    its own: a run killed in between leaves the delivery ``unconfirmed``, which is what it
-    is then (most likely delivered, not sent again, reported). This saves one synchronous
-    commit a message.
+    (any connection's next ``sending``, or the end of the round) rather than in a commit
+    of its own: a run killed in between leaves the delivery ``unconfirmed``, which is what
+    it is then (most likely delivered, not sent again, reported).
 ``deferred``
     a temporary failure (4xx, dropped connection, timeout, server down): the next run
     tries again.
 ``failed``
     a permanent failure (5xx) for this recipient: reported, not retried without
     ``--resend``.
+
+While sending, ``sending`` and ``unconfirmed`` are committed at once without waiting for
+the disk (``sync=False``: safe from the process being killed the moment the call returns)
+and reach the disk by group commit (:mod:`sitrep.deliver.groupsync`): one fsync in the
+background for all the commits made during the previous one. Failures are committed
+synchronously, and every round ends with everything on disk.
 
 :class:`~sitrep.deliver.runlock.RunLock` is the lock that keeps two runs of one project
 from sending at once.
@@ -37,13 +42,16 @@ import datetime as dt
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from ..config import Config
 from ..errors import ConfigError
+from .groupsync import GroupSync
 
 logger = logging.getLogger(__name__)
 
@@ -148,25 +156,14 @@ def _time(value: str | None) -> dt.datetime | None:
     return None if value is None else dt.datetime.fromisoformat(value)
 
 
-def _entry(row: tuple[object, ...]) -> Entry:
+def _entry(row: tuple[Any, ...]) -> Entry:
     (report, recipient, name, edition, status, attempts, generation, message_id, sha,
      code, detail, first, last, sent) = row  # fmt: skip
     return Entry(
-        report=str(report),
-        recipient=str(recipient),
-        name=str(name),
-        edition=str(edition),
-        status=Status(str(status)),
-        attempts=int(str(attempts)),
-        generation=int(str(generation)),
-        message_id=None if message_id is None else str(message_id),
-        attachment_sha256=None if sha is None else str(sha),
-        smtp_code=None if code is None else int(str(code)),
-        detail=None if detail is None else str(detail),
-        first_attempt=dt.datetime.fromisoformat(str(first)),
-        last_attempt=dt.datetime.fromisoformat(str(last)),
-        sent_at=_time(None if sent is None else str(sent)),
-    )
+        str(report), str(recipient), str(name), str(edition), Status(status), int(attempts),
+        int(generation), message_id, sha, code, detail, dt.datetime.fromisoformat(first),
+        dt.datetime.fromisoformat(last), _time(sent),
+    )  # fmt: skip
 
 
 def state_folder(config: Config) -> Path:
@@ -193,20 +190,25 @@ class Ledger:
     (:meth:`flush` or any other write; reads flush first).
 
     Commits are synchronous (``synchronous=FULL``), so a row survives the machine
-    losing power right after the call; except :meth:`begin` with ``sync=False``, whose
-    row survives the process being killed at once, and a power loss from the next
-    synchronous commit on (the log is written in order).
+    losing power right after the call; except :meth:`begin` and :meth:`mark_unconfirmed`
+    with ``sync=False``, whose rows survive the process being killed at once and reach
+    the disk with the next group fsync (:class:`~sitrep.deliver.groupsync.GroupSync`,
+    milliseconds later) or synchronous commit. One ledger may be shared by the threads
+    of a run's connections: every call holds its lock.
     """
 
     def __init__(self, path: Path, *, clock: Clock = utcnow) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._clock = clock
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None,
+                                   check_same_thread=False)  # fmt: skip
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
         self._pending: list[tuple[str, tuple[object, ...]]] = []
+        self._lock = threading.RLock()
+        self.sync = GroupSync(path)
 
     @classmethod
     def for_config(cls, config: Config, *, clock: Clock = utcnow) -> Ledger:
@@ -214,17 +216,31 @@ class Ledger:
         return cls(state_folder(config) / LEDGER_NAME, clock=clock)
 
     def close(self) -> None:
-        """Write what is pending and close the database."""
+        """Write what is pending, wait for the disk, and close the database."""
         try:
             self.flush()
         finally:
-            self._db.close()
+            try:
+                self.sync.close()
+            finally:
+                self._db.close()
 
     def flush(self) -> None:
-        """Commit the rows of :meth:`finish` calls made with ``commit=False``."""
-        if self._pending:
-            with self._tx():
-                pass
+        """Commit the rows of :meth:`finish` calls made with ``commit=False``, and wait
+        until every commit so far is on disk."""
+        self._write_pending()
+        self.sync.wait()
+
+    def _write_pending(self) -> None:
+        with self._lock:
+            if self._pending:
+                with self._tx():
+                    pass
+
+    def _read(self, sql: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
+        with self._lock:  # what this ledger has written, pending rows included
+            self._write_pending()
+            return self._db.execute(sql, params).fetchall()
 
     def __enter__(self) -> Ledger:
         return self
@@ -233,25 +249,30 @@ class Ledger:
         self.close()
 
     @contextlib.contextmanager
-    def _tx(self, *, sync: bool = True) -> Iterator[sqlite3.Connection]:
-        if not sync:
-            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL: no fsync at this commit
+    def _tx(self, *, sync: bool | None = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction: ``sync`` True commits with an fsync, False without one
+        (the group fsync follows soon), None without one (the next fsync covers it)."""
+        with self._lock:
+            if not sync:
+                self._db.execute("PRAGMA synchronous=NORMAL")  # WAL: no fsync at this commit
             try:
-                with self._tx() as db:
-                    yield db
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    for sql, params in self._pending:
+                        self._db.execute(sql, params)
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
             finally:
-                self._db.execute("PRAGMA synchronous=FULL")
-            return
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            for sql, params in self._pending:
-                self._db.execute(sql, params)
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-        self._pending.clear()
+                if not sync:
+                    self._db.execute("PRAGMA synchronous=FULL")
+            self._pending.clear()
+            if sync:
+                self.sync.covered()
+            else:
+                self.sync.committed(urgent=sync is not None)
 
     def _now(self) -> str:
         return self._clock().astimezone(dt.UTC).isoformat(timespec="milliseconds")
@@ -260,34 +281,30 @@ class Ledger:
 
     def get(self, report: str, recipient: str) -> Entry | None:
         """The row for one delivery, or None if it was never attempted."""
-        self.flush()
-        row = self._db.execute(
+        rows = self._read(
             f"SELECT {_COLUMNS} FROM deliveries WHERE report = ? AND recipient = ?",
             (report, recipient.lower()),
-        ).fetchone()
-        return None if row is None else _entry(row)
+        )
+        return _entry(rows[0]) if rows else None
 
     def entries(self, report: str | None = None) -> list[Entry]:
         """Every row, or those of one report, by report then first attempt."""
-        self.flush()
         where, params = ("WHERE report = ?", (report,)) if report else ("", ())
-        rows = self._db.execute(
+        rows = self._read(
             f"SELECT {_COLUMNS} FROM deliveries {where} ORDER BY report, first_attempt, recipient",
             params,
-        ).fetchall()
+        )
         return [_entry(r) for r in rows]
 
     def reports(self) -> list[str]:
         """The reports in the ledger, newest last."""
-        self.flush()
-        rows = self._db.execute(
-            "SELECT report FROM deliveries GROUP BY report ORDER BY MIN(first_attempt), report"
-        ).fetchall()
+        rows = self._read(
+            "SELECT report FROM deliveries GROUP BY report ORDER BY MIN(first_attempt), report", ()
+        )
         return [str(r[0]) for r in rows]
 
     def history(self, report: str, recipient: str | None = None) -> list[Attempt]:
         """Every recorded attempt of a report (or of one of its deliveries), oldest first."""
-        self.flush()
         sql = (
             "SELECT report, recipient, at, status, smtp_code, detail FROM attempts WHERE report = ?"
         )
@@ -295,7 +312,7 @@ class Ledger:
         if recipient is not None:
             sql += " AND recipient = ?"
             params += (recipient.lower(),)
-        rows = self._db.execute(sql + " ORDER BY id", params).fetchall()
+        rows = self._read(sql + " ORDER BY id", params)
         return [
             Attempt(str(r[0]), str(r[1]), dt.datetime.fromisoformat(r[2]), str(r[3]), r[4], r[5])
             for r in rows
@@ -317,13 +334,14 @@ class Ledger:
     ) -> None:
         """Record that a delivery is starting (status ``sending``), before MAIL FROM.
 
-        ``sync=False`` does not wait for the disk: a ``sending`` row lost with the power
-        means the same as a ``sending`` row (the server cannot have the whole message), as
-        long as the ``unconfirmed`` mark, a synchronous commit, comes before the final dot
-        could be answered.
+        ``sync=False`` does not wait for the disk, nor call for an fsync (the one after the
+        ``unconfirmed`` mark covers it): a ``sending`` row lost with the power means what
+        a ``sending`` row means (the server cannot have the whole message); a lost row that
+        would have replaced a ``sent`` or ``failed`` one (``--resend``) leaves that row, and
+        the message is not sent again.
         """
         now = self._now()
-        with self._tx(sync=sync) as db:
+        with self._tx(sync=True if sync else None) as db:  # a lost row is harmless: no fsync
             db.execute(
                 """
                 INSERT INTO deliveries (report, recipient, name, edition, status, attempts,
@@ -363,9 +381,14 @@ class Ledger:
                 (report, recipient.lower(), now, detail),
             )
 
-    def mark_unconfirmed(self, report: str, recipient: str) -> None:
-        """Record that the end of the message went out (status ``unconfirmed``)."""
-        with self._tx() as db:
+    def mark_unconfirmed(self, report: str, recipient: str, *, sync: bool = True) -> None:
+        """Record that the end of the message went out (status ``unconfirmed``).
+
+        ``sync=False`` commits at once (the process may be killed the moment this returns)
+        and leaves the fsync to the group commit, a few milliseconds later: a power loss in
+        between brings the delivery back as ``sending``, sent again (``docs/delivery.md``).
+        """
+        with self._tx(sync=sync) as db:
             db.execute(
                 "UPDATE deliveries SET status = 'unconfirmed' WHERE report = ? AND recipient = ?",
                 (report, recipient.lower()),
@@ -404,7 +427,8 @@ class Ledger:
                 (report, recipient.lower(), now, status.value, smtp_code, detail),
             ),
         ]
-        self._pending += rows
+        with self._lock:
+            self._pending += rows
         if commit:
             self.flush()
 

@@ -21,7 +21,9 @@ import contextlib
 import logging
 import re
 import smtplib
+import socket
 import ssl
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parseaddr
@@ -81,6 +83,13 @@ class Mailer(abc.ABC):
     def close(self) -> None:  # noqa: B027 - optional for implementations
         """Release the connection, if any."""
 
+    def clone(self) -> Mailer:
+        """A mailer for one more connection, used from another thread at the same time as
+        this one (``smtp.connections``). This default shares this mailer: right for the
+        implementations that hold no connection and are safe to call from several threads.
+        """
+        return self
+
     def __enter__(self) -> Mailer:
         return self
 
@@ -134,6 +143,11 @@ class SmtpMailer(Mailer):
         self._local_hostname = local_hostname
         self._smtp: smtplib.SMTP | None = None
 
+    def clone(self) -> SmtpMailer:
+        """Another connection to the same server, with the same TLS context."""
+        context = self._context if self.config.security == "none" else self._ssl()
+        return SmtpMailer(self.config, ssl_context=context, local_hostname=self._local_hostname)
+
     def _ssl(self) -> ssl.SSLContext:
         if self._context is None:
             self._context = ssl.create_default_context()
@@ -166,6 +180,11 @@ class SmtpMailer(Mailer):
             raise TemporaryFailure(
                 f"cannot connect to {self._where()}: {exc}", unreachable=True
             ) from None
+        if smtp.sock is not None:
+            # The final "." goes out in a small write right after the body: without this,
+            # Nagle's algorithm can hold it until the server's delayed ACK (up to 40 ms).
+            with contextlib.suppress(OSError):
+                smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             self._secure_and_login(smtp)
         except BaseException:
@@ -357,6 +376,8 @@ class MemoryMailer(Mailer):
 
     ``failures`` maps a recipient (lower case) to the errors its next attempts raise, in
     order; ``default`` is raised for every attempt when set (a server that is down).
+    Its clones (``smtp.connections``) share its lists, as connections share one server;
+    ``threads`` names the threads that sent through it.
     """
 
     failures: dict[str, list[SendError]] = field(default_factory=dict)
@@ -364,22 +385,28 @@ class MemoryMailer(Mailer):
     sent: list[Sent] = field(default_factory=list)
     attempts: list[str] = field(default_factory=list)
     closed: int = 0
+    threads: set[str] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False,
+                                  compare=False)  # fmt: skip
 
     def send(
         self, message: bytes, *, sender: str, recipient: str, after_end: Hook | None = None
     ) -> str:
         """Record the message, or raise the next scripted failure for this recipient."""
-        self.attempts.append(recipient)
-        queue = self.failures.get(recipient.lower())
-        if queue:
-            raise queue.pop(0)
-        if self.default is not None:
-            raise self.default
-        self.sent.append(Sent(sender, recipient, message))
+        with self._lock:
+            self.attempts.append(recipient)
+            self.threads.add(threading.current_thread().name)
+            queue = self.failures.get(recipient.lower())
+            failure = queue.pop(0) if queue else self.default
+            if failure is None:
+                self.sent.append(Sent(sender, recipient, message))
+        if failure is not None:
+            raise failure
         if after_end is not None:
             after_end()
         return "250 OK"
 
     def close(self) -> None:
         """Count the closes (the deliverer must close what it opens)."""
-        self.closed += 1
+        with self._lock:
+            self.closed += 1

@@ -18,14 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import re
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from email import policy
-from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -45,9 +41,9 @@ from ..render.safe import one_line
 from ..wording import words_for
 from ..wording.catalog import catalog_language, translations
 from ..wording.numbers import fmt_date, fmt_num
+from .mime import POLICY, Attachment, EncodedPart
 from .subscribers import Subscriber, check_email
 
-POLICY = policy.SMTP.clone(cte_type="7bit", max_line_length=78)
 ENCODED_PARTS = 8
 """Attachment parts a :class:`Composer` keeps encoded (messages go out edition by edition)."""
 
@@ -113,16 +109,6 @@ def message_id(report: str, edition: str, recipient: str, generation: int, domai
     return f"<sitrep.{ascii_name(report)}.{ascii_name(edition)}.{digest}@{domain}>"
 
 
-@dataclass(frozen=True)
-class Attachment:
-    """A file attached to the message."""
-
-    filename: str
-    data: bytes
-    maintype: str
-    subtype: str
-
-
 def read_attachments(
     report: Report, files: Mapping[str, Path], language: str = DEFAULT_LANGUAGE
 ) -> dict[str, Attachment]:
@@ -136,22 +122,6 @@ def read_attachments(
             out[kind] = Attachment(attachment_name(report, fmt.suffix, language),
                                    path.read_bytes(), *fmt.mime)  # fmt: skip
     return out
-
-
-class EncodedPart(EmailMessage):
-    """An attachment's MIME part, built and serialised once and attached to every message
-    of its edition: base64-encoding a PDF for each recipient was most of a message's cost.
-    :func:`as_bytes` writes ``encoded`` as it is; the bytes are what the ``email`` package
-    writes for the same part."""
-
-    def __init__(self, attachment: Attachment) -> None:
-        super().__init__(policy=POLICY)
-        self.set_content(
-            attachment.data, maintype=attachment.maintype, subtype=attachment.subtype,
-            filename=attachment.filename,
-            params={"charset": "utf-8"} if attachment.maintype == "text" else {},
-        )  # fmt: skip
-        self.encoded = self.as_bytes(policy=POLICY)
 
 
 class Composer:
@@ -363,50 +333,3 @@ class Composer:
         else:
             self._parts.move_to_end(attachment)
         return part
-
-
-# Header values that repeat from message to message, and their folded lines.
-_REPEATED = {"subject", "from", "reply-to", "list-id", "list-unsubscribe-post",
-             "auto-submitted", "content-language", "mime-version", "content-type",
-             "content-transfer-encoding"}  # fmt: skip
-_FOLDED: dict[tuple[str, str], bytes] = {}
-
-
-class _Generator(BytesGenerator):
-    """``msg.as_bytes()``, writing each :class:`EncodedPart` as its stored bytes and
-    folding a repeated header value once (folding costs more than the rest)."""
-
-    def _write_headers(self, msg: Any) -> None:
-        for name, value in msg.raw_items():
-            key = (name, str(value))
-            folded = _FOLDED.get(key)
-            if folded is None:
-                folded = POLICY.fold_binary(name, value)
-                if name.lower() in _REPEATED:
-                    if len(_FOLDED) > 256:
-                        _FOLDED.clear()
-                    _FOLDED[key] = folded
-            self._fp.write(folded)  # type: ignore[attr-defined]
-        self.write(self._NL)  # type: ignore[attr-defined]
-
-    @classmethod
-    def _make_boundary(cls, text: Any = None) -> str:
-        # The email package compiles a regular expression for each boundary to check that
-        # no line of the message is one; a boundary found nowhere in it needs no such check.
-        boundary: str = super()._make_boundary()  # type: ignore[misc]
-        if text is None or f"--{boundary}".encode() not in text:
-            return boundary
-        return str(super()._make_boundary(text))  # type: ignore[misc]
-
-    def flatten(self, msg: Any, unixfrom: bool = False, linesep: str | None = None) -> None:
-        if isinstance(msg, EncodedPart):
-            self._fp.write(msg.encoded)  # type: ignore[attr-defined]
-        else:
-            super().flatten(msg, unixfrom, linesep)
-
-
-def as_bytes(msg: EmailMessage) -> bytes:
-    """The message as sent: CRLF line ends, ASCII only."""
-    out = io.BytesIO()
-    _Generator(out, mangle_from_=False, policy=POLICY).flatten(msg)
-    return out.getvalue()
