@@ -236,6 +236,13 @@ def test_schema_prints_valid_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(capsys.readouterr().out) == report_json_schema()
 
 
+def _fresh(code: str, timeout: int = 60) -> list[str]:
+    """The lines a fresh interpreter prints running ``code`` (what it imports is its own)."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=timeout)  # fmt: skip
+    return done.stdout.strip().splitlines()
+
+
 def test_schema_imports_no_model() -> None:
     """`sitrep schema` prints the schema shipped with the package: it builds no model."""
     code = (
@@ -244,9 +251,7 @@ def test_schema_imports_no_model() -> None:
         "code = main(['schema'])\n"
         "print(code, [m for m in ('pydantic', 'sitrep.model.records') if m in sys.modules])\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=60).stdout  # fmt: skip
-    assert out.strip().splitlines()[-1] == "0 []"
+    assert _fresh(code)[-1] == "0 []"
 
 
 def test_init_creates_a_project_and_refuses_a_non_empty_folder(
@@ -462,9 +467,7 @@ def test_help_imports_no_renderer_and_no_delivery() -> None:
         "         'pydantic', 'sitrep.model.records')\n"
         "print([m for m in heavy if m in sys.modules])\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=60).stdout  # fmt: skip
-    assert out.strip() == "[]"
+    assert _fresh(code) == ["[]"]
 
 
 def test_a_json_report_imports_no_template_engine_and_no_charts(
@@ -480,9 +483,7 @@ def test_a_json_report_imports_no_template_engine_and_no_charts(
         "heavy = ('jinja2', 'markdown_it', 'matplotlib', 'weasyprint', 'sitrep.render.documents')\n"
         "print(code, [m for m in heavy if m in sys.modules])\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=120).stdout  # fmt: skip
-    written, result = out.strip().splitlines()
+    written, result = _fresh(code, timeout=120)
     assert result == "0 []"
     assert written.endswith("sitrep-2025-06-02.json") and Path(written).exists()
 
