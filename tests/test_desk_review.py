@@ -66,6 +66,26 @@ def test_review_mode_sends_only_the_published_edition_then_a_correction(tmp_path
         assert "Correction to the 2 June 2025 edition" in _pdf_text(correction[0])
 
 
+def test_a_correction_published_in_the_second_of_the_first_sending_still_goes_out(
+    tmp_path: Path,
+) -> None:
+    """Whether a subscriber had a correction compares the time it was sent with the time the
+    correction was published, to the microsecond: a publication time cut to the second put
+    a correction published 0.4 s after the first sending before it, and nobody got it."""
+    from sitrep.desk.release import _had
+
+    config = desk_project(tmp_path / "project", port=2525)
+    first = Draft(config, DAY).publish(user="editor", notes=EditionNotes())
+    assert first.published_at.microsecond != 0  # not cut to the second (a 1e-6 chance of 0)
+    sent = dt.datetime(2025, 6, 3, 9, 0, 0, 400_000, tzinfo=dt.UTC)
+    later = sent + dt.timedelta(milliseconds=400)
+    issue = Draft(config, DAY).publish(user="editor", notes=EditionNotes(), correction=True,
+                                       at=later)  # fmt: skip
+    assert Archive(config).latest(DAY) == issue and issue.published_at == later
+    assert not _had(sent, issue)
+    assert _had(later + dt.timedelta(microseconds=1), issue)
+
+
 def test_nothing_published_by_the_deadline(tmp_path: Path) -> None:
     with SmtpTestServer(tmp_path / "smtp") as srv:
         config = desk_project(tmp_path / "strict", port=srv.port)

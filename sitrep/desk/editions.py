@@ -203,9 +203,17 @@ class Draft:
         return print_html(render_job(self.plan, report, edition, [FORMATS["pdf"]]))
 
     def publish(
-        self, *, user: str, notes: EditionNotes, correction: bool = False, reviewed: bool = True
+        self,
+        *,
+        user: str,
+        notes: EditionNotes,
+        correction: bool = False,
+        reviewed: bool = True,
+        at: dt.datetime | None = None,
     ) -> Issue:
-        """Freeze every edition into a new issue; refuses a second issue unless it is a
+        """Freeze every edition into a new issue, published ``at`` (default: now, to the
+        microsecond: whether a subscriber had a correction is told by comparing it with the
+        time the first issue was sent); refuses a second issue unless it is a
         ``correction`` (and a correction of nothing)."""
         archive = Archive(self.config)
         previous = archive.latest(self.day)
@@ -237,7 +245,7 @@ class Draft:
             day=self.day, number=number, folder=folder, as_of=self.as_of,
             revision=self.loaded.revision,
             fingerprint=fingerprint(self.config, self.store, self.loaded.revision),
-            published_by=user, published_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            published_by=user, published_at=at or dt.datetime.now(dt.UTC),
             notes=notes, files=files,
         )  # fmt: skip
         issue.write()
