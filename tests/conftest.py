@@ -27,6 +27,23 @@ from hypothesis import settings
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "sahel-2025-06"
 
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The templates and examples the package loads are this checkout's: an editable install
+    made from another checkout (a second git worktree on one shared virtualenv) would
+    otherwise test that checkout's templates, silently."""
+    from importlib import resources
+
+    for package, folder in (("sitrep.templates", "templates"), ("sitrep.examples", "examples")):
+        loaded = Path(str(resources.files(package))).resolve()
+        if loaded != (REPO / folder).resolve():
+            raise pytest.UsageError(
+                f"{package} is loaded from {loaded}, not from this checkout's {folder}/: the "
+                f"virtualenv's editable install points at another checkout. Reinstall it "
+                f"here (pip install -e .), or link sitrep/{folder} -> ../{folder} in this "
+                "checkout."
+            )
+
 BASE_RECORD: dict[str, Any] = {
     "id": "mli-testville-2025-06-01",
     "date": "2025-06-01",
