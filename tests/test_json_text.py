@@ -117,14 +117,10 @@ def test_the_table_is_worded_once_with_the_log_and_placed_as_the_model_has_it() 
 
     report = sahel_report()
     words = words_for("en")
-
-    def write(obj: Any, field: Any) -> Any:
-        return getattr(words, field.method)(obj)
-
     copied = report.model_copy(update={"table": [r.model_copy() for r in report.table]})
     for edition in (report, copied):
         assert edition.table
-        whole = _with_words(edition, edition.model_dump(mode="json"), write)
+        whole = _with_words(edition, edition.model_dump(mode="json"), words)
         data = json_data(edition, words)
         assert data == whole
         assert list(data) == list(whole)

@@ -102,7 +102,7 @@ def _walked(cls: type[BaseModel]) -> frozenset[str]:
     )
 
 
-def _with_words(obj: Any, data: Any, write: Callable[[Any, WordedField], Any]) -> Any:
+def _with_words(obj: Any, data: Any, words: Words) -> Any:
     """``data`` (``obj`` dumped to JSON) with the worded fields of every model inserted."""
     if isinstance(obj, BaseModel) and isinstance(data, dict):
         cls = type(obj)
@@ -111,34 +111,26 @@ def _with_words(obj: Any, data: Any, write: Callable[[Any, WordedField], Any]) -
             for key in walked:
                 value = data.get(key)
                 if value:  # most lists of a report's cells are empty
-                    data[key] = _with_words(getattr(obj, key), value, write)
+                    data[key] = _with_words(getattr(obj, key), value, words)
             return data
         out: dict[str, Any] = {}
         for key, value in data.items():
-            out[key] = _with_words(getattr(obj, key), value, write) if key in walked else value
+            out[key] = _with_words(getattr(obj, key), value, words) if key in walked else value
             for field in after.get(key, ()):
-                out[field.name] = write(obj, field)
+                out[field.name] = field.write(obj, words)
         return out
     if isinstance(obj, list) and isinstance(data, list):
         for i, (o, d) in enumerate(zip(obj, data, strict=True)):
-            data[i] = _with_words(o, d, write)
+            data[i] = _with_words(o, d, words)
     return data
 
 
 def json_data(report: Report, words: Words) -> dict[str, Any]:
     """The report as JSON data, with its words in the language of ``words``."""
-    methods: dict[str, Callable[[Any], Any]] = {}
-
-    def write(obj: Any, field: WordedField) -> Any:
-        method = methods.get(field.method)
-        if method is None:
-            method = methods[field.method] = getattr(words, field.method)
-        return method(obj)
-
     # The table's rows are rows of the log's incidents too: dumped and worded once, there,
     # and the same data put in the table (a third of a long period's JSON).
     data: dict[str, Any] = _with_words(
-        report, report.model_dump(mode="json", exclude={"table"}), write
+        report, report.model_dump(mode="json", exclude={"table"}), words
     )
     done = {
         id(row): row_data
@@ -146,7 +138,7 @@ def json_data(report: Report, words: Words) -> dict[str, Any]:
         for row, row_data in zip(inc.figures, inc_data["figures"], strict=True)
     }
     table = [
-        done[id(row)] if id(row) in done else _with_words(row, row.model_dump(mode="json"), write)
+        done[id(row)] if id(row) in done else _with_words(row, row.model_dump(mode="json"), words)
         for row in report.table
     ]
     out: dict[str, Any] = {}
