@@ -60,14 +60,6 @@ def _total(
     low = best_sum = high = 0
     any_best = high_open = False
     for cluster in _overlapping(chosen, across_groups=group is None):
-        if len(cluster) == 1 and len(cluster[0].incidents) == 1:  # most: the row counts
-            (r,) = cluster
-            low += r.low or 0
-            if r.best is not None:
-                any_best, best_sum = True, best_sum + r.best
-            high += _high_of(r)
-            high_open = high_open or (r.credible_high is None and r.credible_high_open)
-            continue
         parts = _pick(cluster, lambda r: r.low or 0)
         low += sum(r.low or 0 for r in parts)
         with_best = [r for r in cluster if r.best is not None]
@@ -185,6 +177,8 @@ def _pick(cluster: Sequence[R], value: Callable[[R], int]) -> list[R]:
     """The rows that count in a cluster: the separate (single-incident) rows together, or
     the one joint row with the larger figure. Among the separate rows of one incident, a
     row of unknown group counts instead of the other groups' rows when it is larger."""
+    if len(cluster) == 1 and len(cluster[0].incidents) == 1:  # most clusters: it counts
+        return list(cluster)
     singles: list[R] = []
     by_incident: dict[str, list[R]] = {}
     for r in cluster:
