@@ -1014,7 +1014,8 @@ def test_baseline_counts_each_period_as_clustering_its_rows_would(drawn: list[An
         ))  # fmt: skip
     expected = []
     for k in range(1, 6):
-        ids = {s.id for s in summaries if k in _earlier_periods(s, period, 5)}
+        ids = {s.id for s in summaries
+               if k in _earlier_periods(s.day, s.last_day, s.precision, period, 5)}  # fmt: skip
         rows = list({(r.group, r.incidents): r for s in summaries if s.id in ids
                      for r in s.killed}.values())  # fmt: skip
         low = sum(r.low or 0 for cluster in _overlapping(rows, across_groups=True)
@@ -1025,24 +1026,29 @@ def test_baseline_counts_each_period_as_clustering_its_rows_would(drawn: list[An
 
 
 def test_incident_summaries_come_back_from_the_cache_as_they_went_in() -> None:
-    """The trend cache's form of a summary reads back equal, with dates, enums and tuples
-    of the same types (one-day and multi-day events, joint rows, no figure, no date)."""
+    """The trend cache's form of summaries (columns) reads back equal: dates, the killed
+    rows with their enums and tuples, what each incident adds alone and whether a joint
+    row touches it (one-day and multi-day events, joint rows, no figure, no date)."""
     import json
 
-    from sitrep.summarise.baseline import IncidentSummary, KilledRow
+    from sitrep.summarise.baseline import Earlier, IncidentSummary, KilledRow
 
     summaries = [
         IncidentSummary("a", dt.date(2025, 5, 1), dt.date(2025, 5, 1), DatePrecision.DAY,
                         "MLI", "Mopti", Severity.MAJOR,
                         (KilledRow(Group.STATE_FORCES, ("a",), 12),
+                         KilledRow(Group.UNKNOWN, ("a",), 20),
                          KilledRow(Group.UNKNOWN, ("a", "b"), None)), dt.date(2025, 5, 3)),
         IncidentSummary("b", dt.date(2025, 4, 28), dt.date(2025, 5, 2), DatePrecision.WEEK,
                         "BFA", None, Severity.MINOR, (), None),
     ]  # fmt: skip
-    cached = json.loads(json.dumps([s.to_json() for s in summaries]))
-    back = [IncidentSummary.from_json(x) for x in cached]
-    assert back == summaries
-    for got, want in zip(back, summaries, strict=True):
-        assert [type(v) for v in got] == [type(v) for v in want]
-        assert all(type(r) is KilledRow and type(r.incidents) is tuple for r in got.killed)
-        assert got.precision is want.precision and got.severity is want.severity
+    columns = Earlier.of(summaries)
+    back = Earlier.from_json(json.loads(json.dumps(columns.to_json())))
+    assert back == columns and len(back) == 2
+    assert [back.rows(i) for i in range(2)] == [s.killed for s in summaries]
+    assert all(type(r) is KilledRow and type(r.incidents) is tuple and type(r.group) is Group
+               for r in back.rows(0))  # fmt: skip
+    assert back.alone == [20, 0] and back.joint == [True, False]
+    assert [dt.date.fromordinal(d) for d in back.lasts] == [s.last_day for s in summaries]
+    assert back.horizon == dt.date(2025, 5, 3)
+    assert Earlier.join([columns, Earlier(), back]) == Earlier.of(summaries + summaries)

@@ -188,11 +188,11 @@ def test_folder_of_jsonl(tmp_path: Path) -> None:
 def test_an_event_of_one_day_falls_in_the_one_earlier_period_that_holds_it(
     day: dt.date, days: int, extra: int
 ) -> None:
-    """The shortcut for an event dated to one day gives the periods the general rule
-    (``spans_in`` over every earlier period) gives."""
+    """The baseline's shortcut for an event dated to one day, and the general rule for
+    longer ones, give the periods ``spans_in`` over every earlier period gives."""
     from sitrep.model.records import DatePrecision
     from sitrep.model.report import Period, Severity
-    from sitrep.summarise.baseline import IncidentSummary, _earlier_periods
+    from sitrep.summarise.baseline import IncidentSummary, _earlier_periods, baseline
     from sitrep.summarise.period import spans_in
 
     start = dt.date(2025, 6, 1)
@@ -203,4 +203,6 @@ def test_an_event_of_one_day_falls_in_the_one_earlier_period_that_holds_it(
     expected = [k for k in range(1, 31)
                 if spans_in(day, last, True, start - dt.timedelta(days=days * k),
                             start - dt.timedelta(days=days * k - days + 1))]  # fmt: skip
-    assert _earlier_periods(s, period, 30) == expected
+    assert _earlier_periods(day, last, DatePrecision.DAY, period, 30) == expected
+    counted = [k for k, c in enumerate(baseline([s], period), start=1) if c.incidents]
+    assert counted == expected

@@ -27,7 +27,7 @@ from pathlib import Path
 from ..ingest.raw import Window
 from ..reconcile.merge import merge_records
 from ..store.base import FingerprintedStore, IncidentStore, VersionedStore
-from ..summarise.baseline import IncidentSummary, summarise_incidents
+from ..summarise.baseline import Earlier, IncidentSummary, summarise_incidents
 from .plan import SLACK, Plan, trend_start
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ MARGIN = SLACK
 """Records this far either side of a month are merged with it (as the report's window)."""
 BATCH = 6
 """Months read from the store at a time."""
-FORMAT = 1
+FORMAT = 2
 """The summaries' format: a change of it (or of the counting rules) starts a new cache."""
 
 Month = tuple[dt.date, dt.date]
@@ -73,7 +73,7 @@ class SummaryCache:
                            path, exc)  # fmt: skip
             self._db = None
 
-    def get(self, key: str, end: dt.date) -> list[IncidentSummary] | None:
+    def get(self, key: str, end: dt.date) -> Earlier | None:
         """The summaries stored under ``key`` that hold for a period ending on ``end``."""
         if self._db is None:
             return None
@@ -86,16 +86,16 @@ class SummaryCache:
         except sqlite3.Error as exc:  # locked by another run, or damaged: read the records
             logger.warning("trend cache %s not read (%s)", self.path, exc)
             return None
-        return None if row is None else [IncidentSummary.from_json(s) for s in json.loads(row[0])]
+        return None if row is None else Earlier.from_json(json.loads(row[0]))
 
-    def put(self, key: str, end: dt.date, summaries: list[IncidentSummary]) -> None:
+    def put(self, key: str, end: dt.date, summaries: Earlier) -> None:
         """Keep summaries computed as known at ``end``: for any later end too when no
         statement they hold was made after it."""
         if self._db is None:
             return
-        horizon = max((s.latest for s in summaries if s.latest), default=dt.date.min)
+        horizon = summaries.horizon or dt.date.min
         at = "" if horizon <= end else end.isoformat()
-        data = json.dumps([s.to_json() for s in summaries], separators=(",", ":"))
+        data = json.dumps(summaries.to_json(), separators=(",", ":"))
         try:
             with self._db:
                 self._db.execute("INSERT OR REPLACE INTO months VALUES (?, ?, ?, ?)",
@@ -116,7 +116,7 @@ def cache_path(plan: Plan) -> Path:
 
 def trend_summaries(
     plan: Plan, store: IncidentStore, cache: SummaryCache | None = None
-) -> list[IncidentSummary]:
+) -> Earlier:
     """The summaries of the incidents of the plan's 30 earlier periods, as known at the end
     of its period: from the cache where it holds them, else from the store (and cached)."""
     end = plan.period.end
@@ -126,7 +126,7 @@ def trend_summaries(
     cache = cache or SummaryCache(cache_path(plan) if isinstance(store, FingerprintedStore)
                                   else None)  # fmt: skip
     try:
-        found: dict[Month, list[IncidentSummary]] = {}
+        found: dict[Month, Earlier] = {}
         keys = _keys(plan, store, wanted)
         for m in wanted:
             key = keys[m]
@@ -138,13 +138,13 @@ def trend_summaries(
                     len(found), len(missing))  # fmt: skip
         for batch in _batches(missing):
             for m, summaries in _summarise(plan, store, batch).items():
-                found[m] = summaries
+                found[m] = Earlier.of(summaries)
                 if (key := keys[m]) is not None:
-                    cache.put(key, end, summaries)
+                    cache.put(key, end, found[m])
     finally:
         if owned:
             cache.close()
-    return [s for m in wanted for s in found[m]]
+    return Earlier.join(found[m] for m in wanted)
 
 
 def _keys(plan: Plan, store: IncidentStore, wanted: list[Month]) -> dict[Month, str | None]:

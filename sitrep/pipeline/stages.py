@@ -20,7 +20,7 @@ from ..reconcile.merge import MergedIncident
 from ..render.formats import FORMATS, Content, Format, RenderJob
 from ..store.base import IncidentStore, LoadResult, VersionedStore
 from ..store.open import open_store
-from ..summarise.baseline import IncidentSummary, baseline, summarise_incidents
+from ..summarise.baseline import Earlier, baseline, summarise_incidents
 from ..summarise.summary import SummaryInputs, summarise
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class Merged:
     loaded: LoadResult
     incidents: list[MergedIncident]
     possible: list[PossibleDuplicate] = field(default_factory=list)
-    earlier: list[IncidentSummary] = field(default_factory=list)
+    earlier: Earlier = field(default_factory=Earlier)
     """The incidents of the trends' earlier periods, summarised."""
 
 
@@ -94,7 +94,9 @@ def merge(plan: Plan, loaded: LoadResult, store: IncidentStore | None = None) ->
     incidents, possible = merge_and_find_duplicates(records, plan.rules.merge)
     if trends_in_window(plan.period):
         first, before = trend_start(plan.period), plan.period.start - dt.timedelta(days=1)
-        earlier = summarise_incidents(incidents, end, plan.rules.figures, (first, before))
+        earlier = Earlier.of(
+            summarise_incidents(incidents, end, plan.rules.figures, (first, before))
+        )
     else:
         from .baseline import trend_summaries
 

@@ -5,15 +5,18 @@ period) needs, of each earlier incident, only its dates, where it happened, its 
 and its killed rows (group, incidents covered, credible low). :func:`summarise_incidents`
 reduces merged incidents to that once; :func:`baseline` counts the earlier periods from the
 summaries, for any period length and edition filter. The pipeline caches summaries between
-runs (``pipeline/baseline.py``), so a long period's trends need no records at all.
+runs (``pipeline/baseline.py``), so a long period's trends need no records at all: by
+column (:class:`Earlier`), with what an incident adds to a period alone worked out before
+they are cached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
 
 from ..model.records import DatePrecision, Group, Outcome
@@ -46,8 +49,7 @@ class PeriodCount:
 
 
 class IncidentSummary(NamedTuple):
-    """What the trends need of one earlier incident, as known at some time (a named tuple:
-    a 90-day report reads some 80,000 of them from the cache)."""
+    """What the trends need of one earlier incident, as known at some time."""
 
     id: str
     day: dt.date
@@ -61,31 +63,85 @@ class IncidentSummary(NamedTuple):
     """The latest day any statement on it was made or published (later ones included):
     the summary holds for any time from then on."""
 
-    def to_json(self) -> list[Any]:
-        """The summary as JSON data (the cache's form)."""
-        return [
-            self.id, self.day.isoformat(), self.last_day.isoformat(), self.precision.value,
-            self.country, self.admin1, self.severity.value,
-            [[r.group.value, list(r.incidents), r.low] for r in self.killed],
-            None if self.latest is None else self.latest.isoformat(),
-        ]  # fmt: skip
+
+@dataclass
+class Earlier:
+    """Incident summaries by column: the trend cache's form, and what :func:`baseline`
+    counts. A 90-day report reads some 70,000 of them, and of most the baseline needs only
+    their dates, place, severity and what they add to a period alone (``alone``); their
+    killed rows stay JSON text (``killed``), read for the few a joint figure touches."""
+
+    ids: list[str] = field(default_factory=list)
+    days: list[int] = field(default_factory=list)
+    """First days, as ordinals."""
+    lasts: list[int] = field(default_factory=list)
+    """Last days, as ordinals."""
+    precisions: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    admin1s: list[str | None] = field(default_factory=list)
+    severities: list[str] = field(default_factory=list)
+    alone: list[int] = field(default_factory=list)
+    """The conservative sum of the incident's own killed rows (:func:`separate_low`)."""
+    joint: list[bool] = field(default_factory=list)
+    """Whether a killed row of the incident covers other incidents too."""
+    killed: list[str] = field(default_factory=list)
+    """The killed rows as JSON text: ``[[group, [incident, ...], low], ...]``."""
+    latest: list[int | None] = field(default_factory=list)
+    """:attr:`IncidentSummary.latest`, as ordinals."""
 
     @classmethod
-    def from_json(cls, data: list[Any]) -> IncidentSummary:
-        """A summary back from :meth:`to_json` (enums looked up, not called, and tuples
-        made directly: a 90-day report reads some 70,000 of them)."""
-        iid, day, last, prec, country, admin1, sev, killed, latest = data
-        first = _date(day)
-        return _new(cls, (
-            iid, first, first if last == day else _date(last), _PRECISION[prec], country,
-            admin1, _SEVERITY[sev],
-            tuple([_new(KilledRow, (_GROUP[g], tuple(i), low)) for g, i, low in killed]),
-            None if latest is None else _date(latest),
-        ))  # fmt: skip
+    def of(cls, summaries: Iterable[IncidentSummary]) -> Earlier:
+        """The summaries by column."""
+        out = cls()
+        for s in summaries:
+            out.ids.append(s.id)
+            out.days.append(s.day.toordinal())
+            out.lasts.append(s.last_day.toordinal())
+            out.precisions.append(s.precision.value)
+            out.countries.append(s.country)
+            out.admin1s.append(s.admin1)
+            out.severities.append(s.severity.value)
+            out.alone.append(separate_low(s.killed))
+            out.joint.append(any(len(r.incidents) > 1 for r in s.killed))
+            out.killed.append(json.dumps([[r.group.value, list(r.incidents), r.low]
+                                          for r in s.killed], separators=(",", ":")))  # fmt: skip
+            out.latest.append(None if s.latest is None else s.latest.toordinal())
+        return out
+
+    @classmethod
+    def join(cls, parts: Iterable[Earlier]) -> Earlier:
+        """Several months' summaries, in turn."""
+        out = cls()
+        for part in parts:
+            for column in fields(cls):
+                getattr(out, column.name).extend(getattr(part, column.name))
+        return out
+
+    def to_json(self) -> dict[str, list[Any]]:
+        """The columns as JSON data (the cache's form)."""
+        return {column.name: getattr(self, column.name) for column in fields(self)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, list[Any]]) -> Earlier:
+        """The columns back from :meth:`to_json`."""
+        return cls(**{column.name: data[column.name] for column in fields(cls)})
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def horizon(self) -> dt.date | None:
+        """The latest day any statement on these incidents was made or published."""
+        latest = max((d for d in self.latest if d is not None), default=None)
+        return None if latest is None else dt.date.fromordinal(latest)
+
+    def rows(self, i: int) -> tuple[KilledRow, ...]:
+        """The killed rows of summary ``i``."""
+        return tuple(KilledRow(_GROUP[g], tuple(incidents), low)
+                     for g, incidents, low in json.loads(self.killed[i]))  # fmt: skip
 
 
-_date = dt.date.fromisoformat
-_new = tuple.__new__
+_DAY = DatePrecision.DAY.value
 _PRECISION = {p.value: p for p in DatePrecision}
 _SEVERITY = {s.value: s for s in Severity}
 _GROUP = {g.value: g for g in Group}
@@ -142,7 +198,7 @@ def summarise_incidents(
 
 
 def baseline(
-    summaries: Sequence[IncidentSummary],
+    summaries: Earlier | Sequence[IncidentSummary],
     period: Period,
     periods: int = 30,
     flt: ReportFilter | None = None,
@@ -152,51 +208,57 @@ def baseline(
     edition compares like with like). An incident counts in an earlier period when it
     certainly falls in it (the rule for "new"); a joint row counts once in a period, and
     never together with the separate figures it overlaps (the totals' rule)."""
-    start0 = period.start - dt.timedelta(days=period.days * periods)
-    kept = [
-        s
-        for s in summaries
-        if start0 <= s.last_day and s.day < period.start
-        and (not flt or flt.is_empty or passes_values(s.country, s.admin1, s.severity, flt))
-    ]  # fmt: skip
+    e = summaries if isinstance(summaries, Earlier) else Earlier.of(summaries)
+    start, days = period.start.toordinal(), period.days
+    start0 = start - days * periods
+    kept = [i for i, (first, last) in enumerate(zip(e.days, e.lasts, strict=True))
+            if start0 <= last and first < start]  # fmt: skip
+    if flt and not flt.is_empty:
+        kept = [
+            i for i in kept
+            if passes_values(e.countries[i], e.admin1s[i], _SEVERITY[e.severities[i]], flt)
+        ]  # fmt: skip
     # An incident that no joint figure touches adds its own rows' sum to any period it
     # falls in (the rule of low_sum, worked out once); the others are added up by period.
-    joint = {i for s in kept for r in s.killed if len(r.incidents) > 1 for i in r.incidents}
-    alone = {s.id: separate_low(s.killed) for s in kept if s.id not in joint}
-    rows_of = {s.id: s.killed for s in kept if s.id in joint}
+    joint = {i for k in kept if e.joint[k] for r in e.rows(k) if len(r.incidents) > 1
+             for i in r.incidents}  # fmt: skip
+    alone = {e.ids[k]: e.alone[k] for k in kept if e.ids[k] not in joint}
+    rows_of = {e.ids[k]: e.rows(k) for k in kept if e.ids[k] in joint}
     ids_of: list[set[str]] = [set() for _ in range(periods + 1)]
     killed = [0] * (periods + 1)
-    start, days = period.start, period.days
-    for s in kept:
-        if s.precision is DatePrecision.DAY and s.day == s.last_day:
+    for k in kept:
+        iid, first, last = e.ids[k], e.days[k], e.lasts[k]
+        if first == last and e.precisions[k] == _DAY:
             # most events: one period, found by arithmetic (_earlier_periods' rule)
-            k = -(-(start - s.day).days // days)
-            ks = [k] if 1 <= k <= periods else []
+            n = -(-(start - first) // days)
+            ns = [n] if 1 <= n <= periods else []
         else:
-            ks = _earlier_periods(s, period, periods)
-        for k in ks:
-            if s.id not in ids_of[k]:
-                ids_of[k].add(s.id)
-                killed[k] += alone.get(s.id, 0)
+            ns = _earlier_periods(dt.date.fromordinal(first), dt.date.fromordinal(last),
+                                  _PRECISION[e.precisions[k]], period, periods)  # fmt: skip
+        for n in ns:
+            if iid not in ids_of[n]:
+                ids_of[n].add(iid)
+                killed[n] += alone.get(iid, 0)
     out = []
-    for k in range(1, periods + 1):
-        ids = ids_of[k]
+    for n in range(1, periods + 1):
+        ids = ids_of[n]
         rows = {(r.group, r.incidents): r for i in ids.intersection(rows_of) for r in rows_of[i]}
-        out.append(PeriodCount(len(ids), killed[k] + low_sum(list(rows.values()))))
+        out.append(PeriodCount(len(ids), killed[n] + low_sum(list(rows.values()))))
     return out
 
 
-def _earlier_periods(s: IncidentSummary, period: Period, periods: int) -> list[int]:
+def _earlier_periods(
+    day: dt.date, last_day: dt.date, precision: DatePrecision, period: Period, periods: int
+) -> list[int]:
     """The earlier periods (1 = the one just before ``period``) an event certainly falls
     in: those its span overlaps, checked by the rule for "new" (``in_period``)."""
-    days = period.days
-    first, last = span_of(s.day, s.last_day, s.precision)
-    exact = s.precision is DatePrecision.DAY
-    lowest = max(1, -(-(period.start - last).days // days))
-    highest = min(periods, ((period.start - first).days + days - 1) // days)
-    out = []
-    for k in range(lowest, highest + 1):
-        start = period.start - dt.timedelta(days=days * k)
-        if spans_in(first, last, exact, start, start + dt.timedelta(days=days - 1)):
-            out.append(k)
-    return out
+    days, start = period.days, period.start.toordinal()
+    first, last = (d.toordinal() for d in span_of(day, last_day, precision))
+    exact = precision is DatePrecision.DAY
+    lowest = max(1, -(-(start - last) // days))
+    highest = min(periods, (start - first + days - 1) // days)
+    return [
+        k
+        for k in range(lowest, highest + 1)
+        if spans_in(first, last, exact, start - days * k, start - days * (k - 1) - 1)
+    ]

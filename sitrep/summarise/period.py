@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import TypeVar
 
 from ..model.records import DatePrecision, Record
 from ..model.report import Period
 
+Day = TypeVar("Day", dt.date, int)
 
 def make_period(start: dt.date, end: dt.date, timezone: str, lookback_days: int = 30) -> Period:
     """The period from ``start`` to ``end`` (inclusive), with its look-back window."""
@@ -44,8 +46,9 @@ def in_period(record: Record, start: dt.date, end: dt.date) -> bool:
     return spans_in(first, last, record.date_precision is DatePrecision.DAY, start, end)
 
 
-def spans_in(first: dt.date, last: dt.date, exact: bool, start: dt.date, end: dt.date) -> bool:
-    """:func:`in_period` for an event's span (``exact``: dated to the day, so any overlap)."""
+def spans_in(first: Day, last: Day, exact: bool, start: Day, end: Day) -> bool:
+    """:func:`in_period` for an event's span (``exact``: dated to the day, so any overlap);
+    the days as dates, or all as ordinals."""
     if exact:
         return first <= end and last >= start
     return first >= start and last <= end
