@@ -51,6 +51,56 @@ def test_svg_is_deterministic(drawn: dict[str, Chart]) -> None:
         assert "<dc:date>" not in chart.svg
 
 
+def test_charts_are_styled_by_presentation_attributes() -> None:
+    """Every style is written as attributes (WeasyPrint tokenises each ``style`` as CSS):
+    the style sheet's round joins and butt caps on each styled element, its own values
+    winning; text content is left alone, and an SVG with another sheet as it is."""
+    from sitrep.render.style import presentation_attributes
+
+    sheet = '<style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>'
+    raw = (f'<svg><defs>{sheet}</defs><g id="a"><path d="M 0 0\nL 1 1" '
+           'style="fill: none; stroke: #d55e00; stroke-linejoin: miter"/>'
+           '<text x="1" style="font-size: 6px; font-family: \'DejaVu Sans\', sans-serif">'
+           'x style="fill: red"</text></g></svg>')  # fmt: skip
+    assert presentation_attributes(raw) == (
+        '<svg><defs></defs><g id="a"><path d="M 0 0\nL 1 1" stroke-linejoin="miter" '
+        'stroke-linecap="butt" fill="none" stroke="#d55e00"/><text x="1" '
+        'stroke-linejoin="round" stroke-linecap="butt" font-size="6px" '
+        'font-family="\'DejaVu Sans\', sans-serif">x style="fill: red"</text></g></svg>'
+    )
+    other = raw.replace("stroke-linecap: butt}", "stroke-linecap: round}")
+    assert presentation_attributes(other) == other
+    for chart in draw_charts(sahel_report()):
+        assert " style=" not in chart.svg and "<style" not in chart.svg, chart.name
+
+
+@pytest.mark.pdf
+def test_presentation_attributes_draw_the_same_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint draws each chart and the map pixel for pixel the same with matplotlib's
+    ``style`` attributes and with the presentation attributes they become."""
+    import base64
+    import subprocess
+
+    import weasyprint
+
+    from sitrep.render import style
+
+    def pixels(svg: str) -> bytes:
+        url = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+        pdf = weasyprint.HTML(string=f'<img src="{url}" style="width: 18cm">').write_pdf()
+        return subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-"],
+                              input=pdf, capture_output=True, check=True).stdout  # fmt: skip
+
+    report = sahel_report()
+    converted = draw_charts(report)
+    monkeypatch.setattr(style, "presentation_attributes", lambda svg: svg)
+    raw = draw_charts(report)
+    assert [c.name for c in raw] == [c.name for c in converted] == ["casualties", "map"]
+    for before, after in zip(raw, converted, strict=True):
+        assert " style=" in before.svg and before.svg != after.svg
+        assert pixels(before.svg) == pixels(after.svg), after.name
+
+
 def test_casualty_chart_shows_figures(drawn: dict[str, Chart]) -> None:
     texts = svg_texts(drawn["casualties"])
     for expected in ("31+", "14 claimed", "200 claimed", "40 claimed", "5 (up to 60)", "101+"):
@@ -71,10 +121,9 @@ def hatched_rows(chart: Chart) -> list[str]:
     claimed = charts.STANCE_COLOURS[charts.Stance.CLAIMED]
     found = []
     for path in root.iter(f"{SVG}path"):
-        style = path.get("style", "")
-        fill = re.search(r"fill: url\(#(\w+)\)", style)
+        fill = re.fullmatch(r"url\(#(\w+)\)", path.get("fill", ""))
         clipped = path.get("clip-path", "").startswith("url(#")
-        if not (fill and fill[1] in patterns and clipped and f"stroke: {claimed}" in style):
+        if not (fill and fill[1] in patterns and clipped and path.get("stroke") == claimed):
             continue
         ys = [float(y) for y in re.findall(r"[ML] [-\d.]+ ([-\d.]+)", path.get("d", ""))]
         middle = (min(ys) + max(ys)) / 2

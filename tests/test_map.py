@@ -161,11 +161,10 @@ def test_symbols_are_sized_by_credible_figures_never_claims(report: Report) -> N
 def test_claim_only_incidents_are_drawn_as_outlines(report: Report) -> None:
     chart, _ = maps.render_map(report) or pytest.fail("no map")
     root = ET.fromstring(chart.svg)
-    hollow = ("fill:none;", "fill-opacity:0;")
     outlines = [  # a symbol (<path>; in the legend <use>) hollow with a claimed-colour edge
         el for el in root.iter() if el.tag in (f"{SVG}use", f"{SVG}path")
-        and any(h in el.get("style", "").replace(" ", "") for h in hollow)
-        and "stroke:#d55e00" in el.get("style", "").replace(" ", "").lower()
+        and (el.get("fill") == "none" or el.get("fill-opacity") == "0")
+        and el.get("stroke", "").lower() == "#d55e00"
     ]  # fmt: skip
     claims = [p for p in map_content(report).points if p.claims_only]
     assert claims and len(outlines) == len(claims) + 1  # each claim-only symbol, and its legend

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -119,10 +120,39 @@ def new_figure(width: float, height: float, margins: tuple[float, float, float, 
 
 
 def figure_svg(fig: Figure) -> str:
-    """The figure as SVG text, with no date or other varying metadata."""
+    """The figure as SVG text, with no date or other varying metadata, styled by
+    presentation attributes (:func:`presentation_attributes`)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "sitrep"})
-    return buf.getvalue().decode("utf-8")
+    return presentation_attributes(buf.getvalue().decode("utf-8"))
+
+
+_SHEET = '<style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>'
+_SHEET_DEFAULTS = {"stroke-linejoin": "round", "stroke-linecap": "butt"}
+_STYLED = re.compile(r'(<[a-zA-Z]+\b[^<>]*?) style="([^"]*)"')
+
+
+def presentation_attributes(svg: str) -> str:
+    """matplotlib's SVG with each element's ``style`` written as presentation attributes
+    (``fill="#ffffff"`` for ``style="fill: #ffffff"``) and its one style sheet, round
+    joins and butt caps on every element, written on each styled element that sets
+    neither itself (the others are groups, clip paths and definitions: no stroke).
+
+    Drawn the same, by WeasyPrint and by browsers, but WeasyPrint tokenises every
+    ``style`` as CSS and matches every element against the sheet: a big period's map has
+    1,500 styled elements (0.3 s of CPU). An SVG with another sheet is left as it is."""
+    if svg.count("<style") != 1 or _SHEET not in svg:
+        return svg
+
+    def attributes(match: re.Match[str]) -> str:
+        declared = dict(_SHEET_DEFAULTS)
+        for declaration in match.group(2).split(";"):
+            name, colon, value = declaration.partition(":")
+            if colon:
+                declared[name.strip()] = value.strip()
+        return match.group(1) + "".join(f' {name}="{value}"' for name, value in declared.items())
+
+    return _STYLED.sub(attributes, svg.replace(_SHEET, "", 1))
 
 
 def relative_luminance(colour: str) -> float:
