@@ -230,6 +230,27 @@ def test_an_old_schema_says_how_to_upgrade(store_url: tuple[str, str | None]) ->
     engine.dispose()
 
 
+def test_the_migrations_make_the_indexes_the_schema_declares(
+    store_url: tuple[str, str | None],
+) -> None:
+    """A store made (or upgraded) by the migrations has the indexes ``schema.py`` declares,
+    the records' index of days and versions (0004, which the fingerprints read alone)
+    included."""
+    from sitrep.store.schema import metadata
+
+    engine = make_engine(*store_url)
+    upgrade(engine)
+
+    def indexes(table: str) -> dict[str | None, list[str | None]]:
+        return {ix["name"]: ix["column_names"] for ix in sa.inspect(engine).get_indexes(table)}
+
+    for table in metadata.sorted_tables:
+        declared = {ix.name: [c.name for c in ix.columns] for ix in table.indexes}
+        assert indexes(table.name) == declared, table.name
+    assert indexes("records")["ix_records_days"] == ["date", "end_date", "version"]
+    engine.dispose()
+
+
 def test_batches_are_one_revision_and_may_name_later_batches(store: SqlStore) -> None:
     joint = {**record("a")["claims"][0], "covers": ["c"]}
     first = raws(record("a", claims=[joint]), record("b"))

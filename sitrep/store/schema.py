@@ -68,7 +68,8 @@ records = sa.Table(
     sa.Column("end_date", sa.Date, nullable=False),
     sa.Column("country", sa.String(3), nullable=False),
     sa.Column("admin1", sa.String(200)),
-    sa.Index("ix_records_date", "date"),
+    # a covering index: the trend cache's fingerprints read the days and versions alone
+    sa.Index("ix_records_days", "date", "end_date", "version"),
     sa.Index("ix_records_country_date", "country", "date"),
     sa.Index("ix_records_admin1", "admin1"),
 )
