@@ -242,7 +242,11 @@ def baseline(
     out = []
     for n in range(1, periods + 1):
         ids = ids_of[n]
-        rows = {(r.group, r.incidents): r for i in ids.intersection(rows_of) for r in rows_of[i]}
+        # Each incident a joint row covers holds a copy of it; copies summarised in different
+        # months may differ, and the one kept must not depend on a set's order (which
+        # changes from one process to the next): the last incident's, by id.
+        rows = {(r.group, r.incidents): r
+                for i in sorted(ids.intersection(rows_of)) for r in rows_of[i]}  # fmt: skip
         out.append(PeriodCount(len(ids), killed[n] + low_sum(list(rows.values()))))
     return out
 
