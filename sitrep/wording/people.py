@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model.counts import VAGUE_WORDS
 from ..model.records import Group
@@ -20,6 +21,8 @@ NOUNS: dict[Group, tuple[str, str]] = {
 _CARRIED = re.compile(r"^best (\d[\d,]*), (.+)$")
 
 
+# Cached: a long report counts the same few figures of the same groups thousands of times.
+@lru_cache(maxsize=8192)
 def people(count_text: str, group: Group) -> str:
     """'1 soldier', '2 soldiers', 'more than 30 soldiers', 'dozens of soldiers', '8-14
     soldiers (best 10)' (a range with its own best estimate)."""
@@ -38,6 +41,7 @@ _LAST_NUMBER = re.compile(r"(\d[\d,]*)\s*$")
 _RANGE = re.compile(r"\d\s*(?:to|-|–)\s*\d")
 
 
+@lru_cache(maxsize=8192)
 def singular(count_text: str) -> bool:
     """The noun agrees with the number written last: '1 soldier', 'at least 1 soldier',
     'about 1 soldier', but 'fewer than 2 soldiers', '1 to 2 soldiers', '0 soldiers'."""

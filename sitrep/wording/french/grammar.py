@@ -4,6 +4,7 @@ figures in words ('plus de 30', 'des dizaines') and French punctuation spacing."
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...model.counts import Count, CountKind
 from ...model.records import Group, Outcome
@@ -64,6 +65,8 @@ def participle(outcome: Outcome | str, plural: bool, feminine: bool = False) -> 
     return " ".join(w + ending for w in text.split())
 
 
+# Cached, as the English figures and people (wording/counts.py, people.py).
+@lru_cache(maxsize=8192)
 def count_text(kind: CountKind, low: int, high: int | None, wording: str,
                approx: str | None, best: int | None = None) -> str:  # fmt: skip
     """A figure in French words: '30', 'plus de 30', 'au moins 30', '30 à 40', 'des dizaines',
@@ -114,6 +117,7 @@ _LAST_NUMBER = re.compile(r"(\d[\d\s\u202f\u00a0]*)\s*$")
 _RANGE = re.compile(r"\d\s*(?:à|-|–)\s*\d")
 
 
+@lru_cache(maxsize=8192)
 def singular(count_text_: str) -> bool:
     """French takes the singular for 0 and 1: '1 soldat', '0 soldat', but '1 à 2 soldats'."""
     last = _LAST_NUMBER.search(count_text_)
@@ -130,6 +134,7 @@ def plural(count_text_: str) -> bool:
 _CARRIED = re.compile(rf"^{BEST_ESTIMATE} (\d[\d\s\u202f\u00a0]*), (.+)$")
 
 
+@lru_cache(maxsize=8192)
 def people(count_text_: str, group: Group) -> str:
     """'1 soldat', 'plus de 30 soldats', 'des dizaines de soldats', 'de nombreuses personnes',
     '8 à 14 soldats (meilleure estimation 10)'."""
