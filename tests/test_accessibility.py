@@ -109,7 +109,10 @@ def test_stances_are_okabe_ito_with_a_shape_and_readable_text() -> None:
 
 
 def svg_font_sizes(chart: Chart) -> list[float]:
-    return [float(v) for v in re.findall(r"font[^;\"]*?(\d+(?:\.\d+)?)px", chart.svg)]
+    """The font size of every text of the chart, in px (its ``font-size`` attribute)."""
+    root = ET.fromstring(chart.svg)
+    return [float(t.get("font-size", "").removesuffix("px"))
+            for t in root.iter("{http://www.w3.org/2000/svg}text")]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
