@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..model.records import Claim, Group, Record, Source, Stance, _Attributed
+from ..model.records import Claim, Group, Source, Stance, _Attributed
 from .merge import MergedIncident
 from .names import normalise_name
 from .sources import source_key
@@ -88,10 +88,9 @@ def made_after(reported: dt.date | dt.datetime | None, as_of: AsOf) -> bool:
     return day > as_of
 
 
-def _left_out(rec: Record, claim: _Attributed, as_of: AsOf) -> bool:
-    return made_after(claim.reported, as_of) or made_after(
-        rec.source(claim.source).published, as_of
-    )
+def _left_out(claim: _Attributed, source: Source, as_of: AsOf) -> bool:
+    """Whether a statement carried by ``source`` was made or published after ``as_of``."""
+    return made_after(claim.reported, as_of) or made_after(source.published, as_of)
 
 
 def collect_statements(
@@ -106,16 +105,20 @@ def collect_statements(
     day = {inc.id: inc.primary.day for inc in incidents}
     out: list[RawStatement] = []
     for inc in incidents:
+        own = inc.id
         for rec in inc.records:
             for claim in rec.claims:
-                if _left_out(rec, claim, as_of):
-                    continue
-                covered = {inc.id, *(owner[c] for c in claim.covers if c in owner)}
                 source = rec.source(claim.source)
+                if _left_out(claim, source, as_of):
+                    continue
+                covered: tuple[str, ...] = (own,)
+                if claim.covers:  # a joint figure: its incidents, earliest first
+                    joint = {own, *(owner[c] for c in claim.covers if c in owner)}
+                    covered = tuple(sorted(joint, key=lambda i: (day[i], i)))
                 origin = rec.origin(source)
                 out.append(
                     RawStatement(
-                        tuple(sorted(covered, key=lambda i: (day[i], i))),
+                        covered,
                         rec.id,
                         claim,
                         source,
@@ -130,7 +133,7 @@ def statements_after(incidents: Sequence[MergedIncident], as_of: AsOf) -> int:
     """How many statements (figures and outcomes) the records hold that were made or
     published after ``as_of``."""
     return sum(
-        _left_out(rec, s, as_of)
+        _left_out(s, rec.source(s.source), as_of)
         for inc in incidents
         for rec in inc.records
         for s in [*rec.claims, *rec.outcomes]
