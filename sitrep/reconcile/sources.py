@@ -17,8 +17,13 @@ def source_key(source: Source) -> tuple[str, str | None, dt.date | None]:
 
 def number_sources(sources: Iterable[Source]) -> SourceNumbers:
     """Number sources in order of first appearance, one number per distinct source."""
+    return number_keys(map(source_key, sources))
+
+
+def number_keys(keys: Iterable[tuple[str, str | None, dt.date | None]]) -> SourceNumbers:
+    """:func:`number_sources` of the sources' keys (:func:`source_key`)."""
     numbers: SourceNumbers = {}
-    for source in sources:
-        numbers.setdefault(source_key(source), len(numbers) + 1)
+    for key in keys:
+        numbers.setdefault(key, len(numbers) + 1)
     return numbers
 

@@ -9,18 +9,20 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from ..errors import Problem
-from ..model.records import Outcome, Source
+from ..model.records import Outcome
 from ..model.report import (
     DataQuality,
     FigureRow,
     Incident,
     KeyFigures,
     Merge,
+    OutcomeView,
     Period,
     Place,
     PossibleDuplicate,
     Report,
     ReportFilter,
+    Restated,
     SourceRef,
     Status,
     Total,
@@ -29,7 +31,7 @@ from ..reconcile.bounds import FigureRules
 from ..reconcile.figures import figure_rows
 from ..reconcile.merge import MergedIncident
 from ..reconcile.outcomes import outcome_views
-from ..reconcile.sources import SourceNumbers, number_sources, source_key
+from ..reconcile.sources import SourceNumbers, number_keys, number_sources, source_key
 from ..reconcile.statements import AsOf, RawStatement, collect_statements, statements_after
 from .daily import daily_counts
 from .developments import first_in_region, key_developments
@@ -64,17 +66,17 @@ def _sources(
     """The incidents' sources numbered in order of appearance, then those of statements
     that reach them from elsewhere (a joint figure coded on an incident not shown), and
     the report's list."""
-    ordered: list[tuple[str, Source]] = [
-        (rec.id, s)
+    ordered: list[tuple[str, tuple[str, str | None, dt.date | None]]] = [
+        (rec.id, source_key(s))
         for inc in incidents
         for rec in inc.records
         for s in sorted(rec.sources, key=lambda s: (s.published or dt.date.min, s.name))
     ]
-    ordered += [(s.record, s.source) for s in statements]
-    numbers = number_sources(s for _, s in ordered)
+    ordered += [(s.record, s.carrier) for s in statements]
+    numbers = number_keys(key for _, key in ordered)
     records: dict[int, set[str]] = defaultdict(set)
-    for record_id, s in ordered:
-        records[numbers[source_key(s)]].add(record_id)
+    for record_id, key in ordered:
+        records[numbers[key]].add(record_id)
     refs = [
         SourceRef(number=n, name=name, url=url, published=published, records=sorted(records[n]))
         for (name, url, published), n in numbers.items()
@@ -87,6 +89,8 @@ class _Placed:
     """The incidents a report shows and what their statements say, before filtering."""
 
     statements: list[RawStatement]
+    said: dict[str, list[RawStatement]]
+    """The statements of each incident (a joint figure's in each it covers)."""
     status: dict[str, Status | None]
     shown: list[MergedIncident]
     places: dict[str, Place]
@@ -105,19 +109,14 @@ class _Placed:
         for row in rows:
             for i in row.incidents:
                 rows_of[i].append(row)
-        said: dict[str, list[RawStatement]] = defaultdict(list)
-        for s in mine:
-            for i in s.incidents:
-                said[i].append(s)
         log = []
         for inc in chosen:
             status = self.status[inc.id] or "context"
-            own = said[inc.id]
-            log.append(_incident(inc, status, rows_of[inc.id], numbers).model_copy(update={
-                "outcomes": outcome_views(inc, numbers, self.as_of),
-                "restated": restated(inc, own, self.period, numbers)
+            log.append(_incident(
+                inc, status, rows_of[inc.id], numbers, outcome_views(inc, numbers, self.as_of),
+                restated(inc, self.said[inc.id], self.period, numbers)
                 if status == "restatement" else None,
-            }))  # fmt: skip
+            ))  # fmt: skip
         return sources, rows, log
 
     def before(self, chosen: Sequence[MergedIncident], rules: FigureRules) -> list[FigureRow]:
@@ -149,7 +148,7 @@ def _place(incidents: Sequence[MergedIncident], period: Period, as_of: AsOf) -> 
                       date_precision=inc.record.date_precision, end_date=inc.record.end_date)
         for inc in incidents
     }  # fmt: skip
-    return _Placed(statements, status, shown, places, period, as_of)
+    return _Placed(statements, per_incident, status, shown, places, period, as_of)
 
 
 def _key_figures(
@@ -244,7 +243,12 @@ def summarise(
 
 
 def _incident(
-    inc: MergedIncident, status: Status, rows: list[FigureRow], numbers: SourceNumbers
+    inc: MergedIncident,
+    status: Status,
+    rows: list[FigureRow],
+    numbers: SourceNumbers,
+    outcomes: list[OutcomeView],
+    restated: Restated | None,
 ) -> Incident:
     rec = inc.record
     return Incident(
@@ -253,6 +257,8 @@ def _incident(
         status=status,
         **{**rec.event(), "date": rec.day},
         severity=severity(rec, rows),
-        sources=sorted({numbers[source_key(s)] for s in rec.sources if source_key(s) in numbers}),
+        sources=sorted({numbers[k] for s in rec.sources if (k := source_key(s)) in numbers}),
         figures=rows,
+        outcomes=outcomes,
+        restated=restated,
     )
