@@ -36,7 +36,7 @@ from sitrep.summarise import (
     make_period,
     trends,
 )
-from sitrep.summarise.totals import total
+from sitrep.summarise.totals import period_totals, total
 from sitrep.wording import words_for
 
 MakeRecord = Callable[..., dict[str, Any]]
@@ -714,6 +714,30 @@ def test_property_totals_are_the_sums_they_claim_and_joint_figures_count_once(
         if s.covers
     ]
     assert len(set(covering)) == len(covering)
+
+
+
+@PROPERTY
+@given(record_sets())
+def test_property_each_countrys_totals_are_the_totals_of_its_own_rows(
+    data: list[dict[str, Any]],
+) -> None:
+    # period_totals clusters the rows of all countries once and reuses each cluster that is
+    # all of one country: every total must still be total() of the rows it counts, a
+    # country's being the rows whose incidents all lie in it (a joint figure across Mali
+    # and Niger counts in neither country's totals, and never ties their rows together)
+    report = report_of(data)
+    country_of = {i.id: i.country for i in report.incidents}
+    new = [i for i in report.incidents if i.status == "new"]
+    for t in period_totals(report.table, new, country_of):
+        rows = [
+            r
+            for r in report.table
+            if r.outcome is t.outcome
+            and (t.group is None or r.group is t.group)
+            and (t.country is None or {country_of.get(i) for i in r.incidents} == {t.country})
+        ]
+        assert t == total(rows, t.outcome, t.country, t.group, t.incidents)
 
 
 # --- filters -------------------------------------------------------------------------------
