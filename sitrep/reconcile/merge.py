@@ -101,6 +101,14 @@ def _actor_matches(a: str | None, b: str | None) -> bool:
     return na in nb or nb in na or fuzz.token_set_ratio(a.casefold(), b.casefold()) >= 80
 
 
+@lru_cache(maxsize=65536)
+def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """How alike two records' place names are: the best ``fuzz.ratio`` of a name of one
+    and a name of the other (0 when either has none). Records of one place share their
+    names, so most pairs of records compare pairs of names seen before."""
+    return max((fuzz.ratio(x, y) for x in a for y in b), default=0.0)
+
+
 def _actors_compatible(a: Record, b: Record) -> bool:
     """The two actors of each record match, in either order: one dataset codes the attacker
     first, another the government (UCDP's side A)."""
@@ -155,7 +163,7 @@ def _match(
     if ka.names & kb.names and not apart:
         link = _link(a, b, "same_name" if ka.location == kb.location else "alias")
     elif not apart and ka.names and kb.names:
-        score = max(fuzz.ratio(x, y) for x in ka.names for y in kb.names)
+        score = _similarity(ka.names, kb.names)
         if score >= rules.name_score:
             link = _link(a, b, "similar_name", score=score)
     near = km is not None and km <= rules.radius_km
@@ -393,20 +401,28 @@ def _merge_pass(
                 if keys[j].first > end:
                     break
                 there = coords[j]
+                close = False
                 if here is not None and there is not None:
                     # _match's first tests, without the call: most pairs end here
                     if abs(here[0] - there[0]) * _KM_PER_DEGREE > far:
                         continue
                     a, b = (here, there) if i < j else (there, here)  # in _match's order
-                    if distance_km(*a, *b) > far:
+                    km = distance_km(*a, *b)
+                    if km > far:
                         continue
-                why, partial = _match(keys[min(i, j)], keys[max(i, j)], rules)
+                    close = km <= rules.radius_km
+                ka, kb = keys[min(i, j)], keys[max(i, j)]
+                if not close and not ka.names & kb.names and (
+                    _similarity(ka.names, kb.names) < rules.name_score
+                ):
+                    continue  # neither near nor alike in name: _match finds no link either
+                why, partial = _match(ka, kb, rules)
                 if why:
                     union(min(i, j), max(i, j), why)
                 elif partial and near is not None:
                     at = (ordered[i].country, keys[i].first, ordered[i].id, keys[j].first,
                           ordered[j].id)  # fmt: skip
-                    near.append((at, keys[min(i, j)], keys[max(i, j)], partial))
+                    near.append((at, ka, kb, partial))
 
     def records_of(unit_ids: set[int]) -> list[Record]:
         return sorted((r for i in unit_ids for r in units[i].records), key=_primary_key)
