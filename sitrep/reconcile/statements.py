@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
 from ..model.records import Claim, Group, Source, Stance, _Attributed
 from .merge import MergedIncident
@@ -43,12 +42,12 @@ class RawStatement:
         """When the statement was first seen: its source's publication date."""
         return self.source.published
 
-    @cached_property
+    @property
     def voice(self) -> tuple[str, str | None, dt.date | None]:
         """The outlet the statement comes from (what a relay relays, else its carrier)."""
         return source_key(self.origin or self.source)
 
-    @cached_property
+    @property
     def carrier(self) -> tuple[str, str | None, dt.date | None]:
         """The outlet that carried the statement (:func:`source_key` of ``source``)."""
         return source_key(self.source)
