@@ -621,7 +621,7 @@ def record_sets(draw: st.DrawFn) -> list[dict[str, Any]]:
                 "source": "s",
                 "by": f"{stance}-{draw(st.integers(0, 1))}",
                 "stance": stance,
-                "group": draw(st.sampled_from(["state_forces", "civilians"])),
+                "group": draw(st.sampled_from(["state_forces", "civilians", "unknown"])),
                 "outcome": "killed",
                 "count": draw(
                     st.sampled_from(
