@@ -866,6 +866,23 @@ def test_joint_figure_and_a_separate_figure_for_one_incident_are_not_added(
     assert killed.text == "at least 101 killed; no upper figure given"
 
 
+def test_the_trend_counts_a_joint_figure_reaching_back_that_the_total_leaves_out(
+    make_record: MakeRecord, make_claim: MakeClaim
+) -> None:
+    # A joint figure over an attack of the period and one of the days before belongs to the
+    # older incident, so it is in no period total; the trend's killed figure adds up the
+    # figures of the period's incidents, this one included (the report may not take the
+    # killed total for it then)
+    joint = make_claim(count="more than 100", stance="independent", by="security sources",
+                       covers=["earlier"], reported="2025-06-02")  # fmt: skip
+    now = make_record(id="now", date="2025-06-02", location="Tahoua", country="NER",
+                      claims=[joint], not_same_as=["earlier"])  # fmt: skip
+    earlier = make_record(id="earlier", date="2025-05-30", location="Dosso", country="NER")
+    report = report_of([now, earlier])
+    assert report.key_figures.killed_all.low == 0
+    assert {t.metric: t for t in report.trends}["killed"].current == 101
+
+
 def test_trends_of_a_filtered_edition_compare_like_with_like(
     make_record: MakeRecord, make_claim: MakeClaim
 ) -> None:
