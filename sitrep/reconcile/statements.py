@@ -100,6 +100,15 @@ def collect_statements(
     Statements made or published after ``as_of`` are left out: a report shows what was
     known then.
     """
+    return known_statements(incidents, as_of)[0]
+
+
+def known_statements(
+    incidents: Sequence[MergedIncident], as_of: AsOf = None
+) -> tuple[list[RawStatement], int]:
+    """:func:`collect_statements`, and how many claims it left out as made or published
+    after ``as_of``."""
+    later = 0
     owner = {r.id: inc.id for inc in incidents for r in inc.records}
     day = {inc.id: inc.primary.day for inc in incidents}
     out: list[RawStatement] = []
@@ -109,6 +118,7 @@ def collect_statements(
             for claim in rec.claims:
                 source = rec.source(claim.source)
                 if _left_out(claim, source, as_of):
+                    later += 1
                     continue
                 covered: tuple[str, ...] = (own,)
                 if claim.covers:  # a joint figure: its incidents, earliest first
@@ -125,16 +135,15 @@ def collect_statements(
                         None if origin is source else origin,
                     )
                 )
-    return out
+    return out, later
 
 
-def statements_after(incidents: Sequence[MergedIncident], as_of: AsOf) -> int:
-    """How many statements (figures and outcomes) the records hold that were made or
-    published after ``as_of``."""
+def outcomes_after(incidents: Sequence[MergedIncident], as_of: AsOf) -> int:
+    """How many outcome statements the records hold that were made or published after
+    ``as_of`` (the claims left out are counted by :func:`known_statements`)."""
     return sum(
-        _left_out(s, rec.source(s.source), as_of)
+        _left_out(o, rec.source(o.source), as_of)
         for inc in incidents
         for rec in inc.records
-        for s in [*rec.claims, *rec.outcomes]
+        for o in rec.outcomes
     )
-

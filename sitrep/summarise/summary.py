@@ -32,7 +32,7 @@ from ..reconcile.figures import figure_rows
 from ..reconcile.merge import MergedIncident
 from ..reconcile.outcomes import outcome_views
 from ..reconcile.sources import SourceNumbers, number_keys, number_sources, source_key
-from ..reconcile.statements import AsOf, RawStatement, collect_statements, statements_after
+from ..reconcile.statements import AsOf, RawStatement, known_statements, outcomes_after
 from .daily import daily_counts
 from .developments import first_in_region, key_developments
 from .filters import passes
@@ -96,6 +96,8 @@ class _Placed:
     places: dict[str, Place]
     period: Period
     as_of: AsOf
+    later: int
+    """How many statements (figures and outcomes) were made or published after ``as_of``."""
 
     def reconcile(
         self, chosen: Sequence[MergedIncident], rules: FigureRules
@@ -132,7 +134,7 @@ ORDER = {"new": 0, "update": 1, "restatement": 2, "context": 3}
 
 
 def _place(incidents: Sequence[MergedIncident], period: Period, as_of: AsOf) -> _Placed:
-    statements = collect_statements(incidents, as_of=as_of)
+    statements, later = known_statements(incidents, as_of=as_of)
     per_incident: dict[str, list[RawStatement]] = defaultdict(list)
     for s in statements:
         for i in s.incidents:
@@ -148,7 +150,8 @@ def _place(incidents: Sequence[MergedIncident], period: Period, as_of: AsOf) -> 
                       date_precision=inc.record.date_precision, end_date=inc.record.end_date)
         for inc in incidents
     }  # fmt: skip
-    return _Placed(statements, per_incident, status, shown, places, period, as_of)
+    later += outcomes_after(incidents, as_of)
+    return _Placed(statements, per_incident, status, shown, places, period, as_of, later)
 
 
 def _key_figures(
@@ -215,7 +218,7 @@ def summarise(
         if latest is None
         else dt.datetime.combine(latest, dt.time(23, 59), ZoneInfo(period.timezone)),
         as_of=as_of if isinstance(as_of, dt.datetime) else None,
-        later_statements=statements_after(incidents, as_of),
+        later_statements=placed.later,
         key_figures=key,
         key_developments=key_developments(log, table, period, first_in_region(log, incidents)),
         table=table,
