@@ -7,10 +7,12 @@ from collections.abc import Iterable
 
 from ..model.records import Source
 
-SourceNumbers = dict[tuple[str, str | None, dt.date | None], int]
+SourceKey = tuple[str, str | None, dt.date | None]
+"""What makes a source one source of the report: name, address and date."""
+SourceNumbers = dict[SourceKey, int]
 
 
-def source_key(source: Source) -> tuple[str, str | None, dt.date | None]:
+def source_key(source: Source) -> SourceKey:
     """Sources with the same name, address and date are one source in the report."""
     return (source.name.strip(), source.url, source.published)
 
@@ -20,7 +22,7 @@ def number_sources(sources: Iterable[Source]) -> SourceNumbers:
     return number_keys(map(source_key, sources))
 
 
-def number_keys(keys: Iterable[tuple[str, str | None, dt.date | None]]) -> SourceNumbers:
+def number_keys(keys: Iterable[SourceKey]) -> SourceNumbers:
     """:func:`number_sources` of the sources' keys (:func:`source_key`)."""
     numbers: SourceNumbers = {}
     for key in keys:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ..model.records import Claim, Group, Source, Stance, _Attributed
 from .merge import MergedIncident
 from .names import normalise_name
-from .sources import source_key
+from .sources import SourceKey, source_key
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,12 @@ class RawStatement:
         return self.source.published
 
     @property
-    def voice(self) -> tuple[str, str | None, dt.date | None]:
+    def voice(self) -> SourceKey:
         """The outlet the statement comes from (what a relay relays, else its carrier)."""
         return source_key(self.origin or self.source)
 
     @property
-    def carrier(self) -> tuple[str, str | None, dt.date | None]:
+    def carrier(self) -> SourceKey:
         """The outlet that carried the statement (:func:`source_key` of ``source``)."""
         return source_key(self.source)
 

@@ -31,7 +31,13 @@ from ..reconcile.bounds import FigureRules
 from ..reconcile.figures import figure_rows
 from ..reconcile.merge import MergedIncident
 from ..reconcile.outcomes import outcome_views
-from ..reconcile.sources import SourceNumbers, number_keys, number_sources, source_key
+from ..reconcile.sources import (
+    SourceKey,
+    SourceNumbers,
+    number_keys,
+    number_sources,
+    source_key,
+)
 from ..reconcile.statements import AsOf, RawStatement, known_statements, outcomes_after
 from .daily import daily_counts
 from .developments import first_in_region, key_developments
@@ -66,7 +72,7 @@ def _sources(
     """The incidents' sources numbered in order of appearance, then those of statements
     that reach them from elsewhere (a joint figure coded on an incident not shown), and
     the report's list."""
-    ordered: list[tuple[str, tuple[str, str | None, dt.date | None]]] = [
+    ordered: list[tuple[str, SourceKey]] = [
         (rec.id, source_key(s))
         for inc in incidents
         for rec in inc.records
