@@ -11,7 +11,7 @@ from ..model.counts import Count
 from ..model.records import Group, Outcome, Stance
 from ..model.report import Cell, FigureRow, Flag, Place, Statement
 from .bounds import FigureRules, Stated, bounds, figure_of, overlap
-from .sources import SourceNumbers, source_key
+from .sources import SourceNumbers
 from .statements import RawStatement
 
 
@@ -66,6 +66,11 @@ _SILENT = {
                                  contradiction=False)
     for stance in Stance
 }  # fmt: skip
+# Iterating an enum class, or finding a member's index, costs more than a tuple or a dict:
+# these run for every row.
+_STANCES = tuple(Stance)
+_GROUP_RANK = {group: i for i, group in enumerate(Group)}
+_OUTCOME_RANK = {outcome: i for i, outcome in enumerate(Outcome)}
 
 
 def _cell(
@@ -156,10 +161,9 @@ def _statement(same: list[RawStatement], numbers: SourceNumbers, **extra: object
     first = min(same, key=lambda r: (r.origin is not None, _date_key(r.reported), r.record))
     count = first.claim.count
     quote = next((r.claim.quote for r in same if r.claim.quote), None)
-    carriers = [r.origin or r.source for r in same] + [r.source for r in same]
     origins = sorted({r.origin.name for r in same if r.origin is not None})
-    said = [r.said for r in same if r.said is not None]
-    seen = [r.first_seen for r in same if r.first_seen is not None]
+    said = [d for r in same if (d := r.said) is not None]
+    seen = [d for r in same if (d := r.first_seen) is not None]
     return Statement(
         record=first.record,
         by=first.claim.by,
@@ -169,7 +173,7 @@ def _statement(same: list[RawStatement], numbers: SourceNumbers, **extra: object
         high=None if count is None else count.high,
         reported=min(said) if said else first.reported,
         quote=quote,
-        sources=sorted({numbers[k] for k in map(source_key, carriers) if k in numbers}),
+        sources=sorted({numbers[k] for r in same for k in (r.voice, r.carrier) if k in numbers}),
         date_known=bool(said),
         first_seen=min(seen) if seen else None,
         party=first.party,
@@ -203,10 +207,10 @@ def figure_rows(
         cells: dict[Stance, Cell] = {}
         current: list[Stated] = []
         subset = {(r.claim.by, r.claim.count) for r in raws if r.claim.subset}
-        sides: dict[Stance, list[RawStatement]] = {stance: [] for stance in Stance}
+        sides: dict[Stance, list[RawStatement]] = {stance: [] for stance in _STANCES}
         for r in raws:
             sides[r.claim.stance].append(r)
-        for stance in Stance:
+        for stance in _STANCES:
             cells[stance], figures = _cell(stance, sides[stance], numbers, rules.about_tolerance)
             current += [Stated(stance, by, c, party, (by, c) in subset)
                         for by, c, party in figures]  # fmt: skip
@@ -251,8 +255,5 @@ def figure_rows(
                 places=[places[i] for i in incidents if i in places],
             )
         )
-    group_order, outcome_order = list(Group), list(Outcome)
-    out.sort(
-        key=lambda r: (r.incidents, outcome_order.index(r.outcome), group_order.index(r.group))
-    )
+    out.sort(key=lambda r: (r.incidents, _OUTCOME_RANK[r.outcome], _GROUP_RANK[r.group]))
     return out

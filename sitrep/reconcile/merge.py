@@ -101,6 +101,13 @@ def _actor_matches(a: str | None, b: str | None) -> bool:
     return na in nb or nb in na or fuzz.token_set_ratio(a.casefold(), b.casefold()) >= 80
 
 
+@lru_cache(maxsize=65536)
+def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """How alike two records' place names are: the best ``fuzz.ratio`` of a name of each
+    (0 when either has none); cached, as records of one place repeat its names."""
+    return max((fuzz.ratio(x, y) for x in a for y in b), default=0.0)
+
+
 def _actors_compatible(a: Record, b: Record) -> bool:
     """The two actors of each record match, in either order: one dataset codes the attacker
     first, another the government (UCDP's side A)."""
@@ -125,6 +132,7 @@ def dataset(record: Record) -> str | None:
 
 
 Partial = Literal["event_type", "sub_event_type", "uncorroborated"]
+LinkRule = Literal["same_as", "same_name", "alias", "similar_name", "distance"]
 
 
 def _match(
@@ -151,21 +159,22 @@ def _match(
         assert a.longitude is not None and b.longitude is not None
         km = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
     apart = km is not None and km > max(NAME_CONFLICT_KM, rules.radius_km)
-    link: MergeLink | None = None
+    rule: LinkRule | None = None  # the link itself is made once the pair matches
+    score = None
     if ka.names & kb.names and not apart:
-        link = _link(a, b, "same_name" if ka.location == kb.location else "alias")
+        rule = "same_name" if ka.location == kb.location else "alias"
     elif not apart and ka.names and kb.names:
-        score = max(fuzz.ratio(x, y) for x in ka.names for y in kb.names)
-        if score >= rules.name_score:
-            link = _link(a, b, "similar_name", score=score)
+        similarity = _similarity(ka.names, kb.names)
+        if similarity >= rules.name_score:
+            rule, score = "similar_name", similarity
     near = km is not None and km <= rules.radius_km
-    if link is None and near and a.event_type is b.event_type:
+    if rule is None and near and a.event_type is b.event_type:
         # Distance alone: nearby places that differ in name, only for the same kind of
         # event (two towns 11 km apart can each be attacked on the same day).
-        link = _link(a, b, "distance", km=km, radius_km=rules.radius_km)
+        rule = "distance"
         near = False  # the distance is the match: it cannot also corroborate it
     # the place decides most pairs, and costs less to compare than the actors
-    if link is None or not _actors_compatible(a, b):
+    if rule is None or not _actors_compatible(a, b):
         return None, None
     if a.event_type is not b.event_type:
         return None, "event_type"
@@ -174,7 +183,8 @@ def _match(
     same_days = (a.day, a.last_day) == (b.day, b.last_day)
     if not same_days and not (near or _same_actors(a, b) or _shared_source(a, b)):
         return None, "uncorroborated"
-    return link, None
+    extra = {"km": km, "radius_km": rules.radius_km} if rule == "distance" else {"score": score}
+    return _link(a, b, rule, **extra), None
 
 
 def _same_actors(a: Record, b: Record) -> bool:
@@ -194,7 +204,7 @@ def _shared_source(a: Record, b: Record) -> bool:
 def _link(
     a: Record,
     b: Record,
-    rule: Literal["same_as", "same_name", "alias", "similar_name", "distance"],
+    rule: LinkRule,
     *,
     score: float | None = None,
     km: float | None = None,
@@ -393,20 +403,27 @@ def _merge_pass(
                 if keys[j].first > end:
                     break
                 there = coords[j]
+                close = False
                 if here is not None and there is not None:
                     # _match's first tests, without the call: most pairs end here
                     if abs(here[0] - there[0]) * _KM_PER_DEGREE > far:
                         continue
                     a, b = (here, there) if i < j else (there, here)  # in _match's order
-                    if distance_km(*a, *b) > far:
+                    km = distance_km(*a, *b)
+                    if km > far:
                         continue
-                why, partial = _match(keys[min(i, j)], keys[max(i, j)], rules)
+                    close = km <= rules.radius_km
+                ka, kb = keys[min(i, j)], keys[max(i, j)]
+                if not (close or ka.names & kb.names
+                        or _similarity(ka.names, kb.names) >= rules.name_score):  # fmt: skip
+                    continue  # neither near nor alike in name: _match finds no link either
+                why, partial = _match(ka, kb, rules)
                 if why:
                     union(min(i, j), max(i, j), why)
                 elif partial and near is not None:
                     at = (ordered[i].country, keys[i].first, ordered[i].id, keys[j].first,
                           ordered[j].id)  # fmt: skip
-                    near.append((at, keys[min(i, j)], keys[max(i, j)], partial))
+                    near.append((at, ka, kb, partial))
 
     def records_of(unit_ids: set[int]) -> list[Record]:
         return sorted((r for i in unit_ids for r in units[i].records), key=_primary_key)

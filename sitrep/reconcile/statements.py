@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..model.records import Claim, Group, Record, Source, Stance, _Attributed
+from ..model.records import Claim, Group, Source, Stance, _Attributed
 from .merge import MergedIncident
 from .names import normalise_name
-from .sources import source_key
+from .sources import SourceKey, source_key
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,14 @@ class RawStatement:
         return self.source.published
 
     @property
-    def voice(self) -> tuple[str, str | None, dt.date | None]:
+    def voice(self) -> SourceKey:
         """The outlet the statement comes from (what a relay relays, else its carrier)."""
         return source_key(self.origin or self.source)
+
+    @property
+    def carrier(self) -> SourceKey:
+        """The outlet that carried the statement (:func:`source_key` of ``source``)."""
+        return source_key(self.source)
 
     @property
     def party(self) -> bool:
@@ -82,10 +87,9 @@ def made_after(reported: dt.date | dt.datetime | None, as_of: AsOf) -> bool:
     return day > as_of
 
 
-def _left_out(rec: Record, claim: _Attributed, as_of: AsOf) -> bool:
-    return made_after(claim.reported, as_of) or made_after(
-        rec.source(claim.source).published, as_of
-    )
+def _left_out(claim: _Attributed, source: Source, as_of: AsOf) -> bool:
+    """Whether a statement carried by ``source`` was made or published after ``as_of``."""
+    return made_after(claim.reported, as_of) or made_after(source.published, as_of)
 
 
 def collect_statements(
@@ -96,20 +100,34 @@ def collect_statements(
     Statements made or published after ``as_of`` are left out: a report shows what was
     known then.
     """
+    return known_statements(incidents, as_of)[0]
+
+
+def known_statements(
+    incidents: Sequence[MergedIncident], as_of: AsOf = None
+) -> tuple[list[RawStatement], int]:
+    """:func:`collect_statements`, and how many claims it left out as made or published
+    after ``as_of``."""
+    later = 0
     owner = {r.id: inc.id for inc in incidents for r in inc.records}
     day = {inc.id: inc.primary.day for inc in incidents}
     out: list[RawStatement] = []
     for inc in incidents:
+        own = inc.id
         for rec in inc.records:
             for claim in rec.claims:
-                if _left_out(rec, claim, as_of):
-                    continue
-                covered = {inc.id, *(owner[c] for c in claim.covers if c in owner)}
                 source = rec.source(claim.source)
+                if _left_out(claim, source, as_of):
+                    later += 1
+                    continue
+                covered: tuple[str, ...] = (own,)
+                if claim.covers:  # a joint figure: its incidents, earliest first
+                    joint = {own, *(owner[c] for c in claim.covers if c in owner)}
+                    covered = tuple(sorted(joint, key=lambda i: (day[i], i)))
                 origin = rec.origin(source)
                 out.append(
                     RawStatement(
-                        tuple(sorted(covered, key=lambda i: (day[i], i))),
+                        covered,
                         rec.id,
                         claim,
                         source,
@@ -117,16 +135,15 @@ def collect_statements(
                         None if origin is source else origin,
                     )
                 )
-    return out
+    return out, later
 
 
-def statements_after(incidents: Sequence[MergedIncident], as_of: AsOf) -> int:
-    """How many statements (figures and outcomes) the records hold that were made or
-    published after ``as_of``."""
+def outcomes_after(incidents: Sequence[MergedIncident], as_of: AsOf) -> int:
+    """How many outcome statements the records hold that were made or published after
+    ``as_of`` (the claims left out are counted by :func:`known_statements`)."""
     return sum(
-        _left_out(rec, s, as_of)
+        _left_out(o, rec.source(o.source), as_of)
         for inc in incidents
         for rec in inc.records
-        for s in [*rec.claims, *rec.outcomes]
+        for o in rec.outcomes
     )
-

@@ -9,18 +9,20 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from ..errors import Problem
-from ..model.records import Outcome, Source
+from ..model.records import Outcome
 from ..model.report import (
     DataQuality,
     FigureRow,
     Incident,
     KeyFigures,
     Merge,
+    OutcomeView,
     Period,
     Place,
     PossibleDuplicate,
     Report,
     ReportFilter,
+    Restated,
     SourceRef,
     Status,
     Total,
@@ -29,8 +31,14 @@ from ..reconcile.bounds import FigureRules
 from ..reconcile.figures import figure_rows
 from ..reconcile.merge import MergedIncident
 from ..reconcile.outcomes import outcome_views
-from ..reconcile.sources import SourceNumbers, number_sources, source_key
-from ..reconcile.statements import AsOf, RawStatement, collect_statements, statements_after
+from ..reconcile.sources import (
+    SourceKey,
+    SourceNumbers,
+    number_keys,
+    number_sources,
+    source_key,
+)
+from ..reconcile.statements import AsOf, RawStatement, known_statements, outcomes_after
 from .daily import daily_counts
 from .developments import first_in_region, key_developments
 from .filters import passes
@@ -64,17 +72,17 @@ def _sources(
     """The incidents' sources numbered in order of appearance, then those of statements
     that reach them from elsewhere (a joint figure coded on an incident not shown), and
     the report's list."""
-    ordered: list[tuple[str, Source]] = [
-        (rec.id, s)
+    ordered: list[tuple[str, SourceKey]] = [
+        (rec.id, source_key(s))
         for inc in incidents
         for rec in inc.records
         for s in sorted(rec.sources, key=lambda s: (s.published or dt.date.min, s.name))
     ]
-    ordered += [(s.record, s.source) for s in statements]
-    numbers = number_sources(s for _, s in ordered)
+    ordered += [(s.record, s.carrier) for s in statements]
+    numbers = number_keys(key for _, key in ordered)
     records: dict[int, set[str]] = defaultdict(set)
-    for record_id, s in ordered:
-        records[numbers[source_key(s)]].add(record_id)
+    for record_id, key in ordered:
+        records[numbers[key]].add(record_id)
     refs = [
         SourceRef(number=n, name=name, url=url, published=published, records=sorted(records[n]))
         for (name, url, published), n in numbers.items()
@@ -87,11 +95,15 @@ class _Placed:
     """The incidents a report shows and what their statements say, before filtering."""
 
     statements: list[RawStatement]
+    said: dict[str, list[RawStatement]]
+    """The statements of each incident (a joint figure's in each it covers)."""
     status: dict[str, Status | None]
     shown: list[MergedIncident]
     places: dict[str, Place]
     period: Period
     as_of: AsOf
+    later: int
+    """How many statements (figures and outcomes) were made or published after ``as_of``."""
 
     def reconcile(
         self, chosen: Sequence[MergedIncident], rules: FigureRules
@@ -105,19 +117,14 @@ class _Placed:
         for row in rows:
             for i in row.incidents:
                 rows_of[i].append(row)
-        said: dict[str, list[RawStatement]] = defaultdict(list)
-        for s in mine:
-            for i in s.incidents:
-                said[i].append(s)
         log = []
         for inc in chosen:
             status = self.status[inc.id] or "context"
-            own = said[inc.id]
-            log.append(_incident(inc, status, rows_of[inc.id], numbers).model_copy(update={
-                "outcomes": outcome_views(inc, numbers, self.as_of),
-                "restated": restated(inc, own, self.period, numbers)
+            log.append(_incident(
+                inc, status, rows_of[inc.id], numbers, outcome_views(inc, numbers, self.as_of),
+                restated(inc, self.said[inc.id], self.period, numbers)
                 if status == "restatement" else None,
-            }))  # fmt: skip
+            ))  # fmt: skip
         return sources, rows, log
 
     def before(self, chosen: Sequence[MergedIncident], rules: FigureRules) -> list[FigureRow]:
@@ -133,7 +140,7 @@ ORDER = {"new": 0, "update": 1, "restatement": 2, "context": 3}
 
 
 def _place(incidents: Sequence[MergedIncident], period: Period, as_of: AsOf) -> _Placed:
-    statements = collect_statements(incidents, as_of=as_of)
+    statements, later = known_statements(incidents, as_of=as_of)
     per_incident: dict[str, list[RawStatement]] = defaultdict(list)
     for s in statements:
         for i in s.incidents:
@@ -149,7 +156,8 @@ def _place(incidents: Sequence[MergedIncident], period: Period, as_of: AsOf) -> 
                       date_precision=inc.record.date_precision, end_date=inc.record.end_date)
         for inc in incidents
     }  # fmt: skip
-    return _Placed(statements, status, shown, places, period, as_of)
+    later += outcomes_after(incidents, as_of)
+    return _Placed(statements, per_incident, status, shown, places, period, as_of, later)
 
 
 def _key_figures(
@@ -216,7 +224,7 @@ def summarise(
         if latest is None
         else dt.datetime.combine(latest, dt.time(23, 59), ZoneInfo(period.timezone)),
         as_of=as_of if isinstance(as_of, dt.datetime) else None,
-        later_statements=statements_after(incidents, as_of),
+        later_statements=placed.later,
         key_figures=key,
         key_developments=key_developments(log, table, period, first_in_region(log, incidents)),
         table=table,
@@ -244,7 +252,12 @@ def summarise(
 
 
 def _incident(
-    inc: MergedIncident, status: Status, rows: list[FigureRow], numbers: SourceNumbers
+    inc: MergedIncident,
+    status: Status,
+    rows: list[FigureRow],
+    numbers: SourceNumbers,
+    outcomes: list[OutcomeView],
+    restated: Restated | None,
 ) -> Incident:
     rec = inc.record
     return Incident(
@@ -253,6 +266,8 @@ def _incident(
         status=status,
         **{**rec.event(), "date": rec.day},
         severity=severity(rec, rows),
-        sources=sorted({numbers[source_key(s)] for s in rec.sources if source_key(s) in numbers}),
+        sources=sorted({numbers[k] for s in rec.sources if (k := source_key(s)) in numbers}),
         figures=rows,
+        outcomes=outcomes,
+        restated=restated,
     )

@@ -9,6 +9,7 @@ wording's.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
@@ -57,27 +58,46 @@ def _total(
     incidents: int,
 ) -> Total:
     """:func:`total` of the rows it chose."""
-    low = best_sum = high = 0
-    any_best = high_open = False
-    for cluster in _overlapping(chosen, across_groups=group is None):
-        parts = _pick(cluster, lambda r: r.low or 0)
-        low += sum(r.low or 0 for r in parts)
-        with_best = [r for r in cluster if r.best is not None]
-        if with_best:
-            any_best = True
-            best_sum += sum(r.best or 0 for r in _pick(with_best, lambda r: r.best or 0))
-        tops = _pick(cluster, _high_of)
-        high += sum(_high_of(r) for r in tops)
-        high_open = high_open or any(r.credible_high is None and r.credible_high_open
-                                     for r in tops)  # fmt: skip
+    sums = [_sums(cluster) for cluster in _overlapping(chosen, across_groups=group is None)]
+    return _added(sums, chosen, outcome, country, group, incidents)
+
+
+Sums = tuple[int, int | None, int, bool]
+
+
+def _sums(cluster: Sequence[FigureRow]) -> Sums:
+    """What one cluster of overlapping rows adds to a total: low, best (None when no row
+    has one), the largest credible figures, and whether one of those is open-ended."""
+    low = sum(r.low or 0 for r in _pick(cluster, lambda r: r.low or 0))
+    with_best = [r for r in cluster if r.best is not None]
+    best = None
+    if with_best:
+        best = sum(r.best or 0 for r in _pick(with_best, lambda r: r.best or 0))
+    tops = _pick(cluster, _high_of)
+    high = sum(_high_of(r) for r in tops)
+    high_open = any(r.credible_high is None and r.credible_high_open for r in tops)
+    return low, best, high, high_open
+
+
+def _added(
+    sums: Sequence[Sums],
+    chosen: Sequence[FigureRow],
+    outcome: Outcome,
+    country: str | None,
+    group: Group | None,
+    incidents: int,
+) -> Total:
+    """The total of the rows ``chosen``, from the :func:`_sums` of their clusters."""
+    bests = [best for _, best, _, _ in sums if best is not None]
+    high = sum(high for _, _, high, _ in sums)
     return Total(
         country=country,
         group=group,
         outcome=outcome,
-        low=low,
-        best=best_sum if any_best else None,
+        low=sum(low for low, _, _, _ in sums),
+        best=sum(bests) if bests else None,
         high=high,
-        high_open=high_open,
+        high_open=any(high_open for _, _, _, high_open in sums),
         incidents=incidents,
         rows=len(chosen),
         high_credible=high,
@@ -220,28 +240,46 @@ def period_totals(
     incident, including those a filter left out that share a joint figure with one kept."""
     country_of = {**(country_of or {}), **{i.id: i.country for i in log}}
     shown = {i.id for i in log}
-    out: list[Total] = []
     countries: list[str | None] = [None, *sorted({i.country for i in log if i.status != "context"})]
+    # a row counts in a country's totals when all the incidents it covers are in that country
+    home: dict[int, str | None] = {}
+    chosen: dict[tuple[str | None, Outcome, Group | None], list[FigureRow]] = {}
+    for r in table:
+        found = {country_of.get(i) for i in r.incidents}
+        home[id(r)] = found.pop() if len(found) == 1 else None
+        for key_country in {None, home[id(r)]}:
+            for key_group in (None, r.group):
+                chosen.setdefault((key_country, r.outcome, key_group), []).append(r)
+    sums: dict[tuple[str | None, Outcome, Group | None], list[Sums]] = defaultdict(list)
+    for (country, outcome, group), rows in chosen.items():
+        if country is not None:
+            continue
+        # The rows of all countries, clustered once: a cluster whose rows are all of one
+        # country is a cluster of that country's rows too. Only one that a joint figure
+        # across countries ties together is clustered again, per country, without it.
+        for cluster in _overlapping(rows, across_groups=group is None):
+            added = _sums(cluster)
+            sums[(None, outcome, group)].append(added)
+            homes = {home[id(r)] for r in cluster}
+            if len(homes) == 1:
+                if (one := homes.pop()) is not None:
+                    sums[(one, outcome, group)].append(added)
+                continue
+            for one in homes - {None}:
+                mine = [r for r in reversed(cluster) if home[id(r)] == one]  # in table order
+                sums[(one, outcome, group)] += [
+                    _sums(part) for part in _overlapping(mine, across_groups=group is None)
+                ]
+    out: list[Total] = []
     for country in countries:
-        rows = [
-            r
-            for r in table
-            if country is None or {country_of.get(i) for i in r.incidents} == {country}
-        ]
-        by_outcome: dict[Outcome, list[FigureRow]] = {outcome: [] for outcome in Outcome}
-        by_group: dict[tuple[Outcome, Group], list[FigureRow]] = {}
-        for r in rows:
-            by_outcome[r.outcome].append(r)
-            by_group.setdefault((r.outcome, r.group), []).append(r)
         for outcome in Outcome:
             for group in [None, *Group]:
-                chosen = (
-                    by_outcome[outcome] if group is None else by_group.get((outcome, group), [])
-                )
-                if not chosen and not (
+                rows = chosen.get((country, outcome, group), [])
+                if not rows and not (
                     country is None and group is None and outcome is Outcome.KILLED
                 ):
                     continue
-                n = len({i for r in chosen for i in r.incidents if i in shown})
-                out.append(_total(chosen, outcome, country, group, n))
+                n = len({i for r in rows for i in r.incidents if i in shown})
+                out.append(_added(sums[(country, outcome, group)], rows, outcome, country,
+                                  group, n))  # fmt: skip
     return out
