@@ -47,17 +47,6 @@ def total(
     of all groups, a figure of unknown group and the other groups' figures of the same
     incident (the unknown may be any of them)."""
     chosen = [r for r in rows if r.outcome is outcome and (group is None or r.group is group)]
-    return _total(chosen, outcome, country, group, incidents)
-
-
-def _total(
-    chosen: Sequence[FigureRow],
-    outcome: Outcome,
-    country: str | None,
-    group: Group | None,
-    incidents: int,
-) -> Total:
-    """:func:`total` of the rows it chose."""
     sums = [_sums(cluster) for cluster in _overlapping(chosen, across_groups=group is None)]
     return _added(sums, chosen, outcome, country, group, incidents)
 
