@@ -220,10 +220,11 @@ def baseline(
         ]  # fmt: skip
     # An incident that no joint figure touches adds its own rows' sum to any period it
     # falls in (the rule of low_sum, worked out once); the others are added up by period.
-    joint = {i for k in kept if e.joint[k] for r in e.rows(k) if len(r.incidents) > 1
+    read = {k: e.rows(k) for k in kept if e.joint[k]}  # the JSON text read once
+    joint = {i for rows in read.values() for r in rows if len(r.incidents) > 1
              for i in r.incidents}  # fmt: skip
     alone = {e.ids[k]: e.alone[k] for k in kept if e.ids[k] not in joint}
-    rows_of = {e.ids[k]: e.rows(k) for k in kept if e.ids[k] in joint}
+    rows_of = {e.ids[k]: read[k] if k in read else e.rows(k) for k in kept if e.ids[k] in joint}
     ids_of: list[set[str]] = [set() for _ in range(periods + 1)]
     killed = [0] * (periods + 1)
     for k in kept:

@@ -11,6 +11,7 @@ from ..model.report import Period
 
 Day = TypeVar("Day", dt.date, int)
 
+
 def make_period(start: dt.date, end: dt.date, timezone: str, lookback_days: int = 30) -> Period:
     """The period from ``start`` to ``end`` (inclusive), with its look-back window."""
     if end < start:
