@@ -10,7 +10,8 @@ from sitrep.desk.security import LoginLimiter
 from sitrep.desk.users import Accounts, Role
 from sitrep.model.records import Record
 from sitrep.reconcile.duplicates import possible_duplicates as partial_matches
-from sitrep.reconcile.merge import MergeRules, merge_records
+from sitrep.reconcile.matching import MergeRules
+from sitrep.reconcile.merge import merge_records
 from sitrep.render.notes import notes_html, notes_md
 
 

@@ -12,7 +12,8 @@ import pytest
 from importing import FIXTURES, run_import
 
 from sitrep.cli import main
-from sitrep.reconcile.merge import MergeRules, merge_records
+from sitrep.reconcile.matching import MergeRules
+from sitrep.reconcile.merge import merge_records
 from sitrep.store.directory import load_records
 
 

@@ -819,11 +819,11 @@ def test_the_merge_skips_only_pairs_beyond_the_distance(
 ) -> None:
     """The merge skips a pair whose latitudes alone put it further apart than any match
     allows: sound only if the distance itself is then over that limit too."""
-    from sitrep.reconcile.merge import _KM_PER_DEGREE
+    from sitrep.reconcile.matching import KM_PER_DEGREE
     from sitrep.reconcile.names import distance_km
 
     lat2 = max(-89.9, min(89.9, lat1 + north))
-    if abs(lat1 - lat2) * _KM_PER_DEGREE > km:
+    if abs(lat1 - lat2) * KM_PER_DEGREE > km:
         assert distance_km(lat1, lon1, lat2, lon2) > km
 
 
@@ -833,7 +833,8 @@ def test_the_merge_skips_only_pairs_beyond_the_distance(
 def test_property_later_rounds_compare_only_what_grew(data: list[dict[str, Any]]) -> None:
     """After the first round, merging compares only pairs with an incident the last round
     grew: the same incidents, reasons and apart lists as comparing every pair each round."""
-    from sitrep.reconcile.merge import MergedIncident, MergeRules, _merge_pass
+    from sitrep.reconcile.matching import MergeRules
+    from sitrep.reconcile.merge import MergedIncident, _merge_pass
 
     units = [MergedIncident([r]) for r in recs(*data)]
     while True:  # every pair, every round

@@ -12,7 +12,8 @@ from typing import Any
 from ..model.records import Record
 from ..model.report import PossibleDuplicate
 from ..reconcile.duplicates import possible_duplicates as partial_matches
-from ..reconcile.merge import MergeRules, merge_records
+from ..reconcile.matching import MergeRules
+from ..reconcile.merge import merge_records
 
 EVENT_FIELDS = ("id", "date", "end_date", "date_precision", "country", "admin1", "admin2",
                 "location", "aliases", "latitude", "longitude", "event_type",

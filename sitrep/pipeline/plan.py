@@ -17,7 +17,7 @@ from ..ingest.raw import Window
 from ..model.edition import DEFAULT_LANGUAGE, Edition
 from ..model.report import Period
 from ..reconcile.bounds import FigureRules
-from ..reconcile.merge import MergeRules
+from ..reconcile.matching import MergeRules
 from ..render.formats import FORMATS, unknown_formats
 from ..summarise.period import make_period
 from ..wording import LANGUAGES, has_words

@@ -17,7 +17,8 @@ from __future__ import annotations
 from .bounds import FigureRules, bounds
 from .duplicates import possible_duplicates
 from .figures import figure_rows
-from .merge import MergedIncident, MergeRules, merge_records
+from .matching import MergeRules
+from .merge import MergedIncident, merge_records
 from .names import distance_km, normalise_name
 from .sources import SourceNumbers, number_sources, source_key
 from .statements import RawStatement, collect_statements

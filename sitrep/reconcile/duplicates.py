@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from ..model.records import Record
 from ..model.report import PossibleDuplicate
-from .merge import MergedIncident, MergeKeys, MergeRules, Near, Partial, _match, _merge
+from .matching import MergeKeys, MergeRules, Near, Partial, match
+from .merge import MergedIncident, _merge
 
 
 def merge_and_find_duplicates(
@@ -46,7 +47,7 @@ def possible_duplicates(
             a, b = ka.record, kb.record
             if owner[a.id] == owner[b.id] or b.id in a.not_same_as or a.id in b.not_same_as:
                 continue
-            _, partial = _match(ka, kb, rules)
+            _, partial = match(ka, kb, rules)
             if partial:
                 out.append(_possible(a, b, partial))
     return out
