@@ -24,7 +24,7 @@ from ..config import Config
 from ..errors import ConfigError, Problem, SitrepError
 from ..model.edition import DEFAULT_LANGUAGE, Edition
 from ..model.fields import normalise_country
-from ..model.report import ReportFilter, Severity
+from ..model.filters import ReportFilter, Severity
 from ..render.formats import ATTACHABLE
 from ..render.safe import has_controls, one_line
 from ..store.open import open_store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .report import ReportFilter
+from .filters import ReportFilter
 
 DEFAULT_LANGUAGE = "en"
 """The language whose editions keep the plain key and file names ('all', 'sitrep-2025-06-02')."""
