@@ -80,8 +80,9 @@ def _alternatives(words: object) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
 
 
-_WORDS = _alternatives([*NUMBER_WORDS, *(f"{t}{sep}{u}" for t in _TENS for u in _UNITS
-                                        for sep in ("-", " "))])  # fmt: skip
+# "twenty-five", "twenty five": the tens and units apart, not their 288 spellings listed (a
+# pattern ten times shorter, which compiles ten times faster), tried before the words alone
+_WORDS = rf"(?:{_alternatives(_TENS)})[- ](?:{_alternatives(_UNITS)})|{_alternatives(NUMBER_WORDS)}"
 _NUM = rf"(\d{{1,3}}(?:,\d{{3}})+|\d+|{_WORDS})"
 MORE_THAN_WORDS = ("more than", "over", ">", "plus de")
 AT_LEAST_WORDS = ("at least", ">=", "≥", "au moins")
