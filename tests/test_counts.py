@@ -102,6 +102,36 @@ def test_display_is_what_a_reader_expects_never_plus_notation() -> None:
         assert "+" not in words.count(parse_count(text))
 
 
+@pytest.mark.parametrize(
+    ("value", "low", "high", "kind"),
+    [
+        ("twenty-five", 25, 25, CountKind.EXACT),
+        ("Ninety  nine", 99, 99, CountKind.EXACT),
+        ("more than forty-one", 42, None, CountKind.MORE_THAN),
+        ("about sixty-six", 66, 66, CountKind.ABOUT),
+        ("between twenty-one and thirty-two", 21, 32, CountKind.RANGE),
+        ("twenty-one-thirty", 21, 30, CountKind.RANGE),  # the compound first, then the range
+        ("twenty-five (best twenty-two), twenty-one", None, None, None),
+    ],
+)
+def test_compound_number_words_in_every_form(
+    value: str, low: int | None, high: int | None, kind: CountKind | None
+) -> None:
+    """Tens and units as one number ('twenty-five', 'twenty five') wherever a number goes."""
+    if kind is None:
+        with pytest.raises(CountSyntaxError):
+            parse_count(value)
+        return
+    c = parse_count(value)
+    assert (c.low, c.high, c.kind) == (low, high, kind)
+
+
+@pytest.mark.parametrize("value", ["twentyfive", "twenty-", "-five", "twenty-ten", "ten-five-"])
+def test_broken_compound_number_words_are_errors(value: str) -> None:
+    with pytest.raises(CountSyntaxError):
+        parse_count(value)
+
+
 def test_integers_and_whole_floats_are_exact() -> None:
     assert parse_count(13) == Count(13, 13, CountKind.EXACT, "13")
     assert parse_count(0).high == 0
