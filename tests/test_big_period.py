@@ -321,3 +321,40 @@ def test_the_legend_explains_only_the_marks_the_table_prints() -> None:
         assert "no upper bound" in text and "numbers in the source list" in text
         assert "cannot all be true" not in text and "no toll given" not in text
     assert "party claim" in legend and "claimed only" in legend  # the flags it uses
+
+
+def test_the_json_describes_the_casualty_chart_as_the_other_formats_draw_it(big: Report) -> None:
+    """A big period's casualty chart shows the incidents that matter; the JSON's text of
+    it says so and describes those bars, the drawn chart's own text alternative, not every
+    killed row of the period."""
+    import json
+
+    from sitrep.render.charts import draw_casualty_chart
+    from sitrep.render.digest import charted
+
+    limit = 7
+    data = json.loads(FORMATS["json"].render(RenderJob(big, "big", [], table_limit=limit))
+                      ["big.json"])  # fmt: skip
+    [text] = [c["text"] for c in data["charts"] if c["name"] == "casualties"]
+    scope = words_for("en").chart_scope(limit, len(ranked(big.incidents)))
+    drawn = draw_casualty_chart(charted(big, limit))
+    assert drawn is not None
+    assert text == f"{scope} {drawn.alt}"
+    assert len(text) < len(words_for("en").chart_texts(big)[0]["text"]) / 5
+    # a report that is not big: the whole report's text, with no scope
+    whole = FORMATS["json"].render(RenderJob(big, "big", [], table_limit=10_000))["big.json"]
+    assert json.loads(whole)["charts"] == words_for("en").chart_texts(big)
+
+
+def test_the_configured_table_limit_is_what_every_format_says_the_chart_shows(
+    big: Report,
+) -> None:
+    from sitrep.render.style import Chart
+
+    bars = Chart("casualties", "Killed", '<svg xmlns="http://www.w3.org/2000/svg"/>', "bars")
+    job = RenderJob(big, "big", [bars], table_limit=7)
+    scope = words_for("en").chart_scope(7, len(ranked(big.incidents)))
+    markdown = str(FORMATS["md"].render(job)["big.md"])
+    html = str(FORMATS["html"].render(job)["big.html"])
+    assert scope in " ".join(markdown.split())
+    assert scope in " ".join(html.split())

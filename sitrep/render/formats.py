@@ -43,13 +43,20 @@ class RenderJob:
     rules: FigureRules | None = None
     """The run's figure rules (``[report]``), for the figures of the attached CSV log."""
 
+    @property
+    def limit(self) -> int:
+        """``table_limit``, or its default."""
+        from ..config import FIGURES_TABLE_LIMIT
+
+        return FIGURES_TABLE_LIMIT if self.table_limit is None else self.table_limit
+
     @cached_property
     def json_bytes(self) -> bytes:
         """The report's JSON, made once for the JSON file and the PDF's attachment (the
         same bytes)."""
         from .jsonreport import render_json_bytes
 
-        return render_json_bytes(self.report)
+        return render_json_bytes(self.report, chart_limit=self.limit)
 
 
 @dataclass(frozen=True)
@@ -72,16 +79,16 @@ class Format:
 def _markdown(job: RenderJob) -> dict[str, Content]:
     from .documents import render_markdown
 
-    text = render_markdown(
-        job.report, job.charts, stem=job.stem, templates=job.templates, furniture=job.furniture
-    )
+    text = render_markdown(job.report, job.charts, stem=job.stem, templates=job.templates,
+                           furniture=job.furniture, table_limit=job.limit)  # fmt: skip
     return {f"{job.stem}.md": text, **{f"{job.stem}-{c.name}.svg": c.svg for c in job.charts}}
 
 
 def _html(job: RenderJob) -> dict[str, Content]:
     from .documents import render_html
 
-    html = render_html(job.report, job.charts, templates=job.templates, furniture=job.furniture)
+    html = render_html(job.report, job.charts, templates=job.templates, furniture=job.furniture,
+                       table_limit=job.limit)
     return {f"{job.stem}.html": html}
 
 
@@ -114,12 +121,10 @@ def _pdf(job: RenderJob) -> dict[str, Content]:
 
 def print_html(job: RenderJob) -> str:
     """The HTML the PDF is made from (also the desk's preview of the PDF)."""
-    from ..config import FIGURES_TABLE_LIMIT
     from .documents import render_html
 
-    limit = FIGURES_TABLE_LIMIT if job.table_limit is None else job.table_limit
     return render_html(job.report, job.charts, templates=job.templates, for_pdf=True,
-                       furniture=job.furniture, table_limit=limit)  # fmt: skip
+                       furniture=job.furniture, table_limit=job.limit)  # fmt: skip
 
 
 def _json(job: RenderJob) -> dict[str, Content]:

@@ -11,15 +11,25 @@ from typing import Any
 from ..collector import collector_paused
 from ..model.report import Report
 from ..wording import Words, words_for
+from .digest import chart_scope, charted
 from .safe import json_document
 from .worded import json_data, json_schema
 
 
 @collector_paused
-def render_json_bytes(report: Report, words: Words | None = None) -> bytes:
+def render_json_bytes(
+    report: Report, words: Words | None = None, chart_limit: int | None = None
+) -> bytes:
     """The report as JSON in UTF-8: :class:`Report` serialised with its words in the
-    report's language (docs/report-json.md), sets sorted (stable)."""
-    data = json_data(report, words or words_for(report.language))
+    report's language (docs/report-json.md), sets sorted (stable). ``chart_limit``
+    (``report.figures_table_limit``): the charts' texts describe the casualty chart as
+    the other formats draw it, a big period's showing only the incidents that matter."""
+    words = words or words_for(report.language)
+    drawn = charted(report, chart_limit)
+    charts = None
+    if drawn is not report:
+        charts = words.chart_texts(drawn, chart_scope(report, words, chart_limit))
+    data = json_data(report, words, charts)
     for key in ("countries", "admin1"):
         data["filter"][key] = sorted(data["filter"][key])
     return json_document(data)

@@ -102,8 +102,9 @@ def _walked(cls: type[BaseModel]) -> frozenset[str]:
     )
 
 
-def _with_words(obj: Any, data: Any, words: Words) -> Any:
-    """``data`` (``obj`` dumped to JSON) with the worded fields of every model inserted."""
+def _with_words(obj: Any, data: Any, words: Words, given: dict[str, Any] | None = None) -> Any:
+    """``data`` (``obj`` dumped to JSON) with the worded fields of every model inserted
+    (those of ``obj`` itself named in ``given`` as given there)."""
     if isinstance(obj, BaseModel) and isinstance(data, dict):
         cls = type(obj)
         after, walked = _inserted(cls), _walked(cls)
@@ -117,7 +118,10 @@ def _with_words(obj: Any, data: Any, words: Words) -> Any:
         for key, value in data.items():
             out[key] = _with_words(getattr(obj, key), value, words) if key in walked else value
             for field in after.get(key, ()):
-                out[field.name] = field.write(obj, words)
+                out[field.name] = (
+                    given[field.name] if given and field.name in given
+                    else field.write(obj, words)
+                )  # fmt: skip
         return out
     if isinstance(obj, list) and isinstance(data, list):
         for i, (o, d) in enumerate(zip(obj, data, strict=True)):
@@ -125,12 +129,16 @@ def _with_words(obj: Any, data: Any, words: Words) -> Any:
     return data
 
 
-def json_data(report: Report, words: Words) -> dict[str, Any]:
-    """The report as JSON data, with its words in the language of ``words``."""
+def json_data(
+    report: Report, words: Words, charts: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """The report as JSON data, with its words in the language of ``words`` (``charts``:
+    the texts of the charts as drawn, when they are not those of the whole report)."""
     # The table's rows are rows of the log's incidents too: dumped and worded once, there,
     # and the same data put in the table (a third of a long period's JSON).
     data: dict[str, Any] = _with_words(
-        report, report.model_dump(mode="json", exclude={"table"}), words
+        report, report.model_dump(mode="json", exclude={"table"}), words,
+        None if charts is None else {"charts": charts},
     )
     done = {
         id(row): row_data

@@ -201,13 +201,15 @@ class ChartWords:
             text += form.format(claimed=self.num(c.killed_claimed), n=self.num(c.claimed_incidents))
         return text
 
-    def texts(self, report: Report) -> list[dict[str, str]]:
+    def texts(self, report: Report, scope: str = "") -> list[dict[str, str]]:
         """Each chart the report draws (the map apart), as its name, title and text
-        alternative: what the JSON gives in place of the pictures."""
+        alternative: what the JSON gives in place of the pictures. ``scope`` (what a big
+        period's casualty chart leaves out) opens the casualty chart's text."""
         out = []
         rows = charted_rows(report)
         if rows:
             text = self.casualty_text(rows, period_incidents(report))
+            text = f"{scope} {text}" if scope else text
             out.append({"name": "casualties", "title": self.casualty_title, "text": text})
         if has_daily_chart(report):
             end = report.period.end

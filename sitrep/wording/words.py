@@ -218,9 +218,10 @@ class Words:
         """The words of the casualty and daily charts."""
         return self.chart_words(self)
 
-    def chart_texts(self, report: Report) -> list[dict[str, str]]:
-        """Each chart the report draws (the map apart): name, title and text alternative."""
-        return self.charts().texts(report)
+    def chart_texts(self, report: Report, scope: str = "") -> list[dict[str, str]]:
+        """Each chart the report draws (the map apart): name, title and text alternative
+        (the casualty chart's opened by ``scope``, what a big period's chart leaves out)."""
+        return self.charts().texts(report, scope)
 
     # --- a big period's PDF ---------------------------------------------------------------
 
