@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -154,6 +155,40 @@ def test_fingerprints_of_many_windows_are_those_of_each_alone(sql_store: SqlStor
     touched = [i for i, (lo, hi) in enumerate(months) if lo <= dt.date(2024, 1, 15) <= hi]
     assert [i for i in range(len(months)) if after[i] != together[i]] == touched
     assert sql_store.fingerprints(months, before) == together
+
+
+def test_fingerprints_name_the_store_not_where_it_is_served_from(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    """The same database reached by another URL (a new host or port, a copied SQLite file)
+    keeps its fingerprints, and with them the trends' cache; another store holding the
+    same records does not share them."""
+    months = [(dt.date(2024, 1, 1), dt.date(2024, 1, 31)),
+              (dt.date(2024, 2, 1), dt.date(2024, 2, 29))]  # fmt: skip
+    mine = sql_store.fingerprints(months)
+    url = sql_store.engine.url
+    if url.get_backend_name() == "sqlite":
+        assert url.database is not None
+        copy = tmp_path / "moved" / "copy.sqlite"
+        copy.parent.mkdir()
+        shutil.copyfile(url.database, copy)
+        elsewhere = SqlStore.open(f"sqlite:///{copy}")
+    else:  # the same database under another URL (its name in messages changes with it)
+        elsewhere = SqlStore.open(
+            url.update_query_dict({"application_name": "elsewhere"}), PASSWORD
+        )
+    try:
+        assert elsewhere.name != sql_store.name
+        assert elsewhere.fingerprints(months) == mine
+    finally:
+        elsewhere.engine.dispose()
+    other = SqlStore.open(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    try:
+        other.write([RawRecord(r, "gen", i + 1) for i, r in enumerate(RECORDS)], author="test",
+                    reason="generated")  # fmt: skip
+        assert other.fingerprints(months) != mine
+    finally:
+        other.engine.dispose()
 
 
 def test_as_of_counts_the_store_as_it_was(sql_store: SqlStore, tmp_path: Path) -> None:

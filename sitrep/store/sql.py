@@ -135,14 +135,16 @@ class SqlStore:
     def fingerprints(
         self, windows: Sequence[Window], as_of: dt.datetime | None = None
     ) -> list[str]:
-        """What identifies the records overlapping each window (at ``as_of``): their number
-        and versions. Any write that adds, changes or deletes one of them changes it. The
-        records of all the windows are read once, counted by their first and last days
-        (a 90-day report's trends ask for 91 overlapping months)."""
+        """What identifies the records overlapping each window (at ``as_of``): the store
+        (:meth:`_origin`, not its URL), their number and versions. Any write that adds,
+        changes or deletes one of them changes it. The records of all the windows are read
+        once, counted by their first and last days (a 90-day report's trends ask for 91
+        overlapping months)."""
         if not windows:
             return []
         with self._connect() as conn:
             rev = None if as_of is None else self._revision(conn, as_of)
+            origin = self._origin(conn)
             longest = self._longest(conn)
             every = (min(lo for lo, _ in windows), max(hi for _, hi in windows))
             found = self._select(conn, every, rev, ("date", "end_date", "version"), longest)
@@ -158,8 +160,17 @@ class SqlStore:
             for _, end, count, versions, latest in days[start : bisect.bisect_right(firsts, hi)]:
                 if end >= lo:
                     n, total, top = n + count, total + versions, max(top, latest)
-            out.append(f"{self.name}:{n}:{total}:{top}")
+            out.append(f"{origin}:{n}:{total}:{top}")
         return out
+
+    def _origin(self, conn: Connection) -> str:
+        """What tells this store from another, wherever it is served from (a new host or
+        port keeps the trends' cache): when its first revision was written. A copy of the
+        store keeps it, as it keeps the records."""
+        first = conn.execute(
+            sa.select(revisions.c.at).order_by(revisions.c.revision).limit(1)
+        ).scalar()
+        return "empty" if first is None else first.isoformat()
 
     def _longest(self, conn: Connection) -> int:
         """The most days any record spans: how far before a window a record may start."""
