@@ -280,8 +280,8 @@ def _rows() -> dict[str, list[FigureRow]]:
                     quote="cleared the camp",
                 )
             ],
-            low=1,
-            best=1,
+            low=None,  # "many" names no number: no floor
+            best=None,
             high=None,
             high_open=True,
             flags=[Flag.NO_OFFICIAL],
@@ -442,9 +442,9 @@ def _rows() -> dict[str, list[FigureRow]]:
             AG,
             KILLED,
             official=[st(ouallam_id, "Niger defence ministry", OFF, "dozens", 12, None, [9])],
-            low=12,
-            best=12,
-            high=12,
+            low=None,  # "dozens" names no number: no floor
+            best=None,
+            high=None,
             high_open=True,
         ),
     ]

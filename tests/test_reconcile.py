@@ -34,8 +34,11 @@ from sitrep.reconcile import (
     normalise_name,
     source_key,
 )
+from sitrep.reconcile.bounds import Stated
 from sitrep.store import load_records
+from sitrep.summarise.totals import total
 from sitrep.wording.explain import explanation
+from sitrep.wording.figures import total_text
 
 MakeRecord = Callable[..., dict[str, Any]]
 MakeClaim = Callable[..., dict[str, Any]]
@@ -390,9 +393,12 @@ def test_no_toll_given_differs_from_silence(example_rows: list[FigureRow]) -> No
 
 
 def test_boulkessi_many_dead_of_unknown_group(example_rows: list[FigureRow]) -> None:
+    # "many" names no number: no floor, no best, an open end; nobody said 1
     row = one_row(rows_of_incident(example_rows, BOULKESSI), Group.UNKNOWN)
     assert [s.text for s in row.independent.statements] == ["many"]
-    assert row.low == 1 and row.high is None and row.high_open
+    assert (row.low, row.best, row.high, row.high_open) == (None, None, None, True)
+    assert row.derivation.rule == "no_floor"
+    assert not row.claimed_only and Flag.CLAIMED_ONLY not in row.flags
 
 
 @pytest.mark.parametrize(
@@ -483,7 +489,7 @@ OFF, CLM, IND = Stance.OFFICIAL, Stance.CLAIMED, Stance.INDEPENDENT
         ([(OFF, "10"), (CLM, "31")], (10, 10, 31, False)),
         ([(OFF, "40"), (CLM, "dozens")], (40, 40, 40, False)),
         ([(IND, "30-40")], (30, 30, 40, False)),
-        ([(OFF, "fewer than 10")], (1, 1, 9, False)),
+        ([(OFF, "fewer than 10")], (None, None, 9, False)),
         ([(OFF, "none"), (CLM, "40")], (0, 0, 40, False)),
         ([(IND, "5"), (IND, "50")], (5, 50, 50, False)),
         ([(CLM, "40")], (None, None, 40, False)),
@@ -502,6 +508,62 @@ def test_bounds_policy(
                 for i, (stance, text) in enumerate(figures)])
     assert (b.low, b.best, b.high, b.high_open) == expected
     assert (b.derivation.rule == "no_figure") == (not figures)
+
+
+@pytest.mark.parametrize(
+    ("figures", "expected"),
+    [
+        # credible figures that name no floor: vague words, bounds alone, "at least 1"
+        ([(IND, "many")], (None, None, None, True)),
+        ([(IND, "up to 10")], (None, None, 10, False)),
+        ([(OFF, "at least 1")], (None, None, None, True)),
+        ([(OFF, ">=1"), (IND, "dozens")], (None, None, None, True)),
+        ([(IND, "many"), (IND, "fewer than 10")], (None, None, 9, False)),
+        ([(IND, "many"), (CLM, "50")], (None, None, 50, False)),
+    ],
+)
+def test_vague_figures_alone_set_no_floor(
+    figures: list[tuple[Stance, str]], expected: tuple[Any, ...]
+) -> None:
+    b = bounds([(stance, f"speaker {i}", parse_count(text))
+                for i, (stance, text) in enumerate(figures)])  # fmt: skip
+    assert (b.low, b.best, b.high, b.high_open) == expected
+    assert b.derivation.rule == "no_floor"
+    assert b.derivation.low_by is None and b.derivation.low_from is None
+
+
+def test_many_beside_a_specific_figure_keeps_its_floor() -> None:
+    b = bounds([(IND, "a", parse_count("many")), (IND, "b", parse_count("more than 30"))])
+    assert (b.low, b.best, b.high, b.high_open) == (31, 31, None, True)
+    assert b.derivation.rule == "credible" and b.derivation.low_by == "b"
+
+
+def test_a_specific_subset_sets_the_floor_beside_a_vague_total() -> None:
+    # "many killed", "12 of them soldiers": the subset is a floor, "many" is not
+    b = bounds([Stated(IND, "a", parse_count("many")),
+                Stated(IND, "b", parse_count(12), subset=True)])  # fmt: skip
+    assert (b.low, b.best, b.derivation.rule, b.derivation.low_by) == (12, 12, "credible", "b")
+    # a vague subset sets nothing either
+    vague = bounds([Stated(IND, "a", parse_count("many")),
+                    Stated(IND, "b", parse_count("dozens"), subset=True)])  # fmt: skip
+    assert (vague.low, vague.best, vague.derivation.rule) == (None, None, "no_floor")
+
+
+def test_a_row_of_vague_figures_adds_nothing_to_a_total(
+    make_record: MakeRecord, make_claim: MakeClaim
+) -> None:
+    vague = make_record(id="a", claims=[make_claim(by="residents", stance="independent",
+                                                   count="many")])  # fmt: skip
+    known = make_record(id="b", location="Elsewhere", claims=[make_claim(count=5)])
+    rows = rows_for(recs(vague, known))
+    t = total(rows, Outcome.KILLED, None, None, 2)
+    assert (t.low, t.best, t.high, t.high_open) == (5, 5, 5, False)
+    assert (t.rows, t.credible_rows, t.vague_rows) == (2, 1, 1)
+    assert total_text(t) == "at least 5 killed; 1 vague figure not added"
+    alone = total([r for r in rows if r.derivation.rule == "no_floor"], Outcome.KILLED,
+                  None, None, 1)  # fmt: skip
+    assert (alone.low, alone.best, alone.high, alone.credible_rows) == (0, None, 0, 0)
+    assert total_text(alone) == "no specific credible figure (only vague figures, not added)"
 
 
 def test_explain_prints_merge_reasons_and_basis(example_records: list[Record]) -> None:
@@ -627,11 +689,17 @@ def test_property_open_ended_counts_never_produce_a_finite_high(data: list[dict[
 @given(record_sets())
 def test_property_best_is_none_exactly_when_no_credible_figure(data: list[dict[str, Any]]) -> None:
     for row in rows_for(recs(*data)):
-        credible = [c for c in _current(row) if c[0] is not Stance.CLAIMED]
+        said = [s for c in (row.official, row.independent) for s in c.statements
+                if s.low is not None]  # fmt: skip
+        credible = [s for s in said if s.specific]
         assert (row.best is None) == (not credible)
         assert (row.low is None) == (not credible)
-        if not credible and row.claimed.status == "figure":
+        # a row whose credible figures are all vague words or bounds has no floor
+        assert (row.derivation.rule == "no_floor") == (bool(said) and not credible)
+        if not said and row.claimed.status == "figure":
             assert Flag.CLAIMED_ONLY in row.flags
+        if said:
+            assert Flag.CLAIMED_ONLY not in row.flags and not row.claimed_only
 
 
 @st.composite

@@ -545,13 +545,14 @@ def test_example_totals_count_the_joint_figure_once(
     assert (killed.low, killed.best, killed.incidents) == (0, None, 1)
     assert killed.text == "no credible figure (only claims, listed apart)"
     # Over 20 May - 2 June: Boulkessi more than 30 (31; its "many dead" of unknown group
-    # may be the same soldiers: not added) + Tahoua and Dosso together more than 100 (101,
+    # names no number: not added, and said so) + Tahoua and Dosso together more than 100 (101,
     # once, not 202); Dioura and Djibo are claims only, Timbuktu a party claim: none of
     # them is added.
     fortnight = report_of(example_loaded, start=dt.date(2025, 5, 20), end=JUN2)
     whole = fortnight.key_figures.killed_all
     assert (whole.low, whole.high, whole.high_open) == (31 + 101, 31 + 101, True)
-    assert whole.text == "at least 132 killed; no upper figure given"
+    assert whole.text == "at least 132 killed; no upper figure given; 1 vague figure not added"
+    assert (whole.credible_rows, whole.vague_rows) == (2, 1)
     niger = {(t.country, t.group, t.outcome): t for t in fortnight.totals}[
         ("NER", None, Outcome.KILLED)
     ]
@@ -697,10 +698,15 @@ def test_property_totals_are_the_sums_they_claim_and_joint_figures_count_once(
         assert not any(r.credible_high_open for r in credible)
     assert (
         whole.text.startswith(f"at least {whole.low} killed")
-        or (whole.low == 0 and whole.text.startswith("no credible figure"))
+        or (whole.low == 0 and whole.text.startswith(("no credible figure",
+                                                        "no specific credible figure")))
         or (whole.high == 0 and whole.text == "no figure given")
         or not killed_rows
     )
+    # a row of vague figures only ("dozens") adds nothing, and the total says it left it out
+    vague = [r for r in killed_rows if r.derivation.rule == "no_floor"]
+    assert whole.vague_rows == len(vague)
+    assert ("vague figure" in whole.text) == bool(vague)
     for t in report.totals:
         assert t.low <= (t.best if t.best is not None else t.low)
         if t.high is not None:

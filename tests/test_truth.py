@@ -15,13 +15,17 @@ from reading import EN
 from sitrep.config import Config
 from sitrep.model.counts import parse_count
 from sitrep.model.records import Group, Record, Stance, record_warnings
-from sitrep.model.report import Flag, Report
+from sitrep.model.report import Flag, Report, Severity
 from sitrep.pipeline import build_report
 from sitrep.reconcile import FigureRules, collect_statements, figure_rows, merge_records
-from sitrep.reconcile.bounds import Stated, bounds
+from sitrep.reconcile.bounds import Stated, bounds, specific
 from sitrep.reconcile.duplicates import possible_duplicates
 from sitrep.reconcile.sources import number_sources
+from sitrep.render.mapsymbols import map_point
 from sitrep.store import load_records
+from sitrep.summarise.ranking import tally
+from sitrep.wording import words_for
+from sitrep.wording.languages import map_words
 
 OFF, CLM, IND = Stance.OFFICIAL, Stance.CLAIMED, Stance.INDEPENDENT
 NOW = dt.datetime(2025, 6, 3, 6, 0, tzinfo=dt.UTC)
@@ -291,13 +295,44 @@ def test_property_vague_figures_never_lower_a_specific_floor(
     vague = [(s, t, p, False) for s, t, p, _ in extra if t in ("many", "some", ">=1", "dozens")]
     alone = bounds(_stated(specific))
     both = bounds(_stated(specific + vague))
-    # a figure about a subset ("3 of them students") is no floor of the total: then a vague
-    # word may set it; a specific figure of the total is never moved by one
-    of_total = any(
-        s is not Stance.CLAIMED and not party and not sub for s, _, party, sub in specific
-    )
-    if alone.low is not None and of_total:
-        assert both.low == alone.low
+    # vague words neither set nor move a floor, not even beside a subset figure ("3 of them
+    # students"): low and best are the specific figures' own
+    if alone.low is not None:
+        assert (both.low, both.best) == (alone.low, alone.best)
+
+
+NON_SPECIFIC = ("up to 40", "fewer than 10", "dozens", "many", "some", ">=1", "hundreds")
+
+
+@settings(max_examples=80, deadline=None)
+@given(figures, st.sampled_from(["corroborated", "never", "always"]))
+def test_property_low_and_best_never_come_from_a_non_specific_figure(
+    items: list[Any], rule: Any
+) -> None:
+    stated = _stated(items)
+    found = bounds(stated, FigureRules(party_claims=rule))
+    if found.low is None:
+        assert found.best is None
+        return
+    admitted = found.derivation.party_admitted or rule == "always"
+    credible = [s for s in stated if s.stance is not CLM and (not s.party or admitted)
+                and specific(s.count)]  # fmt: skip
+    assert found.derivation.low_from is not None and found.derivation.low_from.kind is not None
+    assert found.derivation.low_from.wording not in NON_SPECIFIC
+    assert found.low in {s.count.low for s in credible}
+    points = {s.count.point for s in credible} | {s.count.low for s in credible}
+    assert found.best in points | {found.low}
+
+
+@settings(max_examples=80, deadline=None)
+@given(figures, st.sampled_from(["corroborated", "never", "always"]))
+def test_property_a_row_of_non_specific_figures_has_no_floor(items: list[Any], rule: Any) -> None:
+    vague = [(s, t, p, sub) for s, t, p, sub in items if t in NON_SPECIFIC]
+    found = bounds(_stated(vague), FigureRules(party_claims=rule))
+    assert found.low is None and found.best is None
+    fair = any(s is not CLM and not p for s, _, p, _ in vague)
+    if fair:  # credible figures were given, none specific
+        assert found.derivation.rule == "no_floor"
 
 
 @settings(max_examples=60, deadline=None)
@@ -308,3 +343,43 @@ def test_property_party_claims_alone_never_set_low_or_best(
     party_only = [(s, t, True, sub) for s, t, _, sub in items if s is not Stance.CLAIMED]
     found = bounds(_stated(party_only))
     assert found.low is None and found.best is None
+
+
+# --- vague figures set no floor -----------------------------------------------------------
+
+
+def test_an_incident_of_vague_figures_prints_no_number_nobody_said() -> None:
+    r = rec(date="2025-06-02", claims=[
+        claim(by="residents", stance="independent", group="civilians", count="hundreds"),
+        claim(by="JNIM", stance="claimed", count=50),
+        claim(by="local official", stance="independent", count="up to 10"),
+    ])  # fmt: skip
+    report = _report([r])
+    [inc] = report.incidents
+    # "hundreds" names no number: at least moderate, as a claim, never critical
+    assert inc.severity is Severity.MODERATE
+    civilians = next(row for row in inc.figures if row.group is Group.CIVILIANS)
+    soldiers = next(row for row in inc.figures if row.group is Group.STATE_FORCES)
+    assert (civilians.low, civilians.best, soldiers.low, soldiers.best) == (None,) * 4
+    assert not soldiers.claimed_only and Flag.CLAIMED_ONLY not in soldiers.flags
+    assert EN.high(civilians) == "open" and EN.high(soldiers) == "50"
+    assert EN.estimate(civilians) == "no low or best (vague figures only) · high open"
+    assert EN.basis(soldiers) == (
+        "no low or best: the credible figures are only vague words or bounds (local official: "
+        "up to 10), which set no floor; high 50 from JNIM")
+    kf = report.key_figures
+    assert (kf.killed_all.low, kf.killed_all.vague_rows) == (0, 2)
+    assert EN.total(kf.killed_all) == "no specific credible figure (only vague figures, not added)"
+    assert [u.statement.by for u in kf.unconfirmed] == ["JNIM"]  # "up to 10" confirms no 50
+    assert EN.tally(tally(inc)) == "vague figures only"
+    point = map_point(inc)
+    assert point.floor == 0 and point.vague and not point.claims_only
+    assert map_words("en").figure(point) == "vague killed figures only, no credible low"
+    [chart] = [c for c in EN.chart_texts(report) if c["name"] == "casualties"]
+    assert chart["text"] == ("Bar chart of people killed per incident and group. Testville, "
+                             "2 Jun, state forces: vague figures only (up to 10); 50 claimed.")
+    assert report.daily[-1].killed_low == 0
+    fr = words_for("fr")
+    assert fr.high(civilians) == "ouvert"
+    assert fr.estimate(civilians) == "ni bas ni meilleur (chiffres vagues seulement) · haut ouvert"
+    assert fr.tally(tally(inc)) == "chiffres vagues seulement"

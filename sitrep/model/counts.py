@@ -157,6 +157,14 @@ class Count:
         return None
 
 
+def is_specific(kind: CountKind, low: int, high: int | None) -> bool:
+    """A figure that can set a floor (a row's low and best): not a vague word, not an upper
+    bound alone ('up to', 'fewer than'), not 'at least 1' ('some lives were lost')."""
+    if kind in (CountKind.VAGUE, CountKind.AT_MOST, CountKind.FEWER_THAN):
+        return False
+    return not (high is None and low <= 1)
+
+
 def _int(text: str) -> int:
     if text in NUMBER_WORDS:
         return NUMBER_WORDS[text]

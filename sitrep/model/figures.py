@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .counts import CountKind
+from .counts import CountKind, is_specific
 from .records import DatePrecision, Group, Outcome, Stance
 
 
@@ -105,6 +105,13 @@ class Statement(_Out):
     )
 
     @property
+    def specific(self) -> bool:
+        """Whether its figure names a number that can set a floor: not a vague word, an
+        upper bound alone or 'at least 1' (False when the speaker gave no figure)."""
+        return self.kind is not None and self.low is not None and is_specific(
+            self.kind, self.low, self.high)
+
+    @property
     def figure(self) -> Figure | None:
         """The statement's figure, or None when the speaker gave none."""
         if self.kind is None or self.wording is None or self.low is None:
@@ -135,9 +142,10 @@ class Cell(_Out):
 class Basis(_Out):
     """How a row's low, best and high were chosen (docs/methodology.md)."""
 
-    rule: Literal["no_figure", "claimed_only", "party_only", "credible"] = Field(
+    rule: Literal["no_figure", "claimed_only", "party_only", "no_floor", "credible"] = Field(
         description="no_figure; claimed_only: only claims; party_only: only party claims "
-        "(kept out of low/best); credible: low and best from credible figures."
+        "(kept out of low/best); no_floor: the credible figures are vague words or bounds "
+        "only (no low, no best); credible: low and best from credible figures."
     )
     low_by: str | None = Field(default=None, description="Who stated the figure that sets low.")
     low_from: Figure | None = Field(default=None, description="That figure, as stated.")
@@ -177,8 +185,14 @@ class FigureRow(_Out):
     official: Cell
     claimed: Cell
     independent: Cell
-    low: int | None = Field(description="Conservative figure credible sources support.")
-    best: int | None = Field(description="Best estimate; null when only claims exist.")
+    low: int | None = Field(
+        description="Conservative figure credible sources support; null when only claims "
+        "exist or the credible figures are all vague words or bounds."
+    )
+    best: int | None = Field(
+        description="Best estimate; null when only claims exist or no credible figure is "
+        "specific."
+    )
     high: int | None = Field(description="Largest figure anyone stated, claims included.")
     high_open: bool = Field(
         default=False, description="The largest statement set no upper bound ('more than 30')."
@@ -197,8 +211,9 @@ class FigureRow(_Out):
 
     @property
     def claimed_only(self) -> bool:
-        """Only claims (the perpetrator's, or a party's) gave a figure: no credible estimate."""
-        return self.best is None and (
+        """Only claims (the perpetrator's, or a party's) gave a figure: no credible estimate
+        (a row whose credible figures are only vague has no floor, but is not claimed only)."""
+        return self.best is None and self.derivation.rule != "no_floor" and (
             Flag.CLAIMED_ONLY in self.flags
             or (self.claimed.status == "figure" and self.low is None)
         )

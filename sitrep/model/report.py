@@ -127,6 +127,11 @@ class Total(_Out):
     credible_rows: int = Field(
         default=0, description="Rows with a credible figure (0: no credible figure at all)."
     )
+    vague_rows: int = Field(
+        default=0,
+        description="Rows whose credible figures are all vague words or bounds ('many', "
+        "'up to 10'): no floor, so they add nothing to the total.",
+    )
 
 
 class Change(StrEnum):

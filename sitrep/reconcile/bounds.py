@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model.counts import Count, CountKind
+from ..model.counts import Count, CountKind, is_specific
 from ..model.records import Stance
 from ..model.report import Basis, Figure, Statement
 
@@ -83,9 +83,7 @@ class FigureRules:
 def specific(c: Count) -> bool:
     """A figure that can set the floor: not a vague word, not an upper bound alone ('up to',
     'fewer than'), not 'at least 1' ('some lives were lost')."""
-    if c.kind in (CountKind.VAGUE, CountKind.AT_MOST, CountKind.FEWER_THAN):
-        return False
-    return not (c.high is None and c.low <= 1)
+    return is_specific(c.kind, c.low, c.high)
 
 
 def _top(items: Sequence[Stated]) -> tuple[int | None, bool, str | None]:
@@ -108,11 +106,13 @@ def bounds(
     current: Iterable[Stated | tuple[Stance, str, Count]], rules: FigureRules | None = None
 ) -> Bounds:
     """The policy of docs/methodology.md ("The floor"), after UCDP's low/best/high:
-    low is the lowest specific credible figure (vague words never set or lower it; a subset
-    figure only raises it); best the most credible specific figure (the one most other
-    credible figures agree with, a point figure before a bound, then the larger); high the
-    largest figure anyone stated, and the credible high the largest credible one. Claims
-    (stance ``claimed``) are never credible; party claims only as ``rules.party_claims`` says."""
+    low is the lowest specific credible figure (vague words and bare bounds never set or lower
+    it; a specific subset figure only raises it); best the most credible specific figure (the
+    one most other credible figures agree with, a point figure before a bound, then the
+    larger); high the largest figure anyone stated, and the credible high the largest
+    credible one. When no credible figure is specific ('many' alone), there is no low and no
+    best (rule ``no_floor``). Claims (stance ``claimed``) are never credible; party claims
+    only as ``rules.party_claims`` says."""
     rules = rules or FigureRules()
     items = [i if isinstance(i, Stated) else Stated(*i) for i in current]
     if not items:
@@ -128,13 +128,16 @@ def bounds(
     c_high, c_open, _ = _top(credible)
     totals = [s for s in credible if not s.subset]
     subsets = [s for s in credible if s.subset]
-    pool = [s for s in totals if specific(s.count)] or totals
+    pool = [s for s in totals if specific(s.count)]
     floor = min(pool, key=lambda s: (s.count.low, s.by)) if pool else None
-    top_subset = max(subsets, key=lambda s: (s.count.low, s.by), default=None)
+    top_subset = max((s for s in subsets if specific(s.count)),
+                     key=lambda s: (s.count.low, s.by), default=None)  # fmt: skip
     low_from = floor
     if top_subset and (floor is None or top_subset.count.low > floor.count.low):
         low_from = top_subset
-    assert low_from is not None
+    if low_from is None:  # only vague words and bounds: nobody gave a floor
+        no_floor = Basis(rule="no_floor", high_by=high_by, party_admitted=bool(party) and admit)
+        return Bounds(None, None, high, high_open, no_floor, c_high, c_open)
     low = low_from.count.low
     best_by: str | None = None
     best_rule: Literal["point", "low", "no_point"] = "no_point"

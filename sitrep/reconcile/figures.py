@@ -226,7 +226,7 @@ def figure_rows(
         claimed = [s.count for s in current if s.stance is Stance.CLAIMED or s.party]
         if any(s.party for s in current):
             flags.append(Flag.PARTY_CLAIM)
-        if claimed and b.best is None:
+        if claimed and b.derivation.rule in ("claimed_only", "party_only"):
             flags.append(Flag.CLAIMED_ONLY)
         reference = b.best
         if claimed and reference is not None:  # a claim of 50 against an official 0 too

@@ -58,11 +58,16 @@ def draw_charts(report: Report) -> list[Chart]:
 # --- the casualty chart -----------------------------------------------------------------
 
 
-def _statements_with_figures(row: FigureRow) -> list[tuple[Stance, float, float | None]]:
+def _statements_with_figures(
+    row: FigureRow, placed: bool = True
+) -> list[tuple[Stance, float, float | None]]:
+    # ``placed``: in a row with no floor, a vague word or a bound alone ('many') is not
+    # drawn at the number it stands for by convention: nobody said it
+    no_floor = placed and row.derivation.rule == "no_floor"
     out = []
     for c in (row.official, row.claimed, row.independent):
         for s in c.statements:
-            if s.low is not None:
+            if s.low is not None and (s.specific or not no_floor):
                 out.append((c.stance, float(s.low), _float(s.high)))
     return out
 
@@ -249,7 +254,7 @@ def _draw_row(
 def _high_colour(r: FigureRow) -> str:
     """The colour of the stance whose statement gave the row's highest figure."""
     best_stance, best_value = Stance.INDEPENDENT, -1.0
-    for stance, low, high in _statements_with_figures(r):
+    for stance, low, high in _statements_with_figures(r, placed=False):
         value = high if high is not None else low
         if value > best_value:
             best_stance, best_value = stance, value

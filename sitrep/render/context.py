@@ -11,6 +11,7 @@ from typing import Any, Literal
 from ..config import FurnitureConfig
 from ..model.report import FigureRow, Flag, Incident, Report
 from ..wording import Words
+from ..wording.labels import open_lows
 from .digest import DIGEST_LIST, chart_scope, make_digest, one_liners, quiet_day
 from .maps import unmapped_incidents
 from .style import Chart
@@ -84,7 +85,7 @@ def used_marks(rows: Iterable[FigureRow]) -> set[str]:
             or (r.high is None and not r.high_open)
         ):
             used.add("silent")
-        if r.high_open:
+        if r.high_open and open_lows(r):  # 'open' in words when no figure gave a number
             used.add("open")
         if any(s.sources for s in said):
             used.add("refs")

@@ -60,6 +60,15 @@ def claims_only(incident: Incident) -> bool:
     )
 
 
+def vague_only(incident: Incident) -> bool:
+    """The incident's own killed figures include credible ones, all vague words or bounds
+    ('many dead'): no floor, so its symbol is the smallest, and its text says why."""
+    return any(
+        r.outcome is Outcome.KILLED and r.incident == incident.id
+        and r.derivation.rule == "no_floor" for r in incident.figures
+    ) and credible_floor(incident) == 0  # fmt: skip
+
+
 def joint_places(incident: Incident) -> tuple[str, ...]:
     """The places of the joint killed figures the incident shares, in the rows' order."""
     places: list[str] = []
@@ -72,8 +81,9 @@ def joint_places(incident: Incident) -> tuple[str, ...]:
 def map_point(incident: Incident, region: str | None = None) -> MapPoint:
     """An incident with the figure its symbol is sized by."""
     return MapPoint(
-        incident, credible_floor(incident), claims_only(incident), region, joint_places(incident)
-    )
+        incident, credible_floor(incident), claims_only(incident), region, joint_places(incident),
+        vague_only(incident),
+    )  # fmt: skip
 
 
 def map_content(report: Report) -> MapContent:

@@ -9,9 +9,12 @@ from ..model.report import FigureRow, Report
 
 
 def has_figure(row: FigureRow) -> bool:
-    """Whether a row has a number to draw: an estimate or a statement with a figure."""
+    """Whether a row has a number to draw: an estimate or a statement with a figure. A row
+    with no floor whose figures are all vague words or bounds ('many') has none: it is
+    left out, not drawn at a number nobody said."""
+    no_floor = row.derivation.rule == "no_floor"
     return row.low is not None or row.high is not None or any(
-        s.low is not None
+        s.low is not None and (s.specific or not no_floor)
         for cell in (row.official, row.claimed, row.independent)
         for s in cell.statements
     )

@@ -114,7 +114,9 @@ def _key(row: FigureRow) -> tuple[object, ...]:
 def new_information(
     updates: Sequence[Incident], before: Sequence[FigureRow]
 ) -> list[FigureChange]:
-    """For each update, the rows whose credible figures changed: before the period and now."""
+    """For each update, the rows whose credible figures changed: before the period and now.
+    A row with no floor (no credible low: only claims, or only vague figures) reads as no
+    credible figure, so one that had none before and has none now is left out."""
     was = {_key(r): r for r in before}
     out = []
     for inc in updates:
@@ -124,7 +126,8 @@ def new_information(
             old = was.get(_key(row))
             then = (None, None, False) if old is None or old.low is None else (
                 old.low, old.credible_high, old.credible_high_open)
-            now = (row.low, row.credible_high, row.credible_high_open)
+            now = (None, None, False) if row.low is None else (
+                row.low, row.credible_high, row.credible_high_open)
             if then != now:
                 out.append(FigureChange(
                     incident=inc.id, group=row.group, outcome=row.outcome,
@@ -136,7 +139,8 @@ def new_information(
 
 def unconfirmed(incidents: Sequence[Incident]) -> list[UnconfirmedClaim]:
     """Claims (and party claims) that no other source confirms: a row where no speaker who
-    is neither claiming nor a party gave a figure."""
+    is neither claiming nor a party gave a specific figure (a vague 'many' confirms no
+    number)."""
     out = []
     for inc in incidents:
         for row in inc.figures:

@@ -30,8 +30,9 @@ class Tally:
     """One incident's figure at a glance, for its one-line entry: the first outcome anyone
     put a number on (killed first), the credible total of its rows (``low`` to ``high``,
     groups added as the period totals add them), or ``claimed_only`` when only claims gave
-    a figure; ``joint`` when its only figures are joint ones (shared with other
-    incidents, so not its own); ``outcome`` None when nobody gave a figure."""
+    a figure, ``vague`` when the only credible figures are vague words or bounds (no floor);
+    ``joint`` when its only figures are joint ones (shared with other incidents, so not its
+    own); ``outcome`` None when nobody gave a figure."""
 
     outcome: Outcome | None
     low: int | None = None
@@ -39,6 +40,7 @@ class Tally:
     high_open: bool = False
     claimed_only: bool = False
     joint: bool = False
+    vague: bool = False
 
 
 def credible_killed(incident: Incident) -> int:
@@ -80,6 +82,7 @@ def tally(incident: Incident) -> Tally:
         return Tally(None, joint=bool(counted))
     outcome = next(o for o in Outcome if any(r.outcome is o for r in own))
     if not any(r.low is not None for r in own if r.outcome is outcome):
-        return Tally(outcome, claimed_only=True)
+        vague = any(r.derivation.rule == "no_floor" for r in own if r.outcome is outcome)
+        return Tally(outcome, vague=True) if vague else Tally(outcome, claimed_only=True)
     t = total(own, outcome, None, None, 1)
     return Tally(outcome, t.low, t.high_credible, t.high_open)

@@ -10,16 +10,17 @@ from ..model.report import FigureRow, Severity
 
 def severity(record: Record, rows: Sequence[FigureRow]) -> Severity:
     """How grave an incident is: by the killed figure (best, else low), and territory taken;
-    a toll claimed only by the perpetrator makes it at least moderate, never more."""
+    a toll with no floor, claimed only by the perpetrator or credible but vague ('many
+    dead'), makes it at least moderate, never more."""
     killed_rows = [r for r in rows if r.outcome is Outcome.KILLED]
     killed = max((r.best if r.best is not None else (r.low or 0) for r in killed_rows), default=0)
-    claimed_only = any(r.best is None and (r.high or r.high_open) for r in killed_rows)
+    no_floor = any(r.best is None and (r.high or r.high_open) for r in killed_rows)
     taken = record.sub_event_type is SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY
     if killed >= 50:
         return Severity.CRITICAL
     if killed >= 10 or taken:
         return Severity.MAJOR
-    if killed >= 1 or claimed_only:  # a claimed toll alone is not evidence of more
+    if killed >= 1 or no_floor:  # a claimed or vague toll alone is no evidence of more
         return Severity.MODERATE
     return Severity.MINOR
 

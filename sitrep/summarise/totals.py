@@ -2,7 +2,8 @@
 
 The conservative figure sums what credible sources support, the upper one the largest
 credible figures; claims (and party claims kept out of low/best) are never added up: the
-report lists them. Open-ended figures keep the total open, and a joint figure is never
+report lists them. Vague figures with no floor ('many dead') add nothing: a total counts
+their rows apart. Open-ended figures keep the total open, and a joint figure is never
 added to the separate figures it overlaps. The words ("at least 146 killed; ...") are
 wording's.
 """
@@ -64,7 +65,10 @@ def _sums(cluster: Sequence[FigureRow]) -> Sums:
         best = sum(r.best or 0 for r in _pick(with_best, lambda r: r.best or 0))
     tops = _pick(cluster, _high_of)
     high = sum(_high_of(r) for r in tops)
-    high_open = any(r.credible_high is None and r.credible_high_open for r in tops)
+    # a row with no floor (only claims, or only vague figures) adds nothing, openness included
+    high_open = any(
+        r.low is not None and r.credible_high is None and r.credible_high_open for r in tops
+    )
     return low, best, high, high_open
 
 
@@ -91,6 +95,7 @@ def _added(
         rows=len(chosen),
         high_credible=high,
         credible_rows=sum(1 for r in chosen if r.low is not None),
+        vague_rows=sum(1 for r in chosen if r.derivation.rule == "no_floor"),
     )
 
 

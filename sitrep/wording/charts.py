@@ -55,6 +55,8 @@ class ChartWords:
     claimed = ("{value} claimed", "{value} claimed")  # CLDR plural forms: one, other
     claimed_no_figure = "claimed"
     up_to = "{text} (up to {high})"
+    vague_only = "vague figures only"
+    no_floor_label = "up to {high}"
     casualty_alt = "Bar chart of people killed per incident and group. {rows}."
     casualty_alt_row = "{label}, {group}: {value}"
     casualty_alt_group = "{heading}: {rows}"
@@ -109,13 +111,16 @@ class ChartWords:
         return f"{self.row_label(row)}\n{self.words.group(row.group)}"
 
     def value_text(self, row: FigureRow) -> str:
-        """The figure printed beside a bar: '31+', '13–14', '5 (up to 60)', '200 claimed'."""
+        """The figure printed beside a bar: '31+', '13–14', '5 (up to 60)', '200 claimed';
+        'up to 10' beside a row with no floor (no bar, only the whisker)."""
         plus = "+" if row.high_open else ""
         if row.claimed_only:
             if row.high is None:
                 return self.claimed_no_figure
             value = self.num(row.high) + plus
             return self.plural(self.claimed, row.high).format(value=value)
+        if row.derivation.rule == "no_floor":  # no bar: the whisker's end, if a number
+            return "" if row.high is None else self.no_floor_label.format(high=self.num(row.high))
         low, best = row.low, row.best if row.best is not None else row.low
         if low is None or best is None:
             return ""
@@ -123,6 +128,18 @@ class ChartWords:
         if row.high is not None and row.high > best:
             return self.up_to.format(text=text, high=self.num(row.high) + plus)
         return text + plus
+
+    def vague_text(self, row: FigureRow) -> str:
+        """A row with no floor, in the text alternative: 'vague figures only', with the
+        largest credible figure someone gave ('(up to 10)') and a larger claim apart
+        ('; 50 claimed')."""
+        text = self.vague_only
+        if row.credible_high is not None:
+            text = self.up_to.format(text=text, high=self.num(row.credible_high))
+        if row.high is not None and row.high > (row.credible_high or 0):
+            claim = self.plural(self.claimed, row.high).format(value=self.num(row.high))
+            text += self.separator + claim
+        return text
 
     def casualty_text(self, rows: Sequence[FigureRow], new: set[str]) -> str:
         """The casualty chart's text alternative: each bar, in the chart's order, under the
@@ -134,7 +151,8 @@ class ChartWords:
                 self.casualty_alt_row.format(
                     label=self.row_label(r),
                     group=self.words.group(r.group),
-                    value=self.value_text(r) or self.no_figure,
+                    value=(self.vague_text(r) if r.derivation.rule == "no_floor"
+                           else self.value_text(r) or self.no_figure),
                 )
                 for r in group
             )

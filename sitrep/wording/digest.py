@@ -68,4 +68,6 @@ def tally(t: Tally, rng: Callable[[int | None, int | None, bool], str],
         return "joint figure" if t.joint else "no figure"
     if t.claimed_only:
         return "claimed only"
+    if t.vague:
+        return "vague figures only"
     return f"{rng(t.low, t.high, t.high_open)} {words(t.outcome)}"

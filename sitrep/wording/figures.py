@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from ..model.records import DatePrecision
-from ..model.report import FigureRow, MergeLink, Period, Place, PossibleDuplicate, Total
+from ..model.report import (
+    FigureRow,
+    MergeLink,
+    Period,
+    Place,
+    PossibleDuplicate,
+    Statement,
+    Total,
+)
 from . import counts
 from .numbers import day_month, fmt_date, fmt_num, month_year
 
@@ -99,6 +108,10 @@ def basis_text(row: FigureRow) -> str:
         return f"claimed only; {high}"
     if b.rule == "party_only":
         return f"party claims only, kept out of low and best; {high}"
+    if b.rule == "no_floor":
+        said = "; ".join(credible_said(row, counts.statement))
+        return (f"no low or best: the credible figures are only vague words or bounds "
+                f"({said}), which set no floor; {high}")  # fmt: skip
     best = {
         "point": f"best {fmt_num(row.best)} from {b.best_by}",
         "low": "best = low",
@@ -109,13 +122,30 @@ def basis_text(row: FigureRow) -> str:
     return f"low {fmt_num(row.low)} from {b.low_by} ({stated}); {best}; {high}{party}"
 
 
+def credible_said(row: FigureRow, text: Callable[[Statement], str | None]) -> list[str]:
+    """'municipal source in Mondoro: many': each credible figure of a row (official and
+    independent, party claims when admitted), who said it and its words as ``text`` gives
+    them."""
+    return [
+        f"{s.by}: {said}"
+        for cell in (row.official, row.independent)
+        for s in cell.statements
+        if (not s.party or row.derivation.party_admitted) and (said := text(s)) is not None
+    ]
+
+
 def total_text(t: Total) -> str:
     """'at least 45 killed; 46 or more', 'no credible figure', 'no one reported killed'.
-    Claims are never added up: the report lists them apart."""
+    Claims are never added up: the report lists them apart; vague figures ('many') add
+    nothing, and the text says how many were left out."""
     noun = t.outcome.value
     high = t.high or 0
     if not t.rows:
         return f"no one reported {noun}"
+    if not t.credible_rows and t.vague_rows:
+        if t.rows > t.vague_rows:
+            return "no specific credible figure (vague figures not added; claims listed apart)"
+        return "no specific credible figure (only vague figures, not added)"
     if not t.credible_rows:
         return "no credible figure (only claims, listed apart)" if t.rows else "no figure given"
     text = f"at least {fmt_num(t.low)} {noun}"
@@ -123,6 +153,8 @@ def total_text(t: Total) -> str:
         text += f"; {fmt_num(high)} or more" if high > t.low else "; no upper figure given"
     elif high > t.low:
         text += f"; up to {fmt_num(high)}"
+    if t.vague_rows:
+        text += f"; {fmt_num(t.vague_rows)} vague figure{'s' if t.vague_rows > 1 else ''} not added"
     return text
 
 

@@ -86,21 +86,27 @@ def fmt_range(low: int | None, high: int | None, high_open: bool = False) -> str
 def fmt_high(row: FigureRow) -> str:
     """The row's high column: '31+' when the largest statement set no upper bound.
 
-    When ``high`` is null but open-ended, the largest lower bound stated ('more than 30'
-    gives 31) is shown with a '+'.
+    When ``high`` is null but open-ended, the largest lower bound a specific figure stated
+    ('more than 30' gives 31) is shown with a '+'; 'open' when only vague words or bounds
+    ('many') left it open: they name no number.
     """
     plus = "+" if row.high_open else ""
     if row.high is not None:
         return f"{fmt_num(row.high)}{plus}"
     if not row.high_open:
         return SILENT
-    lows = [
+    lows = open_lows(row)
+    return f"{fmt_num(max(lows))}+" if lows else "open"
+
+
+def open_lows(row: FigureRow) -> list[int]:
+    """The lower bounds of a row's specific figures, for its open-ended high ('31+')."""
+    return [
         s.low
         for c in (row.official, row.claimed, row.independent)
         for s in c.statements
-        if s.low is not None
+        if s.low is not None and s.specific
     ]
-    return f"{fmt_num(max(lows))}+" if lows else "open"
 
 
 def estimate_text(row: FigureRow) -> str:
@@ -112,6 +118,8 @@ def estimate_text(row: FigureRow) -> str:
         return f"no credible estimate (party claim only) · high {high}"
     if Flag.CLAIMED_ONLY in row.flags:
         return f"no credible estimate (claimed only) · high {high}"
+    if row.derivation.rule == "no_floor":
+        return f"no low or best (vague figures only) · high {high}"
     if row.low is not None:
         return f"at least {fmt_num(row.low)} · no best estimate · high {high}"
     return "no figure"

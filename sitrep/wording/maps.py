@@ -29,6 +29,8 @@ class MapPoint:
     """The region shaded for an incident without coordinates (its name on the map)."""
     joint: tuple[str, ...] = ()
     """The places of a joint killed figure the incident shares (counted at the first)."""
+    vague: bool = False
+    """Its credible killed figures are only vague words or bounds ('many'): no floor."""
 
 
 class MapWords:
@@ -94,6 +96,7 @@ class MapWords:
         "floor_joint": "{killed} (credible low), a joint figure for {joint}",
         "in_joint": "killed counted in the joint figure for {joint}",
         "none": "no credible killed figure",
+        "vague": "vague killed figures only, no credible low",
     }
 
     def figure(self, point: MapPoint) -> str:
@@ -105,7 +108,9 @@ class MapWords:
         if point.floor:
             key = "floor_joint" if joint else "floor"
             return t[key].format(killed=self.killed(point.floor), joint=joint)
-        return t["in_joint"].format(joint=joint) if joint else t["none"]
+        if joint:
+            return t["in_joint"].format(joint=joint)
+        return t["vague"] if point.vague else t["none"]
 
     def status(self, incident: Incident) -> str:
         """'new' or 'update'."""

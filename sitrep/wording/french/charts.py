@@ -30,6 +30,8 @@ class FrenchChartWords(ChartWords):
     claimed = ("{value} revendiqué", "{value} revendiqués")
     claimed_no_figure = "revendiqué"
     up_to = "{text} (jusqu’à {high})"
+    vague_only = "chiffres vagues seulement"
+    no_floor_label = "jusqu’à {high}"
     casualty_alt = (
         "Graphique en barres des personnes tuées par incident et par groupe. {rows}."
     )

@@ -68,4 +68,6 @@ def tally(t: Tally, rng: Callable[[int | None, int | None, bool], str],
         return "chiffre conjoint" if t.joint else "aucun chiffre"
     if t.claimed_only:
         return "revendiqué"
+    if t.vague:
+        return "chiffres vagues seulement"
     return f"{rng(t.low, t.high, t.high_open)} {words(t.outcome)}"

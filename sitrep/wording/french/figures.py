@@ -20,6 +20,8 @@ from ...model.report import (
     Total,
     UnconfirmedClaim,
 )
+from ..figures import credible_said
+from ..labels import open_lows
 from ..numbers import fmt_num
 from . import grammar
 from .labels import date, day_month, fmt_range
@@ -69,6 +71,11 @@ def total_text(t: Total) -> str:
     """'au moins 45 tués ; 46 ou plus', 'aucun chiffre crédible', 'personne n’a été signalé tué'."""
     if not t.rows:
         return f"personne n’a été signalé {grammar.participle(t.outcome, False)}"
+    if not t.credible_rows and t.vague_rows:
+        if t.rows > t.vague_rows:
+            return grammar.typo("aucun chiffre crédible précis (chiffres vagues non additionnés ; "
+                                "revendications listées à part)")  # fmt: skip
+        return "aucun chiffre crédible précis (seulement des chiffres vagues, non additionnés)"
     if not t.credible_rows:
         return "aucun chiffre crédible (seulement des revendications, listées à part)"
     text = f"au moins {fmt_num(t.low, 'fr')} {grammar.participle(t.outcome, True)}"
@@ -78,18 +85,22 @@ def total_text(t: Total) -> str:
             " ; aucun chiffre supérieur donné")  # fmt: skip
     elif high > (t.low or 0):
         text += f" ; jusqu’à {fmt_num(high, 'fr')}"
+    if t.vague_rows:
+        n = t.vague_rows
+        text += (f" ; {fmt_num(n, 'fr')} chiffre vague non additionné" if n == 1 else
+                 f" ; {fmt_num(n, 'fr')} chiffres vagues non additionnés")  # fmt: skip
     return grammar.typo(text)
 
 
 def high(row: FigureRow) -> str:
-    """The high column: '31+'; 'ouvert' when only an open bound is known."""
+    """The high column: '31+'; 'ouvert' when only vague words or bounds ('many') left it
+    open."""
     plus = "+" if row.high_open else ""
     if row.high is not None:
         return f"{fmt_num(row.high, 'fr')}{plus}"
     if not row.high_open:
         return "—"
-    lows = [s.low for c in (row.official, row.claimed, row.independent)
-            for s in c.statements if s.low is not None]  # fmt: skip
+    lows = open_lows(row)
     return f"{fmt_num(max(lows), 'fr')}+" if lows else "ouvert"
 
 
@@ -102,6 +113,8 @@ def estimate_text(row: FigureRow) -> str:
         return f"aucune estimation crédible (revendication d’une partie seulement) · haut {h}"
     if Flag.CLAIMED_ONLY in row.flags:
         return f"aucune estimation crédible (revendiqué seulement) · haut {h}"
+    if row.derivation.rule == "no_floor":
+        return f"ni bas ni meilleur (chiffres vagues seulement) · haut {h}"
     if row.low is not None:
         return f"au moins {fmt_num(row.low, 'fr')} · pas de meilleure estimation · haut {h}"
     return "aucun chiffre"
@@ -119,6 +132,11 @@ def basis_text(row: FigureRow) -> str:
     if b.rule == "party_only":
         return grammar.typo(
             f"revendications d’une partie seulement, exclues du bas et du meilleur ; {top}")
+    if b.rule == "no_floor":
+        said = "; ".join(credible_said(row, grammar.statement))
+        return grammar.typo(f"ni bas ni meilleur : les chiffres crédibles ne sont que des mots "
+                            f"vagues ou des bornes ({said}), qui ne fixent aucun plancher ; "
+                            f"{top}")  # fmt: skip
     best = {
         "point": f"meilleur {fmt_num(row.best, 'fr')} selon {b.best_by}",
         "low": "meilleur = bas",

@@ -32,6 +32,7 @@ class FrenchMapWords(MapWords):
         "floor_joint": "{killed} (estimation basse crédible), chiffre commun à {joint}",
         "in_joint": "tués comptés dans le chiffre commun à {joint}",
         "none": "aucun bilan crédible de tués",
+        "vague": "bilans de tués vagues seulement, sans estimation basse crédible",
     }
 
     def title(self, new: int, updated: int) -> str:
