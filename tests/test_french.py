@@ -269,3 +269,18 @@ def record_text(data: object) -> list[str]:
     if isinstance(data, list):
         return [t for v in data for t in record_text(v)]
     return []
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "Killed (credible figures)"),
+                                                 ("fr", "Tués (chiffres crédibles)")])
+def test_the_killed_trend_says_it_counts_credible_figures(language: str, label: str) -> None:
+    """A trend's killed figure adds up credible figures only: labelled so in every format,
+    so that '0' on a day of claims alone is not read as nobody killed."""
+    from sitrep.render.jsonreport import render_json
+
+    report = sahel_report(language=language)
+    assert any(t.metric == "killed" for t in report.trends)
+    text = " ".join(render_markdown(report, [], stem="s").split())
+    assert f"{label.lower()}: " in text
+    data = json.loads(render_json(report))
+    assert [t["label"] for t in data["trends"] if t["metric"] == "killed"] == [label]

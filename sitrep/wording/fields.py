@@ -25,6 +25,7 @@ from ..model.report import (
     Report,
     Statement,
     Total,
+    Trend,
     UnconfirmedClaim,
 )
 from .words import Words
@@ -104,6 +105,10 @@ WORDED: dict[type[BaseModel], tuple[WordedField, ...]] = {
     Merge: (
         WordedField("reasons", "records", "merge_reasons",
                     {"type": "array", "items": _TEXT}, "Why the records were merged, in words."),
+    ),
+    Trend: (
+        WordedField("label", "metric", "trend_label", _TEXT,
+                    "What is counted: 'Incidents', 'Killed (credible figures)'."),
     ),
     Report: (
         WordedField("developments", "key_figures", "developments",

@@ -26,6 +26,10 @@ _LABELS: dict[str, str] = {
     "looting_property_destruction": "Looting/property destruction",
 }
 
+# A trend's killed figure is the credible figures added up (claims never): said so, as the
+# key figures say "killed in the period (credible)", so that it is not read as a toll.
+TREND_LABELS = {"incidents": "Incidents", "killed": "Killed (credible figures)"}
+
 
 @dataclass(frozen=True)
 class FlagInfo:

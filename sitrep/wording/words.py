@@ -28,6 +28,7 @@ from ..model.report import (
     Severity,
     Statement,
     Total,
+    Trend,
     UnconfirmedClaim,
 )
 from ..summarise.ranking import Tally
@@ -201,6 +202,11 @@ class Words:
     def possible_duplicate(self, d: PossibleDuplicate) -> str:
         """Why two records may be one event, and how to decide."""
         return figures.possible_duplicate(d)
+
+    def trend_label(self, t: Trend) -> str:
+        """What a trend counts: 'Incidents', 'Killed (credible figures)' (the credible
+        figures added up, claims never: not a toll anyone gave)."""
+        return labels.TREND_LABELS.get(t.metric) or self.label(t.metric)
 
     def as_of_note(self, report: Report) -> str | None:
         """Later statements left out, and how to include them."""

@@ -55,6 +55,8 @@ LABELS: dict[str, str] = {
     "large decrease": "forte baisse",
 }  # fmt: skip
 
+TREND_LABELS = {"incidents": "Incidents", "killed": "Tués (chiffres crédibles)"}
+
 GROUP_WORDS: dict[str, str] = {
     "state_forces": "forces de l’État", "armed_group": "groupe armé", "civilians": "civils",
     "foreign_forces": "forces étrangères", "unknown": "groupe inconnu",

@@ -18,6 +18,7 @@ from ...model.report import (
     Severity,
     Statement,
     Total,
+    Trend,
     UnconfirmedClaim,
 )
 from .. import numbers
@@ -177,6 +178,10 @@ class FrenchWords(Words):
     def possible_duplicate(self, d: PossibleDuplicate) -> str:
         """Why two records may be one event, in French."""
         return figures.possible_duplicate(d)
+
+    def trend_label(self, t: Trend) -> str:
+        """'Incidents', 'Tués (chiffres crédibles)'."""
+        return labels.TREND_LABELS.get(t.metric) or self.label(t.metric)
 
     def as_of_note(self, report: Report) -> str | None:
         """Later statements left out, in French."""
