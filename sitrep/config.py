@@ -83,7 +83,8 @@ class ReportConfig(_Section):
     party_claims: Literal["corroborated", "never", "always"] = Field(
         default="corroborated",
         description="When a party's figure for its enemy's losses counts toward low and best: "
-        "once a source that is not a party gives a figure too, never, or always.",
+        "once a source that is not a party gives a specific figure too (not a vague word or a "
+        "bound alone), never, or always.",
     )
     merge_radius_km: float = Field(default=10.0, ge=0)
     figures_table_limit: int = Field(

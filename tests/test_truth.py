@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reading import EN
@@ -132,6 +133,18 @@ def test_a_non_party_figure_admits_the_party_claim_and_the_rule_is_configurable(
     assert (row.low, row.best) == (10, 14) and row.derivation.party_admitted
     [never] = rows([r], FigureRules(party_claims="never"))
     assert (never.low, never.best) == (10, 10)
+
+
+@pytest.mark.parametrize("vague", ["many", "up to 20", ">=1"])
+def test_a_vague_figure_does_not_corroborate_a_party_claim(vague: str) -> None:
+    """A figure that sets no floor itself cannot let the army's count of enemy dead set one:
+    no low, no best, the 14 a party claim, listed unconfirmed."""
+    local = claim(by="locals", stance="independent", group="armed_group", count=vague)
+    [row] = rows([rec(claims=[claim(group="armed_group", count=14), local])])
+    assert (row.low, row.best) == (None, None)
+    assert row.derivation.rule == "no_floor" and not row.derivation.party_admitted
+    assert Flag.PARTY_CLAIM in row.flags and row.official.statements[0].party
+    assert row.credible_high != 14
 
 
 # --- 4. relays ------------------------------------------------------------------------------

@@ -77,7 +77,8 @@ class FigureRules:
     """'about N' stands for N ± this fraction when deciding whether figures contradict."""
     party_claims: PartyRule = "corroborated"
     """When a party's figure for its enemy's losses counts as credible: when a source that
-    is not a party gives a figure too (corroborated), never, or always."""
+    is not a party gives a specific figure too (corroborated: not a vague word or a bound
+    alone), never, or always."""
 
 
 def specific(c: Count) -> bool:
@@ -120,7 +121,11 @@ def bounds(
     high, high_open, high_by = _top(items)
     fair = [s for s in items if s.stance is not Stance.CLAIMED and not s.party]
     party = [s for s in items if s.stance is not Stance.CLAIMED and s.party]
-    admit = rules.party_claims == "always" or (rules.party_claims == "corroborated" and bool(fair))
+    # Corroboration takes a figure that could set a floor itself: "many" beside the army's
+    # "14 assailants" would otherwise make the army's claim the row's low and best.
+    admit = rules.party_claims == "always" or (
+        rules.party_claims == "corroborated" and any(specific(s.count) for s in fair)
+    )
     credible = fair + (party if admit else [])
     if not credible:
         rule: Literal["claimed_only", "party_only"] = "party_only" if party else "claimed_only"
