@@ -72,10 +72,13 @@ class Section:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.seconds = time.perf_counter() - self._t0
-        self.cpu = time.process_time() - self._c0
+        # The memory is read before the clocks stop: reading it allocates, which may set off
+        # the garbage collection of what the block left (put off while a stage paused the
+        # collector), a cost of the block that a real run pays at its next allocation.
         self.after = rss_mb()
         self.peak = peak_mb()
+        self.seconds = time.perf_counter() - self._t0
+        self.cpu = time.process_time() - self._c0
 
     @property
     def grew(self) -> float:
