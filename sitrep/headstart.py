@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from .model.report import Report
+    from .render.mapprocess import MapDrawer
     from .render.pdf import PdfAttachment
     from .render.style import Chart
 
@@ -114,9 +115,11 @@ class _Worker:
 
 def _prepare_charts() -> None:
     """What the first chart of a process would otherwise pay for: matplotlib and its SVG
-    backend, the chart modules, the font lookup and the shipped map data."""
+    backend, the chart modules, the font lookup and the shipped map data; then the map's
+    own drawer is forked (:mod:`sitrep.render.mapprocess`)."""
     from .render.charts import draw_charts  # noqa: F401  (imports matplotlib)
     from .render.mapdata import boundaries
+    from .render.mapprocess import MapDrawer
     from .render.regions import admin1
     from .render.style import FONT, figure_svg, new_figure, svg_style
 
@@ -126,12 +129,28 @@ def _prepare_charts() -> None:
         fig = new_figure(1, 1, (0.1, 0.1, 0.1, 0.1))
         fig.text(0.5, 0.5, "0", family=FONT)
         figure_svg(fig)
+    global _MAP
+    try:  # now, while this worker has one thread (a pool's worker starts another later)
+        _MAP = MapDrawer()
+    except OSError:
+        _MAP = None
 
 
 def _draw(report: Report) -> list[Chart]:
-    from .render.charts import draw_charts
+    """The report's charts, the map drawn beside the others when the drawer is there."""
+    from .render.charts import draw_casualty_chart, draw_charts
+    from .render.daily import draw_daily_chart
 
-    return draw_charts(report)
+    global _MAP
+    drawer, _MAP = _MAP, None  # one report's map: a later one is drawn here
+    if drawer is None or not drawer.send(report):
+        return draw_charts(report)
+    drawn = [draw_casualty_chart(report), draw_daily_chart(report), drawer.receive(report)]
+    return [chart for chart in drawn if chart is not None]
+
+
+_MAP: MapDrawer | None = None
+"""The chart worker's map drawer, forked once it is prepared (:func:`_prepare_charts`)."""
 
 
 class PendingCharts(Sequence["Chart"]):

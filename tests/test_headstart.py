@@ -54,6 +54,34 @@ def test_a_dead_chart_worker_means_the_charts_are_drawn_here() -> None:
     assert charts == draw_charts(report)
 
 
+def _map_drawer(kill: bool) -> int | None:
+    """In the chart worker: the pid of its map drawer (killed first if ``kill``)."""
+    drawer = sitrep.headstart._MAP
+    if drawer is None:
+        return None
+    if kill:
+        os.kill(drawer.pid, signal.SIGKILL)
+    return drawer.pid
+
+
+@pytest.mark.parametrize("kill", [False, True])
+def test_the_map_is_drawn_beside_the_other_charts_or_by_the_worker(kill: bool) -> None:
+    """The prepared chart worker forks a process that draws the map while it draws the
+    other two charts; if that process is gone, the worker draws the map: the same charts
+    either way."""
+    report = sahel_report()
+    with HeadStart() as early:
+        early.fit(["md"])
+        assert early.charts is not None
+        early.charts.ready.result(timeout=60)
+        pid = early.charts.submit(_map_drawer, kill).result(timeout=60)
+        assert pid is not None and pid not in early.charts.pids() and pid != os.getpid()
+        charts = list(early.charts.draw(report))
+        assert early.charts.submit(_map_drawer, False).result(timeout=60) is None  # used
+    assert charts == draw_charts(report)
+    assert [c.name for c in charts] == [c.name for c in draw_charts(report)]
+
+
 def test_the_pdf_worker_makes_the_pdf_this_process_would(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
