@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -20,14 +20,21 @@ MARGINS = (0.35, 0.12, 0.08, 0.95)  # left, right, top, bottom (in)
 
 @dataclass(frozen=True)
 class CountryShape:
-    """One country's outline, decoded from the shipped data."""
+    """One country's outline, decoded from the shipped data when first drawn (a map draws
+    a dozen of the 234 countries: decoding them all took 0.06 s before every first map)."""
 
     code: str
     name: str
     bbox: tuple[float, float, float, float]
     label: tuple[float, float]
     neighbours: tuple[str, ...]
-    polygons: tuple[Polygon, ...]
+    encoded: tuple[list[list[int]], ...] = field(repr=False, compare=False)
+    """The polygons' delta-encoded rings, as shipped."""
+
+    @cached_property
+    def polygons(self) -> tuple[Polygon, ...]:
+        """The outline's polygons, decoded."""
+        return tuple(polygon(poly) for poly in self.encoded)
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,7 @@ def boundaries() -> dict[str, CountryShape]:
             bbox=(info["bbox"][0], info["bbox"][1], info["bbox"][2], info["bbox"][3]),
             label=(info["label"][0], info["label"][1]),
             neighbours=tuple(info["neighbours"]),
-            polygons=tuple(polygon(poly) for poly in info["polygons"]),
+            encoded=tuple(info["polygons"]),
         )
         for code, info in raw.items()
     }
