@@ -118,7 +118,10 @@ def basis_text(row: FigureRow) -> str:
         "no_point": "best = low (no exact credible figure)",
     }[b.best_rule or "no_point"]
     stated = counts.figure(b.low_from)
-    party = "; party claims counted: a non-party source gave a figure" if b.party_admitted else ""
+    party = (
+        "; party claims counted: a non-party source gave a specific figure"
+        if b.party_admitted else ""
+    )  # fmt: skip
     return f"low {fmt_num(row.low)} from {b.low_by} ({stated}); {best}; {high}{party}"
 
 

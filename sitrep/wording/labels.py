@@ -55,7 +55,8 @@ FLAGS: dict[Flag, FlagInfo] = {
     Flag.REVISED: FlagInfo("revised", "a speaker revised their figure"),
     Flag.PARTY_CLAIM: FlagInfo(
         "party claim", "a party to the fighting gave a figure for its enemy's losses: a claim, "
-        "kept out of low and best unless a source that is not a party gives a figure too"
+        "kept out of low and best unless a source that is not a party gives a specific figure "
+        "too"
     ),
 }
 

@@ -143,7 +143,7 @@ def basis_text(row: FigureRow) -> str:
         "no_point": "meilleur = bas (aucun chiffre crédible exact)",
     }[b.best_rule or "no_point"]
     party = ("; revendications d’une partie comptées : une source qui n’est pas partie a donné "
-             "un chiffre") if b.party_admitted else ""  # fmt: skip
+             "un chiffre précis") if b.party_admitted else ""  # fmt: skip
     return grammar.typo(f"bas {fmt_num(row.low, 'fr')} selon {b.low_by} "
                         f"({grammar.figure(b.low_from)}); {best}; {top}{party}")  # fmt: skip
 

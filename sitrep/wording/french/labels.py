@@ -83,7 +83,7 @@ FLAGS: dict[Flag, FlagInfo] = {
     Flag.PARTY_CLAIM: FlagInfo(
         "partie", "une partie aux combats a donné un chiffre pour les "
         "pertes de son ennemi : une revendication, exclue du bas et du meilleur sauf si une "
-        "source qui n’est pas partie donne aussi un chiffre"
+        "source qui n’est pas partie donne aussi un chiffre précis"
     ),
 }
 
