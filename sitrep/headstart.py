@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
@@ -134,6 +135,16 @@ def _prepare_charts() -> None:
         _MAP = MapDrawer()
     except OSError:
         _MAP = None
+    else:
+        signal.signal(signal.SIGTERM, _end_with_drawer)
+
+
+def _end_with_drawer(signum: int, frame: object) -> None:
+    """The chart worker stopped (``HeadStart.close(now=True)`` terminates it): its map
+    drawer ends with it and is reaped, not left to whatever process adopts orphans."""
+    if _MAP is not None:
+        _MAP.close()
+    os._exit(128 + signum)
 
 
 def _draw(report: Report) -> list[Chart]:

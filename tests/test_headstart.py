@@ -82,6 +82,19 @@ def test_the_map_is_drawn_beside_the_other_charts_or_by_the_worker(kill: bool) -
     assert [c.name for c in charts] == [c.name for c in draw_charts(report)]
 
 
+def test_a_stopped_chart_worker_takes_its_map_drawer_along() -> None:
+    with HeadStart() as early:
+        early.fit(["md"])
+        assert early.charts is not None
+        early.charts.ready.result(timeout=60)
+        pid = early.charts.submit(_map_drawer, False).result(timeout=60)
+        assert pid is not None
+        early.charts.stop()  # terminated, as a failed run stops it
+        early.charts = None
+    with pytest.raises(ProcessLookupError):  # reaped by the worker: not even a zombie
+        os.kill(pid, 0)
+
+
 def test_the_pdf_worker_makes_the_pdf_this_process_would(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
