@@ -41,9 +41,10 @@ class MergedIncident:
         """The record whose id, place and description the incident takes."""
         return self.records[0]
 
-    @property
+    @cached_property
     def id(self) -> str:
-        """The incident's id: its primary record's id."""
+        """The incident's id: its primary record's id (asked for 50,000 times in a 90-day
+        report: kept, as the records are)."""
         return self.primary.id
 
     @cached_property
