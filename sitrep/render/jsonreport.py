@@ -25,9 +25,8 @@ def render_json_bytes(
     (``report.figures_table_limit``): the charts' texts describe the casualty chart as
     the other formats draw it, a big period's showing only the incidents that matter."""
     words = words or words_for(report.language)
-    drawn = charted(report, chart_limit)
     charts = None
-    if drawn is not report:
+    if chart_limit is not None and (drawn := charted(report, chart_limit)) is not report:
         charts = words.chart_texts(drawn, chart_scope(report, words, chart_limit))
     data = json_data(report, words, charts)
     for key in ("countries", "admin1"):
