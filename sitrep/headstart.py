@@ -13,8 +13,9 @@ On two cores these run side by side:
   Markdown and the JSON;
 - the chart worker is forked as soon as this process has imported the models and the
   chart modules: it imports matplotlib and reads the map data while this process loads
-  and summarises, then draws the report's charts (:class:`EarlyCharts`), while this
-  process makes the JSON and the PDF's attachments and compiles the templates.
+  and summarises, then draws the report's charts (:class:`EarlyCharts`; the map in a
+  process it forks once prepared, :mod:`sitrep.render.mapprocess`), while this process
+  makes the JSON and the PDF's attachments and compiles the templates.
 
 Nothing is lost when a worker fails: the charts are drawn, or the PDF rendered, in this
 process instead, the same bytes. On one core, or where ``fork`` is not available, no
