@@ -132,7 +132,9 @@ def _prepare_charts() -> None:
         fig.text(0.5, 0.5, "0", family=FONT)
         figure_svg(fig)
     global _MAP
-    try:  # now, while this worker has one thread (a pool's worker starts another later)
+    # Now: the worker's only other thread sleeps (follow_parent's watch); once a result is
+    # sent, the pool starts a feeder thread that may hold a lock when a fork copies it.
+    try:
         _MAP = MapDrawer()
     except OSError:
         _MAP = None
@@ -144,7 +146,7 @@ def _end_with_drawer(signum: int, frame: object) -> None:
     """The chart worker stopped (``HeadStart.close(now=True)`` terminates it): its map
     drawer ends with it and is reaped, not left to whatever process adopts orphans."""
     if _MAP is not None:
-        _MAP.close()
+        _MAP.kill()
     os._exit(128 + signum)
 
 
@@ -154,11 +156,14 @@ def _draw(report: Report) -> list[Chart]:
     from .render.daily import draw_daily_chart
 
     global _MAP
-    drawer, _MAP = _MAP, None  # one report's map: a later one is drawn here
-    if drawer is None or not drawer.send(report):
-        return draw_charts(report)
-    drawn = [draw_casualty_chart(report), draw_daily_chart(report), drawer.receive(report)]
-    return [chart for chart in drawn if chart is not None]
+    drawer = _MAP
+    try:
+        if drawer is None or not drawer.send(report):
+            return draw_charts(report)
+        drawn = [draw_casualty_chart(report), draw_daily_chart(report), drawer.receive(report)]
+        return [chart for chart in drawn if chart is not None]
+    finally:
+        _MAP = None  # one report's map: a later one is drawn here
 
 
 _MAP: MapDrawer | None = None
