@@ -361,6 +361,29 @@ def test_property_party_claims_alone_never_set_low_or_best(
 # --- vague figures set no floor -----------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("count", "stance", "expected"),
+    [
+        ("hundreds", "independent", Severity.CRITICAL),
+        ("dozens", "independent", Severity.MAJOR),
+        ("many", "independent", Severity.MODERATE),
+        ("up to 600", "official", Severity.MODERATE),  # a bound alone: at least one
+        ("hundreds", "claimed", Severity.MODERATE),  # a claim: at least moderate, never more
+    ],
+)
+def test_a_vague_toll_ranks_by_what_its_words_say_at_least(
+    count: str, stance: str, expected: Severity
+) -> None:
+    """Severity reads credible vague words as ACLED does, at their least ('dozens' is at
+    least 12): an incident where residents say hundreds were killed is critical, though
+    its row prints no low and no best."""
+    by = "JNIM" if stance == "claimed" else "residents"
+    [inc] = _report([rec(date="2025-06-02", claims=[
+        claim(by=by, stance=stance, group="civilians", count=count)])]).incidents  # fmt: skip
+    assert inc.severity is expected
+    assert all(row.low is None and row.best is None for row in inc.figures)
+
+
 def test_an_incident_of_vague_figures_prints_no_number_nobody_said() -> None:
     r = rec(date="2025-06-02", claims=[
         claim(by="residents", stance="independent", group="civilians", count="hundreds"),
@@ -369,8 +392,8 @@ def test_an_incident_of_vague_figures_prints_no_number_nobody_said() -> None:
     ])  # fmt: skip
     report = _report([r])
     [inc] = report.incidents
-    # "hundreds" names no number: at least moderate, as a claim, never critical
-    assert inc.severity is Severity.MODERATE
+    # "hundreds" prints no number, but says at least 100 were killed: critical
+    assert inc.severity is Severity.CRITICAL
     civilians = next(row for row in inc.figures if row.group is Group.CIVILIANS)
     soldiers = next(row for row in inc.figures if row.group is Group.STATE_FORCES)
     assert (civilians.low, civilians.best, soldiers.low, soldiers.best) == (None,) * 4

@@ -36,7 +36,7 @@ MARGIN = SLACK
 """Records this far either side of a month are merged with it (as the report's window)."""
 BATCH = 6
 """Months read from the store at a time."""
-FORMAT = 3
+FORMAT = 4
 """The summaries' format: a change of it (or of the counting rules) starts a new cache."""
 
 Month = tuple[dt.date, dt.date]
