@@ -8,6 +8,7 @@ Numbers, codes and references only (every word comes from :mod:`sitrep.wording`)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from enum import StrEnum
 from typing import Literal
 
@@ -208,6 +209,14 @@ class FigureRow(_Out):
     places: list[Place] = Field(
         default_factory=list, description="Place and date of each of the row's incidents."
     )
+
+    def credible_statements(self) -> Iterator[Statement]:
+        """The row's current credible statements: official and independent, a party's
+        only when the row admitted party claims (``derivation.party_admitted``)."""
+        for cell in (self.official, self.independent):
+            for s in cell.statements:
+                if not s.party or self.derivation.party_admitted:
+                    yield s
 
     @property
     def claimed_only(self) -> bool:

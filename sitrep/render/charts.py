@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 from ..model.records import Stance
 from ..model.report import FigureRow, Report
-from ..summarise.charted import charted_rows, period_incidents
+from ..summarise.charted import charted_rows, period_incidents, placed_statements
 from ..wording import words_for
 from ..wording.charts import ChartWords
 from .daily import draw_daily_chart
@@ -61,15 +61,8 @@ def draw_charts(report: Report) -> list[Chart]:
 def _statements_with_figures(
     row: FigureRow, placed: bool = True
 ) -> list[tuple[Stance, float, float | None]]:
-    # ``placed``: in a row with no floor, a vague word or a bound alone ('many') is not
-    # drawn at the number it stands for by convention: nobody said it
-    no_floor = placed and row.derivation.rule == "no_floor"
-    out = []
-    for c in (row.official, row.claimed, row.independent):
-        for s in c.statements:
-            if s.low is not None and (s.specific or not no_floor):
-                out.append((c.stance, float(s.low), _float(s.high)))
-    return out
+    return [(stance, float(s.low or 0), _float(s.high))
+            for stance, s in placed_statements(row, placed)]  # fmt: skip
 
 
 def _float(value: int | None) -> float | None:

@@ -4,20 +4,28 @@ chart and its description never disagree."""
 
 from __future__ import annotations
 
-from ..model.records import Outcome
-from ..model.report import FigureRow, Report
+from collections.abc import Iterator
+
+from ..model.records import Outcome, Stance
+from ..model.report import FigureRow, Report, Statement
+
+
+def placed_statements(row: FigureRow, placed: bool = True) -> Iterator[tuple[Stance, Statement]]:
+    """The statements of a row a chart draws at their number, with their side: those with
+    a figure, less (``placed``) a vague word or a bound alone in a row with no floor ('many'
+    is not drawn at the number it stands for by convention: nobody said it)."""
+    no_floor = placed and row.derivation.rule == "no_floor"
+    for cell in (row.official, row.claimed, row.independent):
+        for s in cell.statements:
+            if s.low is not None and (s.specific or not no_floor):
+                yield cell.stance, s
 
 
 def has_figure(row: FigureRow) -> bool:
     """Whether a row has a number to draw: an estimate or a statement with a figure. A row
     with no floor whose figures are all vague words or bounds ('many') has none: it is
     left out, not drawn at a number nobody said."""
-    no_floor = row.derivation.rule == "no_floor"
-    return row.low is not None or row.high is not None or any(
-        s.low is not None and (s.specific or not no_floor)
-        for cell in (row.official, row.claimed, row.independent)
-        for s in cell.statements
-    )
+    return row.low is not None or row.high is not None or any(placed_statements(row))
 
 
 def charted_rows(report: Report) -> list[FigureRow]:

@@ -30,11 +30,10 @@ def _at_least(row: FigureRow) -> int:
     """A row's killed figure for severity: its best, else its low; with no floor, what its
     credible words imply at least ('hundreds' 100, 'dozens' 12, 'many' 1, ACLED's
     reading), which ranks an incident and is never printed. Claims never count."""
-    if row.best is not None or row.low is not None:
-        return row.best if row.best is not None else row.low or 0
+    if row.best is not None:
+        return row.best
+    if row.low is not None:
+        return row.low
     if row.derivation.rule != "no_floor":
         return 0
-    return max((s.low or 0 for cell in (row.official, row.independent)
-                for s in cell.statements if not s.party), default=0)  # fmt: skip
-
-
+    return max((s.low or 0 for s in row.credible_statements()), default=0)

@@ -218,12 +218,7 @@ def _counted(rows: Sequence[R], value: Callable[[R], int]) -> Sequence[R]:
 
 
 def _open_low(row: FigureRow) -> int:
-    lows = [
-        s.low or 0
-        for cell in (row.official, row.independent)
-        for s in cell.statements
-        if s.high is None and s.low is not None and (not s.party or row.derivation.party_admitted)
-    ]
+    lows = [s.low for s in row.credible_statements() if s.high is None and s.low is not None]
     return max(lows, default=0)
 
 

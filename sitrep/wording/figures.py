@@ -129,12 +129,7 @@ def credible_said(row: FigureRow, text: Callable[[Statement], str | None]) -> li
     """'municipal source in Mondoro: many': each credible figure of a row (official and
     independent, party claims when admitted), who said it and its words as ``text`` gives
     them."""
-    return [
-        f"{s.by}: {said}"
-        for cell in (row.official, row.independent)
-        for s in cell.statements
-        if (not s.party or row.derivation.party_admitted) and (said := text(s)) is not None
-    ]
+    return [f"{s.by}: {said}" for s in row.credible_statements() if (said := text(s)) is not None]
 
 
 def total_text(t: Total) -> str:
