@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from factories import (
@@ -283,3 +284,33 @@ def test_group_headings_only_when_they_tell_the_reader_something() -> None:
     everything = {i for r in rows for i in r.incidents}
     assert words.row_groups(rows, everything) == [("", rows)]
     assert "Earlier incidents" not in words.casualty_text(rows, everything)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+def test_charts_start_no_blas_threads() -> None:
+    """matplotlib's numpy is imported with one OpenBLAS thread (its thread per core spins
+    and takes CPU from the run's other processes); the environment is left as it was."""
+    import os
+    import subprocess
+    import sys
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: OpenBLAS starts no other thread")
+    script = (
+        "import os\n"
+        "from sitrep.render.style import svg_style\n"
+        "with svg_style():\n"
+        "    pass\n"
+        "import numpy\n"
+        "print(len(os.listdir('/proc/self/task')), os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith("NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                         text=True, check=True).stdout.split()  # fmt: skip
+    assert out == ["1", "None"]
+    # what it avoids: numpy imported plainly starts a thread per core
+    plain = subprocess.run(
+        [sys.executable, "-c", "import os, numpy; print(len(os.listdir('/proc/self/task')))"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    assert int(plain[0]) > 1
