@@ -43,7 +43,7 @@ def check_zone(value: str) -> str:
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 FIGURES_TABLE_LIMIT = 10

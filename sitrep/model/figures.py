@@ -19,7 +19,7 @@ from .records import DatePrecision, Group, Outcome, Stance
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Flag(StrEnum):

@@ -37,7 +37,7 @@ def _slug(name: str) -> str:
 class ReportFilter(BaseModel):
     """Which incidents a subscriber's edition of the report covers (empty: everything)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     countries: frozenset[str] = frozenset()
     admin1: frozenset[str] = frozenset()

@@ -30,7 +30,7 @@ from .records import DatePrecision, EventFields, Group, Outcome, Says, Stance
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Period(_Out):
