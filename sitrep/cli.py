@@ -6,11 +6,16 @@ Exit codes: 0 ok, 1 the run failed, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import importlib
 import logging
+import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Sequence
+from typing import NoReturn
 
 from . import __version__
 from .errors import SitrepError, UsageError
@@ -88,5 +93,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def run() -> NoReturn:
+    """The program (the console script, ``python -m sitrep``): :func:`main`, then
+    :func:`end`. Tests and other Python code call :func:`main`."""
+    end(main())
+
+
+def end(code: int) -> NoReturn:
+    """End the process with exit status ``code`` as the interpreter would, less its
+    teardown: the ``atexit`` handlers run (log files flushed, worker processes and
+    temporary folders cleaned up) and the standard streams are flushed, but the objects
+    are not freed one by one (0.06 s after a report, 4% of a cold run). Were a thread of
+    the run still working, the process exits as usual, once the thread is done."""
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to write to
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

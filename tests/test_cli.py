@@ -496,3 +496,57 @@ def test_a_command_module_that_fails_to_import_is_an_error(
     monkeypatch.setattr(sitrep.cli, "COMMANDS", [*sitrep.cli.COMMANDS, "no_such_command"])
     with pytest.raises(ModuleNotFoundError, match=r"sitrep\.commands\.no_such_command"):
         sitrep.cli.build_parser()
+
+
+def _program(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m sitrep ARGS`` as a user runs it, its output piped (so block-buffered)."""
+    return subprocess.run([sys.executable, "-m", "sitrep", *args], capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+
+
+def test_program_output_and_exit_codes(tmp_path: Path) -> None:
+    """The program ends without the interpreter's teardown (:func:`sitrep.cli.end`): what
+    it printed to a pipe arrives whole, and the exit codes are main()'s."""
+    done = _program("schema", "--report")
+    assert (done.returncode, done.stderr) == (0, "")
+    from sitrep.render import report_json_schema
+
+    assert json.loads(done.stdout) == report_json_schema()
+    failed = _program("generate", "--data", str(tmp_path / "none"), "--date", "2025-06-02",
+                      "--out", str(tmp_path / "out"))  # fmt: skip
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("sitrep: ") and "none" in failed.stderr
+    assert _program("generate", "--no-such-option").returncode == 2
+
+
+def test_end_runs_exit_handlers_and_waits_for_threads(tmp_path: Path) -> None:
+    log = tmp_path / "run.log"
+    code = (
+        "import atexit, logging\n"
+        "from sitrep.cli import end\n"
+        "class Kept:\n"
+        "    def __del__(self): print('torn down')\n"
+        "kept = Kept()\n"
+        f"logging.basicConfig(filename={str(log)!r})\n"
+        "logging.warning('logged')\n"
+        "atexit.register(print, 'handler ran')\n"
+        "print('printed', end=' ')\n"
+        "end(3)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)  # fmt: skip
+    assert done.returncode == 3
+    assert done.stdout == "printed handler ran\n"  # flushed, handlers run, no teardown
+    assert "logged" in log.read_text(encoding="utf-8")
+    code = (
+        "import threading, time\n"
+        "from sitrep.cli import end\n"
+        "def work():\n"
+        "    time.sleep(0.3)\n"
+        "    print('thread done')\n"
+        "threading.Thread(target=work).start()\n"
+        "end(0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)  # fmt: skip
+    assert (done.returncode, done.stdout) == (0, "thread done\n")
