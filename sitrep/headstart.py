@@ -1,9 +1,10 @@
 """The chart and PDF workers of a run: the charts and the PDF made beside it.
 
 A cold ``sitrep generate`` of one day spends most of its time importing and waiting on
-itself: the report models (0.4 s of CPU), matplotlib and the map data (0.8 s) before three
-charts are drawn (0.3-0.4 s), WeasyPrint (0.4-0.7 s) before the PDF is laid out (1.1 s).
-On two cores these run side by side:
+itself: the report models (0.2 s of CPU), matplotlib and the map data (0.35 s) before three
+charts are drawn (0.15 s), WeasyPrint (0.25 s) before the PDF is laid out and written
+(0.73 s; measured on the project's 2-core machine, December 2026). On two cores these run
+side by side:
 
 - the PDF worker is forked as the command begins (:func:`begin`, before the pipeline and
   its models are imported): it imports WeasyPrint while this process imports, loads,
