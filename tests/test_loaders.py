@@ -576,3 +576,41 @@ def test_a_windowed_jsonl_file_is_read_a_line_at_a_time(tmp_path: Path) -> None:
     tracemalloc.stop()
     assert len(records) == 5000 and all(r.outside for r in records) and not problems
     assert peak < size / 2, f"{peak:,} bytes traced for a {size:,}-byte file"
+
+
+def test_window_duplicates_outside_it_are_listed_in_reading_order(data: DataDir) -> None:
+    # ids read outside the window are kept as ids (store.checking.Elsewhere), not records:
+    # a duplicate of a window's record still names every place, in the order read
+    base = {"country": "MLI", "location": "Gao", "summary": "s",
+            "sources": [{"id": "s", "name": "S"}]}  # fmt: skip
+    lines = [{"id": "x", "date": "2020-01-01"}, {"id": "y", "date": "2020-01-01"},
+             {"id": "x", "date": "2021-01-01"}]  # fmt: skip
+    data.write("a.jsonl", "".join(json.dumps({**d, **base}) + "\n" for d in lines))
+    data.write("b.jsonl", json.dumps({"id": "x", "date": "2025-06-01", **base}) + "\n")
+    data.write("c.yaml", "id: x\ndate: 2019-01-01\ncountry: MLI\nlocation: Gao\n")
+    where = "a.jsonl:1, a.jsonl:3, b.jsonl:1, c.yaml:1"
+    dups = [str(p) for p in load_records(data.root, JUNE).problems if p.field == "id"]
+    assert dups == [
+        f"{at}: record x: field id: duplicate id, used at {where} (expected ids unique across "
+        "the dataset)"
+        for at in where.split(", ")
+    ]
+
+
+def test_a_windowed_jsonl_load_keeps_an_id_not_a_record_per_line_outside(
+    data: DataDir,
+) -> None:
+    # a million-record folder: 400 bytes a line outside the window was 400 MB
+    import tracemalloc
+
+    base = {"date": "2020-01-01", "country": "MLI", "location": "Gao", "summary": "s",
+            "sources": [{"id": "s", "name": "S"}]}  # fmt: skip
+    lines = 20_000
+    data.write("a.jsonl", "".join(json.dumps({"id": f"old-{n:06d}", **base}) + "\n"
+                                  for n in range(lines)))  # fmt: skip
+    tracemalloc.start()
+    result = load_records(data.root, JUNE)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert result.records == [] and result.problems == []
+    assert peak / lines < 300, f"{peak / lines:.0f} bytes a line outside the window"

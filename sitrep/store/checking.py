@@ -286,12 +286,61 @@ def _counts(seen: list[_Seen]) -> bool:
     return any(s.state != _OUTSIDE for s in seen)
 
 
+class Elsewhere:
+    """The ids of records outside a window and where each was read (file and line), for
+    the window's duplicate and reference checks: an int apiece, where a stand-in record
+    (:class:`RawRecord` ``outside``) costs 400 bytes, 400 MB of a million-record folder's
+    window read."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, int] = {}
+        self._names: list[str] = []
+        self._at: dict[str, int] = {}
+        self._more: dict[str, list[int]] = {}  # an id read outside more than once
+
+    def file(self, name: str) -> int:
+        """The rank of file ``name`` in reading order (registered on first call)."""
+        rank = self._files.get(name)
+        if rank is None:
+            rank = self._files[name] = len(self._names)
+            self._names.append(name)
+        return rank
+
+    def add(self, raw: RawRecord) -> None:
+        """Note where the record ``raw`` (outside the window) was read, by its id."""
+        rid = raw.id
+        if rid is None:
+            return
+        at = raw.line << 32 | self.file(raw.file)
+        if rid not in self._at:
+            self._at[rid] = at
+        else:
+            self._more.setdefault(rid, []).append(at)
+
+    def records(self, rid: str) -> list[RawRecord]:
+        """Stand-ins for the records outside the window with id ``rid``."""
+        first = self._at.get(rid)
+        if first is None:
+            return []
+        return [RawRecord({"id": rid}, self._names[at & 0xFFFFFFFF], at >> 32, outside=True)
+                for at in (first, *self._more.get(rid, ()))]  # fmt: skip
+
+    def order(self, raw: RawRecord) -> tuple[int, int]:
+        """Where ``raw`` was read, in reading order."""
+        return self.file(raw.file), raw.line
+
+
 def validate_records(
-    raws: Sequence[RawRecord], *, files: list[Path], window: Window | None = None
+    raws: Sequence[RawRecord],
+    *,
+    files: list[Path],
+    window: Window | None = None,
+    elsewhere: Elsewhere | None = None,
 ) -> LoadResult:
     """Validate raw records one by one (those in ``window``, if given), then the references
-    between them. Every id counts for duplicates and references; with a window only the
-    ids the window's records use or name are looked up, not a million."""
+    between them. Every id counts for duplicates and references, those of ``elsewhere``
+    too; with a window only the ids the window's records use or name are looked up, not a
+    million."""
     if window is None:
         checker = Checker(keep=True, keep_invalid=True)
         for raw in raws:
@@ -312,6 +361,10 @@ def validate_records(
             rid = raw.id
         if rid is not None and rid in needed:
             seen.setdefault(rid, []).append(raw)
+    if elsewhere is not None:
+        for rid in needed:
+            if outside := elsewhere.records(rid):
+                seen[rid] = sorted([*seen.get(rid, ()), *outside], key=elsewhere.order)
     wanted_raws = {id(raw) for raw in wanted}
     for rid, same in seen.items():
         if len(same) > 1 and any(id(r) in wanted_raws for r in same):

@@ -11,18 +11,18 @@ from pathlib import Path
 from ..errors import Problem
 from ..ingest.raw import RawRecord, Window
 from ..ingest.readers import (
+    FileStream,
     FollowLinks,
     Found,
     RecordReader,
     discover,
     display_name,
-    parse_file,
 )
 from ..model.records import Record
 from ..model.values import clean
 from ..progress import SILENT, Progress
 from .base import LoadResult
-from .checking import Checked, Checker, validate_records
+from .checking import Checked, Checker, Elsewhere, validate_records
 
 logger = logging.getLogger(__name__)
 
@@ -76,14 +76,22 @@ def load_records(
     raws: list[RawRecord] = []
     problems: list[Problem] = list(found.problems)
     notes = list(found.notes)
+    elsewhere = Elsewhere()  # the ids of the lines outside the window, not their records
     for path in found.files:
         display = display_name(path)
-        records, trouble = parse_file(path, display, window)
-        if not records and not trouble:
+        elsewhere.file(display)
+        empty = True
+        for item in FileStream(path, display, window):
+            empty = False
+            if isinstance(item, Problem):
+                problems.append(item)
+            elif item.outside:
+                elsewhere.add(item)
+            else:
+                raws.append(item)
+        if empty:
             notes.append(Problem(display, None, None, None, _NO_RECORDS))
-        raws.extend(records)
-        problems.extend(trouble)
-    result = validate_records(raws, files=found.files, window=window)
+    result = validate_records(raws, files=found.files, window=window, elsewhere=elsewhere)
     result.problems = sorted(
         map(clean, [*problems, *result.problems]), key=lambda p: (p.file, p.line or 0)
     )
