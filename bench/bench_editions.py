@@ -7,7 +7,7 @@ each. Then delivers the day to every subscriber through SMTP to a local aiosmtpd
 (``tests/smtp_server.py``, its own process) over ``--connections`` SMTP connections, with
 the pool, and prints the total time and the marginal cost of one subscriber once the
 editions are rendered (goal: under 5 ms).
-Only English wording exists: the ``fr`` editions are in English under their own key.
+The ``fr`` editions are worded in French (``sitrep/locale/fr``).
 
     .venv/bin/python bench/bench_editions.py [--subscribers 5000] [--formats pdf,md]
                                              [--skip-serial] [--skip-pool] [--skip-dask]
