@@ -519,34 +519,32 @@ def test_program_output_and_exit_codes(tmp_path: Path) -> None:
     assert _program("generate", "--no-such-option").returncode == 2
 
 
+def _python(*lines: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", "\n".join(lines)], capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+
+
 def test_end_runs_exit_handlers_and_waits_for_threads(tmp_path: Path) -> None:
     log = tmp_path / "run.log"
-    code = (
-        "import atexit, logging\n"
-        "from sitrep.cli import end\n"
-        "class Kept:\n"
-        "    def __del__(self): print('torn down')\n"
-        "kept = Kept()\n"
-        f"logging.basicConfig(filename={str(log)!r})\n"
-        "logging.warning('logged')\n"
-        "atexit.register(print, 'handler ran')\n"
-        "print('printed', end=' ')\n"
-        "end(3)\n"
+    done = _python(
+        "import atexit, logging",
+        "from sitrep.cli import end",
+        "class Kept:",
+        "    def __del__(self): print('torn down')",
+        "kept = Kept()",
+        f"logging.basicConfig(filename={str(log)!r})",
+        "logging.warning('logged')",
+        "atexit.register(print, 'handler ran')",
+        "print('printed', end=' ')",
+        "end(3)",
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)  # fmt: skip
     assert done.returncode == 3
     assert done.stdout == "printed handler ran\n"  # flushed, handlers run, no teardown
     assert "logged" in log.read_text(encoding="utf-8")
-    code = (
-        "import threading, time\n"
-        "from sitrep.cli import end\n"
-        "def work():\n"
-        "    time.sleep(0.3)\n"
-        "    print('thread done')\n"
-        "threading.Thread(target=work).start()\n"
-        "end(0)\n"
+    done = _python(
+        "import threading, time",
+        "from sitrep.cli import end",
+        "threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()",
+        "end(0)",
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)  # fmt: skip
     assert (done.returncode, done.stdout) == (0, "thread done\n")
