@@ -416,3 +416,29 @@ def test_schema_rejects_a_record_missing_a_required_field(
     data = _json_ready(make_record())
     del data["location"]
     assert not validator.is_valid(data)
+
+
+def test_deferred_models_build_once_under_threads() -> None:
+    """The models build their validators on first use (``defer_build``): sixteen threads
+    making their first records at once, in a fresh interpreter, all get valid ones (a
+    pydantic before 2.14 could hand a thread the base class's validator meanwhile)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import threading\n"
+        "from sitrep.model.records import Source\n"
+        "barrier = threading.Barrier(16)\n"
+        "made = []\n"
+        "def make(i):\n"
+        "    barrier.wait()\n"
+        "    made.append(Source(id=f's{i}', name='S'))\n"
+        "threads = [threading.Thread(target=make, args=(i,)) for i in range(16)]\n"
+        "[t.start() for t in threads]\n"
+        "[t.join() for t in threads]\n"
+        "print(Source.__pydantic_complete__, sorted(s.id for s in made) == "
+        "sorted(f's{i}' for i in range(16)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)  # fmt: skip
+    assert done.stdout.split() == ["True", "True"]
