@@ -219,10 +219,16 @@ class FigureRow(_Out):
                     yield s
 
     @property
+    def no_floor(self) -> bool:
+        """Its credible figures are all vague words or bounds ('many', 'up to 10'): no low
+        and no best (rule ``no_floor``)."""
+        return self.derivation.rule == "no_floor"
+
+    @property
     def claimed_only(self) -> bool:
         """Only claims (the perpetrator's, or a party's) gave a figure: no credible estimate
         (a row whose credible figures are only vague has no floor, but is not claimed only)."""
-        return self.best is None and self.derivation.rule != "no_floor" and (
+        return self.best is None and not self.no_floor and (
             Flag.CLAIMED_ONLY in self.flags
             or (self.claimed.status == "figure" and self.low is None)
         )

@@ -65,7 +65,7 @@ def vague_only(incident: Incident) -> bool:
     ('many dead'): no floor, so its symbol is the smallest, and its text says why."""
     return any(
         r.outcome is Outcome.KILLED and r.incident == incident.id
-        and r.derivation.rule == "no_floor" for r in incident.figures
+        and r.no_floor for r in incident.figures
     ) and credible_floor(incident) == 0  # fmt: skip
 
 

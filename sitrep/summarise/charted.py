@@ -14,7 +14,7 @@ def placed_statements(row: FigureRow, placed: bool = True) -> Iterator[tuple[Sta
     """The statements of a row a chart draws at their number, with their side: those with
     a figure, less (``placed``) a vague word or a bound alone in a row with no floor ('many'
     is not drawn at the number it stands for by convention: nobody said it)."""
-    no_floor = placed and row.derivation.rule == "no_floor"
+    no_floor = placed and row.no_floor
     for cell in (row.official, row.claimed, row.independent):
         for s in cell.statements:
             if s.low is not None and (s.specific or not no_floor):

@@ -82,7 +82,7 @@ def tally(incident: Incident) -> Tally:
         return Tally(None, joint=bool(counted))
     outcome = next(o for o in Outcome if any(r.outcome is o for r in own))
     if not any(r.low is not None for r in own if r.outcome is outcome):
-        vague = any(r.derivation.rule == "no_floor" for r in own if r.outcome is outcome)
+        vague = any(r.no_floor for r in own if r.outcome is outcome)
         return Tally(outcome, vague=True) if vague else Tally(outcome, claimed_only=True)
     t = total(own, outcome, None, None, 1)
     return Tally(outcome, t.low, t.high_credible, t.high_open)

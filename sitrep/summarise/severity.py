@@ -34,6 +34,6 @@ def _at_least(row: FigureRow) -> int:
         return row.best
     if row.low is not None:
         return row.low
-    if row.derivation.rule != "no_floor":
+    if not row.no_floor:
         return 0
     return max((s.low or 0 for s in row.credible_statements()), default=0)

@@ -95,7 +95,7 @@ def _added(
         rows=len(chosen),
         high_credible=high,
         credible_rows=sum(1 for r in chosen if r.low is not None),
-        vague_rows=sum(1 for r in chosen if r.derivation.rule == "no_floor"),
+        vague_rows=sum(1 for r in chosen if r.no_floor),
     )
 
 

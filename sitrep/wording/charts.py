@@ -119,7 +119,7 @@ class ChartWords:
                 return self.claimed_no_figure
             value = self.num(row.high) + plus
             return self.plural(self.claimed, row.high).format(value=value)
-        if row.derivation.rule == "no_floor":  # no bar: the whisker's end, if a number
+        if row.no_floor:  # no bar: the whisker's end, if a number
             return "" if row.high is None else self.no_floor_label.format(high=self.num(row.high))
         low, best = row.low, row.best if row.best is not None else row.low
         if low is None or best is None:
@@ -151,7 +151,7 @@ class ChartWords:
                 self.casualty_alt_row.format(
                     label=self.row_label(r),
                     group=self.words.group(r.group),
-                    value=(self.vague_text(r) if r.derivation.rule == "no_floor"
+                    value=(self.vague_text(r) if r.no_floor
                            else self.value_text(r) or self.no_figure),
                 )
                 for r in group

@@ -123,7 +123,7 @@ def estimate_text(row: FigureRow) -> str:
         return f"no credible estimate (party claim only) · high {high}"
     if Flag.CLAIMED_ONLY in row.flags:
         return f"no credible estimate (claimed only) · high {high}"
-    if row.derivation.rule == "no_floor":
+    if row.no_floor:
         return f"no low or best (vague figures only) · high {high}"
     if row.low is not None:
         return f"at least {fmt_num(row.low)} · no best estimate · high {high}"

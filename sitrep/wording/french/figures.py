@@ -113,7 +113,7 @@ def estimate_text(row: FigureRow) -> str:
         return f"aucune estimation crédible (revendication d’une partie seulement) · haut {h}"
     if Flag.CLAIMED_ONLY in row.flags:
         return f"aucune estimation crédible (revendiqué seulement) · haut {h}"
-    if row.derivation.rule == "no_floor":
+    if row.no_floor:
         return f"ni bas ni meilleur (chiffres vagues seulement) · haut {h}"
     if row.low is not None:
         return f"au moins {fmt_num(row.low, 'fr')} · pas de meilleure estimation · haut {h}"
